@@ -1,0 +1,144 @@
+//! The command line: one clap tree for every subcommand. Flags stay `Option`s so that
+//! `config::Settings` can tell "not given" from "given" and fill gaps from the TOML file.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "citykg", version, about = "Interoperable smart-city data as RDF, served over SPARQL")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP service (SPARQL 1.1 Protocol, Graph Store Protocol, pages).
+    Serve(ServeArgs),
+    /// Bulk load RDF files (format from the extension, `.gz` accepted).
+    Load(LoadArgs),
+    /// Write the whole dataset as N-Quads or TriG (a backup `load` restores).
+    Dump(DumpArgs),
+    /// Run a SPARQL query against the store, offline.
+    Query(QueryArgs),
+    /// Manage bearer tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+/// Where the store lives; shared by every subcommand that opens it.
+#[derive(Debug, Args, Clone, Default)]
+pub struct StoreArgs {
+    /// Folder of the on-disk store [default: ./data].
+    #[arg(long, env = "CITYKG_LOCATION")]
+    pub location: Option<PathBuf>,
+    /// TOML configuration file; flags and CITYKG_ variables override it.
+    #[arg(long, env = "CITYKG_CONFIG")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Keep everything in memory (nothing is written to disk).
+    #[arg(long, env = "CITYKG_MEMORY", conflicts_with = "location")]
+    pub memory: bool,
+    /// Address and port to listen on [default: 127.0.0.1:7700].
+    #[arg(long, env = "CITYKG_BIND")]
+    pub bind: Option<String>,
+    /// Base IRI of minted resources and named graphs [default: http://<bind>/].
+    #[arg(long, env = "CITYKG_BASE_IRI")]
+    pub base_iri: Option<String>,
+    /// Query timeout in seconds [default: 30].
+    #[arg(long, env = "CITYKG_QUERY_TIMEOUT")]
+    pub query_timeout: Option<f64>,
+    /// Maximal request body size in bytes [default: 64 MiB].
+    #[arg(long, env = "CITYKG_MAX_BODY_BYTES")]
+    pub max_body_bytes: Option<usize>,
+    /// Maximal number of queries evaluated at once [default: 2 x CPUs].
+    #[arg(long, env = "CITYKG_MAX_CONCURRENT_QUERIES")]
+    pub max_concurrent_queries: Option<usize>,
+    /// Hosts that SPARQL SERVICE may call (comma separated; empty by default).
+    #[arg(long, env = "CITYKG_ALLOW_HOSTS", value_delimiter = ',')]
+    pub allow_hosts: Option<Vec<String>>,
+    /// Folder of ontology modules loaded into graph/ontology/{name} [default: ./ontologies].
+    #[arg(long, env = "CITYKG_ONTOLOGIES")]
+    pub ontologies: Option<PathBuf>,
+    /// Require a read token for reads too.
+    #[arg(long, env = "CITYKG_PRIVATE")]
+    pub private: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LoadArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Load the triples of every file into this named graph (datasets keep their own graphs otherwise).
+    #[arg(long)]
+    pub graph: Option<String>,
+    /// Base IRI for relative IRIs in the files.
+    #[arg(long)]
+    pub base_iri: Option<String>,
+    /// Files to load: .ttl .nt .nq .trig .rdf/.owl/.xml .jsonld, optionally .gz.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DumpFormat {
+    Nquads,
+    Trig,
+}
+
+#[derive(Debug, Args)]
+pub struct DumpArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    #[arg(long, value_enum, default_value = "nquads")]
+    pub format: DumpFormat,
+    /// Output file (`.gz` compresses); standard output when absent.
+    #[arg(short = 'o', long)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum TableFormat {
+    Table,
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: TableFormat,
+    /// The SPARQL query text, or @FILE to read it from a file.
+    pub query: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token and print its secret once.
+    Create {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// List token names and roles (never secrets).
+    List {
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Revoke a token by name.
+    Revoke {
+        #[command(flatten)]
+        store: StoreArgs,
+        name: String,
+    },
+}

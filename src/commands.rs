@@ -1,0 +1,194 @@
+//! What each subcommand does. Output for people goes to stdout; progress and logs to stderr.
+
+use anyhow::{Context, bail};
+use citykg::auth::{Role, TokenStore};
+use citykg::cli::{DumpArgs, DumpFormat, LoadArgs, QueryArgs, ServeArgs, StoreArgs, TableFormat, TokenCommand};
+use citykg::config::{AllowList, Settings, StoreLocation};
+use citykg::http::Application;
+use citykg::sparql::{self, ProtocolDataset, ResultFormat, RunOptions};
+use citykg::store::{self, bulk};
+use indicatif::{ProgressBar, ProgressStyle};
+use oxigraph::io::{JsonLdProfileSet, RdfFormat};
+use oxigraph::sparql::QueryResults;
+use oxigraph::sparql::results::QueryResultsFormat;
+use oxigraph::store::Store;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
+    let settings = Settings::from_serve_args(args)?;
+    let bind = settings.bind.clone();
+    let place = match &settings.location {
+        StoreLocation::Memory => "memory".to_owned(),
+        StoreLocation::Disk(dir) => dir.display().to_string(),
+    };
+    actix_web::rt::System::new().block_on(async move {
+        let app = Application::build(settings)?;
+        if let Some(secret) = &app.first_admin_token {
+            println!("First start: created the admin token below. It is shown only this once; store it safely.");
+            println!("  {secret}");
+            println!("Create more with `citykg token create --role write --name NAME`.");
+        }
+        let port = app.port();
+        let host = bind.rsplit_once(':').map_or(bind.as_str(), |(h, _)| h);
+        println!("citykg listening on http://{host}:{port}/ (store: {place}); Ctrl-C stops it");
+        app.run_until_stopped().await.context("the server stopped with an error")
+    })
+}
+
+fn open_disk(args: &StoreArgs) -> anyhow::Result<(Store, PathBuf)> {
+    let StoreLocation::Disk(dir) = StoreLocation::from_args(args)? else {
+        bail!("this command needs an on-disk store (--location)");
+    };
+    let store = store::open(&StoreLocation::Disk(dir.clone()))
+        .with_context(|| format!("is a server running on {}? stop it first", dir.display()))?;
+    Ok((store, dir))
+}
+
+pub fn load(args: &LoadArgs) -> anyhow::Result<()> {
+    let (store, _) = open_disk(&args.store)?;
+    let bar = progress_bar();
+    let progress = bar.clone();
+    let started = Instant::now();
+    let options = bulk::LoadOptions {
+        graph: args.graph.as_deref(),
+        base_iri: args.base_iri.as_deref(),
+        on_progress: Arc::new(move |n| progress.set_position(n)),
+    };
+    let count = bulk::load_files(&store, &args.files, &options)?;
+    store.flush()?;
+    bar.finish_and_clear();
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "loaded {count} quads from {} file(s) in {seconds:.1} s ({:.0} quads/s)",
+        args.files.len(),
+        count as f64 / seconds.max(1e-9)
+    );
+    Ok(())
+}
+
+pub fn dump(args: &DumpArgs) -> anyhow::Result<()> {
+    let (store, _) = open_disk(&args.store)?;
+    let format = match args.format {
+        DumpFormat::Nquads => RdfFormat::NQuads,
+        DumpFormat::Trig => RdfFormat::TriG,
+    };
+    let quads = match &args.output {
+        Some(path) => {
+            let file = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+            let file = std::io::BufWriter::new(file);
+            if path.extension().is_some_and(|e| e == "gz") {
+                let mut encoder = flate2::write::GzEncoder::new(file, flate2::Compression::default());
+                let quads = bulk::dump(&store, format, &mut encoder)?;
+                encoder.finish()?.flush()?;
+                quads
+            } else {
+                bulk::dump(&store, format, file)?
+            }
+        }
+        None => bulk::dump(&store, format, std::io::stdout().lock())?,
+    };
+    eprintln!("dumped {quads} quads");
+    Ok(())
+}
+
+pub fn query(args: &QueryArgs) -> anyhow::Result<()> {
+    let text = match args.query.strip_prefix('@') {
+        Some(path) => std::fs::read_to_string(path).with_context(|| format!("cannot read the query file {path}"))?,
+        None => args.query.clone(),
+    };
+    let (store, _) = open_disk(&args.store)?;
+    let allow = AllowList::default();
+    let parsed = sparql::parse_query(&text, None, &allow)?;
+    let options = RunOptions { allow: &allow, cancel: None, timeout: None };
+    let results = parsed.evaluate(&store, &ProtocolDataset::default(), &options)?;
+    let out = std::io::stdout().lock();
+    let format = match (args.format, &results) {
+        (TableFormat::Table, _) => return print_table(results, out),
+        (TableFormat::Csv, QueryResults::Graph(_)) => ResultFormat::Rdf(RdfFormat::NTriples),
+        (TableFormat::Json, QueryResults::Graph(_)) => ResultFormat::Rdf(RdfFormat::JsonLd { profile: JsonLdProfileSet::empty() }),
+        (TableFormat::Csv, _) => ResultFormat::Results(QueryResultsFormat::Csv),
+        (TableFormat::Json, _) => ResultFormat::Results(QueryResultsFormat::Json),
+    };
+    sparql::write_results(results, format, out, None)?.flush()?;
+    Ok(())
+}
+
+/// Aligned columns for a terminal.
+fn print_table(results: QueryResults<'_>, mut out: impl Write) -> anyhow::Result<()> {
+    let (header, rows): (Vec<String>, Vec<Vec<String>>) = match results {
+        QueryResults::Boolean(b) => (vec!["answer".into()], vec![vec![b.to_string()]]),
+        QueryResults::Solutions(solutions) => {
+            let header = solutions.variables().iter().map(|v| format!("?{}", v.as_str())).collect();
+            let mut rows = Vec::new();
+            for solution in solutions {
+                rows.push(solution?.values().iter().map(|v| v.as_ref().map(ToString::to_string).unwrap_or_default()).collect());
+            }
+            (header, rows)
+        }
+        QueryResults::Graph(triples) => {
+            let mut rows = Vec::new();
+            for t in triples {
+                let t = t?;
+                rows.push(vec![t.subject.to_string(), t.predicate.to_string(), t.object.to_string()]);
+            }
+            (vec!["subject".into(), "predicate".into(), "object".into()], rows)
+        }
+    };
+    let widths: Vec<usize> = (0..header.len())
+        .map(|i| rows.iter().filter_map(|r| r.get(i)).map(|c| c.chars().count()).chain([header[i].len()]).max().unwrap_or(0))
+        .collect();
+    let line = |cells: &[String]| -> String {
+        cells.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect::<Vec<_>>().join(" | ").trim_end().to_owned()
+    };
+    writeln!(out, "{}", line(&header))?;
+    writeln!(out, "{}", widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("-+-"))?;
+    for row in &rows {
+        writeln!(out, "{}", line(row))?;
+    }
+    writeln!(out, "({} row{})", rows.len(), if rows.len() == 1 { "" } else { "s" })?;
+    Ok(())
+}
+
+pub fn token(command: TokenCommand) -> anyhow::Result<()> {
+    let tokens = |args: &StoreArgs| -> anyhow::Result<TokenStore> {
+        let StoreLocation::Disk(dir) = StoreLocation::from_args(args)? else {
+            bail!("tokens live in an on-disk location");
+        };
+        Ok(TokenStore::open(Some(dir.join("tokens.json")))?)
+    };
+    match command {
+        TokenCommand::Create { store, role, name } => {
+            let role: Role = role.parse()?;
+            let secret = tokens(&store)?.create(&name, role)?;
+            println!("{secret}");
+            eprintln!("created token {name:?} with the {role} role; the secret above is shown only once");
+        }
+        TokenCommand::List { store } => {
+            for info in tokens(&store)?.list()? {
+                println!("{}\t{}\t{}", info.name, info.role, info.created);
+            }
+        }
+        TokenCommand::Revoke { store, name } => {
+            tokens(&store)?.revoke(&name)?;
+            eprintln!("revoked token {name:?}");
+        }
+    }
+    Ok(())
+}
+
+fn progress_bar() -> ProgressBar {
+    let bar = ProgressBar::new_spinner();
+    if std::io::stderr().is_terminal() {
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {human_pos} quads loaded ({per_sec}) {elapsed}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    } else {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    bar
+}

@@ -1,0 +1,25 @@
+//! Liveness and Prometheus metrics.
+
+use super::problem::Problem;
+use super::state::AppState;
+use super::stats;
+use actix_web::{HttpResponse, web};
+
+pub async fn health(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok().json(serde_json::json!({
+        "status": "ok",
+        "version": env!("CARGO_PKG_VERSION"),
+        "store": if matches!(state.settings.location, crate::config::StoreLocation::Memory) { "memory" } else { "rocksdb" },
+    }))
+}
+
+pub async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
+    let quads = stats::summary(&state).await.ok().map(|s| s.quads);
+    Ok(HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(state.metrics.render(quads)))
+}
+
+pub async fn not_found() -> Result<HttpResponse, Problem> {
+    Err(Problem::not_found("there is nothing at this path; see / for what this server offers"))
+}

@@ -1,0 +1,22 @@
+//! HTTP: SPARQL 1.1 Protocol, Graph Store Protocol, pages, health and metrics. The only module
+//! that knows actix-web, HTTP status codes and problem+json.
+
+mod auth;
+mod body;
+mod deadline;
+mod graph_store;
+mod health;
+mod metrics;
+mod multipart;
+mod negotiate;
+mod pages;
+mod problem;
+mod routes;
+mod server;
+mod service_description;
+mod sparql;
+mod state;
+mod stats;
+mod stream;
+
+pub use server::{AppError, Application};

@@ -1,0 +1,86 @@
+//! Just enough `multipart/form-data` (RFC 7578) for Graph Store POSTs that upload several RDF
+//! files at once: each part's bytes with its own Content-Type.
+
+/// One uploaded part.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Part<'a> {
+    pub content_type: Option<String>,
+    pub filename: Option<String>,
+    pub body: &'a [u8],
+}
+
+/// The boundary parameter of a `multipart/form-data` Content-Type.
+pub fn boundary(content_type: &str) -> Option<String> {
+    content_type.split(';').skip(1).find_map(|p| {
+        let (key, value) = p.trim().split_once('=')?;
+        key.trim()
+            .eq_ignore_ascii_case("boundary")
+            .then(|| value.trim().trim_matches('"').to_owned())
+    })
+}
+
+/// Splits `body` into its parts; `None` when it is not well formed.
+pub fn parse<'a>(body: &'a [u8], boundary: &str) -> Option<Vec<Part<'a>>> {
+    let delimiter = format!("--{boundary}");
+    let delimiter = delimiter.as_bytes();
+    let mut parts = Vec::new();
+    let mut rest = &body[find(body, delimiter)? + delimiter.len()..];
+    loop {
+        if rest.starts_with(b"--") {
+            return Some(parts);
+        }
+        rest = rest.strip_prefix(b"\r\n").or_else(|| rest.strip_prefix(b"\n"))?;
+        let end = find(rest, delimiter)?;
+        let mut part = &rest[..end];
+        part = part.strip_suffix(b"\r\n").or_else(|| part.strip_suffix(b"\n")).unwrap_or(part);
+        let (head, body) = split_head(part)?;
+        let mut content_type = None;
+        let mut filename = None;
+        for line in std::str::from_utf8(head).ok()?.lines() {
+            let Some((name, value)) = line.split_once(':') else { continue };
+            if name.trim().eq_ignore_ascii_case("content-type") {
+                content_type = Some(value.trim().to_owned());
+            } else if name.trim().eq_ignore_ascii_case("content-disposition") {
+                filename = value.split(';').find_map(|p| {
+                    p.trim().strip_prefix("filename=").map(|f| f.trim_matches('"').to_owned())
+                });
+            }
+        }
+        parts.push(Part { content_type, filename, body });
+        rest = &rest[end + delimiter.len()..];
+    }
+}
+
+fn split_head(part: &[u8]) -> Option<(&[u8], &[u8])> {
+    if let Some(i) = find(part, b"\r\n\r\n") {
+        return Some((&part[..i], &part[i + 4..]));
+    }
+    find(part, b"\n\n").map(|i| (&part[..i], &part[i + 2..]))
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() || haystack.len() < needle.len() {
+        return None;
+    }
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_keep_their_content_types_and_bodies() {
+        let body = b"--XYZ\r\nContent-Disposition: form-data; name=\"a\"; filename=\"a.ttl\"\r\nContent-Type: text/turtle\r\n\r\n<a:s> <a:p> 1 .\r\n\r\n--XYZ\r\nContent-Disposition: form-data; name=\"b\"\r\n\r\n<a:s> <a:p> 2 .\r\n--XYZ--\r\n";
+        let parts = parse(body, "XYZ").unwrap();
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts[0].content_type.as_deref(), Some("text/turtle"));
+        assert_eq!(parts[0].filename.as_deref(), Some("a.ttl"));
+        assert_eq!(parts[0].body, b"<a:s> <a:p> 1 .\r\n");
+        assert_eq!(parts[1].content_type, None);
+        assert_eq!(parts[1].body, b"<a:s> <a:p> 2 .");
+        assert_eq!(boundary("multipart/form-data; boundary=\"XYZ\"").as_deref(), Some("XYZ"));
+        assert!(parse(b"garbage", "XYZ").is_none());
+        assert!(parse(b"--XYZ\r\nno blank line--XYZ--", "XYZ").is_none());
+    }
+}

@@ -1,0 +1,166 @@
+//! Content negotiation, in one place, on oxigraph's format enums. A missing `Accept` gets the
+//! first offer; when nothing fits, a 406 lists what would.
+
+use super::problem::Problem;
+use actix_web::HttpRequest;
+use actix_web::http::header;
+use oxigraph::io::{JsonLdProfileSet, RdfFormat};
+use oxigraph::sparql::results::QueryResultsFormat;
+
+/// What a response can be written as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    Results(QueryResultsFormat),
+    Rdf(RdfFormat),
+    Html,
+}
+
+/// An output and the media types that ask for it; the first one is what the response says.
+#[derive(Debug, Clone, Copy)]
+pub struct Offer {
+    pub output: Output,
+    pub media_types: &'static [&'static str],
+}
+
+impl Offer {
+    pub fn media_type(&self) -> &'static str {
+        self.media_types.first().copied().unwrap_or("application/octet-stream")
+    }
+}
+
+const JSON_LD: RdfFormat = RdfFormat::JsonLd {
+    profile: JsonLdProfileSet::empty(),
+};
+
+pub const RESULTS: &[Offer] = &[
+    Offer { output: Output::Results(QueryResultsFormat::Json), media_types: &["application/sparql-results+json", "application/json", "text/json"] },
+    Offer { output: Output::Results(QueryResultsFormat::Xml), media_types: &["application/sparql-results+xml", "application/xml", "text/xml"] },
+    Offer { output: Output::Results(QueryResultsFormat::Csv), media_types: &["text/csv"] },
+    Offer { output: Output::Results(QueryResultsFormat::Tsv), media_types: &["text/tab-separated-values"] },
+];
+
+/// Every RDF format of DESIGN.md; Turtle first.
+pub const RDF: &[Offer] = &[
+    Offer { output: Output::Rdf(RdfFormat::Turtle), media_types: &["text/turtle", "application/x-turtle"] },
+    Offer { output: Output::Rdf(RdfFormat::NTriples), media_types: &["application/n-triples", "text/plain"] },
+    Offer { output: Output::Rdf(RdfFormat::NQuads), media_types: &["application/n-quads", "text/x-nquads"] },
+    Offer { output: Output::Rdf(RdfFormat::TriG), media_types: &["application/trig"] },
+    Offer { output: Output::Rdf(RdfFormat::RdfXml), media_types: &["application/rdf+xml", "application/xml", "text/xml"] },
+    Offer { output: Output::Rdf(JSON_LD), media_types: &["application/ld+json", "application/json"] },
+];
+
+/// Dataset formats only (a dump keeps its graph names).
+pub const DATASET: &[Offer] = &[
+    Offer { output: Output::Rdf(RdfFormat::NQuads), media_types: &["application/n-quads", "text/x-nquads"] },
+    Offer { output: Output::Rdf(RdfFormat::TriG), media_types: &["application/trig"] },
+];
+
+pub const HTML: Offer = Offer { output: Output::Html, media_types: &["text/html", "application/xhtml+xml"] };
+
+/// Picks the best of `offers` for the request's `Accept` header.
+pub fn negotiate(request: &HttpRequest, offers: &[Offer]) -> Result<Offer, Problem> {
+    let accept = request
+        .headers()
+        .get_all(header::ACCEPT)
+        .filter_map(|v| v.to_str().ok())
+        .collect::<Vec<_>>()
+        .join(",");
+    choose(&accept, offers).ok_or_else(|| Problem::not_acceptable(&offers.iter().map(Offer::media_type).collect::<Vec<_>>()))
+}
+
+/// The offer with the highest quality; ties go to the earlier offer.
+pub fn choose(accept: &str, offers: &[Offer]) -> Option<Offer> {
+    let ranges = parse_accept(accept);
+    if ranges.is_empty() {
+        return offers.first().copied();
+    }
+    let mut best: Option<(Offer, f32)> = None;
+    for offer in offers {
+        let quality = offer
+            .media_types
+            .iter()
+            .filter_map(|media_type| quality_of(&ranges, media_type))
+            .fold(None, |acc: Option<f32>, q| Some(acc.map_or(q, |a| a.max(q))));
+        if let Some(q) = quality {
+            if q > 0.0 && best.is_none_or(|(_, b)| q > b) {
+                best = Some((*offer, q));
+            }
+        }
+    }
+    best.map(|(offer, _)| offer)
+}
+
+struct Range {
+    kind: String,
+    subtype: String,
+    quality: f32,
+}
+
+fn parse_accept(accept: &str) -> Vec<Range> {
+    accept
+        .split(',')
+        .filter_map(|item| {
+            let mut parts = item.split(';');
+            let media = parts.next()?.trim().to_ascii_lowercase();
+            let (kind, subtype) = media.split_once('/')?;
+            let quality = parts
+                .filter_map(|p| p.trim().strip_prefix("q=").or_else(|| p.trim().strip_prefix("Q=")))
+                .find_map(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            Some(Range {
+                kind: kind.trim().to_owned(),
+                subtype: subtype.trim().to_owned(),
+                quality,
+            })
+        })
+        .collect()
+}
+
+/// The quality the most specific matching range gives `media_type`, if any matches.
+fn quality_of(ranges: &[Range], media_type: &str) -> Option<f32> {
+    let (kind, subtype) = media_type.split_once('/')?;
+    ranges
+        .iter()
+        .filter_map(|r| {
+            let specificity = match (r.kind.as_str(), r.subtype.as_str()) {
+                (k, s) if k == kind && s == subtype => 3,
+                (k, "*") if k == kind => 2,
+                ("*", "*") => 1,
+                _ => return None,
+            };
+            Some((specificity, r.quality))
+        })
+        .max_by_key(|(s, _)| *s)
+        .map(|(_, q)| q)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pick(accept: &str, offers: &[Offer]) -> Option<&'static str> {
+        choose(accept, offers).map(|o| o.media_type())
+    }
+
+    #[test]
+    fn accept_headers_pick_the_expected_format() {
+        let with_html: Vec<Offer> = RESULTS.iter().copied().chain([HTML]).collect();
+        let cases: &[(&str, &[Offer], Option<&str>)] = &[
+            ("", RESULTS, Some("application/sparql-results+json")),
+            ("*/*", RESULTS, Some("application/sparql-results+json")),
+            ("text/csv", RESULTS, Some("text/csv")),
+            ("application/sparql-results+xml;q=0.5, text/tab-separated-values", RESULTS, Some("text/tab-separated-values")),
+            ("application/json", RESULTS, Some("application/sparql-results+json")),
+            ("text/turtle", RESULTS, None),
+            ("text/*", RESULTS, Some("text/csv")),
+            ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", &with_html, Some("text/html")),
+            ("application/rdf+xml", RDF, Some("application/rdf+xml")),
+            ("application/ld+json", RDF, Some("application/ld+json")),
+            ("text/turtle;q=0, */*;q=0.1", RDF, Some("application/n-triples")),
+            ("application/n-quads", DATASET, Some("application/n-quads")),
+        ];
+        for (accept, offers, expected) in cases {
+            assert_eq!(pick(accept, offers), *expected, "Accept: {accept}");
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! Building and running the service: `Application::build` opens the store, loads ontologies,
+//! sets up tokens and binds (port 0 in tests); `run_until_stopped` serves until SIGINT or
+//! SIGTERM, lets in-flight requests finish, then flushes the store.
+
+use super::metrics::Metrics;
+use super::state::AppState;
+use super::{pages, routes};
+use crate::auth::{Role, TokenError, TokenStore};
+use crate::config::{Settings, StoreLocation};
+use crate::ontology::{self, OntologyError};
+use crate::store::{self, StoreError};
+use actix_web::dev::{Server, Service};
+use actix_web::{App, HttpServer, web};
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::Semaphore;
+
+/// How long in-flight requests may take to finish after a stop signal.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot load the ontologies: {0}")]
+    Ontology(#[from] OntologyError),
+    #[error(transparent)]
+    Tokens(#[from] TokenError),
+    #[error("cannot listen on {bind}: {source}")]
+    Bind { bind: String, source: std::io::Error },
+    #[error("the page templates are broken: {0}")]
+    Templates(#[from] tera::Error),
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    store: oxigraph::store::Store,
+    /// The admin secret created on first start, to be shown once.
+    pub first_admin_token: Option<String>,
+}
+
+impl Application {
+    pub fn build(settings: Settings) -> Result<Self, AppError> {
+        let store = store::open(&settings.location)?;
+        let report = ontology::sync(&store, &settings.base_iri, &settings.ontologies)?;
+        tracing::info!(loaded = ?report.loaded, unchanged = report.unchanged.len(), removed = ?report.removed, "ontologies");
+        let tokens = TokenStore::open(match &settings.location {
+            StoreLocation::Memory => None,
+            StoreLocation::Disk(dir) => Some(dir.join("tokens.json")),
+        })?;
+        if let Some(secret) = &settings.admin_token {
+            tokens.register_ephemeral("env-admin", Role::Admin, secret);
+        }
+        let first_admin_token = if tokens.is_empty() { Some(tokens.create("admin", Role::Admin)?) } else { None };
+
+        let listener = TcpListener::bind(&settings.bind).map_err(|source| AppError::Bind {
+            bind: settings.bind.clone(),
+            source,
+        })?;
+        let port = listener.local_addr().map_err(|source| AppError::Bind { bind: settings.bind.clone(), source })?.port();
+        let state = AppState {
+            store: store.clone(),
+            query_slots: Arc::new(Semaphore::new(settings.limits.max_concurrent_queries)),
+            settings: Arc::new(settings),
+            tokens: Arc::new(tokens),
+            metrics: Arc::new(Metrics::default()),
+            templates: Arc::new(pages::templates()?),
+            stats: Arc::default(),
+        };
+        let data = web::Data::new(state);
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(data.clone())
+                .wrap_fn(|request, service| {
+                    let started = Instant::now();
+                    let method = request.method().to_string();
+                    let path = request.path().to_owned();
+                    let metrics = request.app_data::<web::Data<AppState>>().map(|s| s.metrics.clone());
+                    let response = service.call(request);
+                    async move {
+                        let response = response.await?;
+                        let status = response.status().as_u16();
+                        let route = response.request().match_pattern().unwrap_or_else(|| "(unmatched)".to_owned());
+                        let elapsed = started.elapsed();
+                        tracing::info!(%method, %path, status, duration_ms = elapsed.as_secs_f64() * 1000.0, "request");
+                        if let Some(metrics) = metrics {
+                            metrics.record_request(&route, &method, status);
+                        }
+                        Ok(response)
+                    }
+                })
+                .configure(routes::configure)
+        })
+        .listen(listener)
+        .map_err(|source| AppError::Bind { bind: "listener".to_owned(), source })?
+        .shutdown_timeout(SHUTDOWN_GRACE.as_secs())
+        .run();
+        Ok(Self {
+            port,
+            server,
+            store,
+            first_admin_token,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// A handle to stop the server from elsewhere (tests, benchmarks).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until stopped, then flushes the store to disk.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let outcome = self.server.await;
+        let store = self.store;
+        match store::run_blocking(move || store.flush()).await {
+            Ok(Ok(())) => tracing::info!("store flushed; bye"),
+            Ok(Err(e)) => tracing::error!(error = %e, "flushing the store failed"),
+            Err(e) => tracing::error!(error = %e, "flushing the store failed"),
+        }
+        outcome
+    }
+}

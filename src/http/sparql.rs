@@ -1,0 +1,242 @@
+//! SPARQL 1.1 Protocol: query at `/query` (alias `/sparql`) by GET, form POST and direct POST;
+//! update at `/update`. Handlers read the request into a query text and parameters, then hand
+//! over to `crate::sparql`; results stream back in the negotiated format.
+
+use super::auth::authorize;
+use super::body::{Params, content_type, read_limited};
+use super::deadline::{Deadline, effective_timeout};
+use super::negotiate::{self, Offer, Output};
+use super::problem::Problem;
+use super::state::AppState;
+use super::stream::stream_blocking;
+use super::{pages, service_description};
+use crate::auth::Role;
+use crate::sparql::{self, ProtocolDataset, QueryKind, ResultFormat, RunOptions};
+use crate::store::run_blocking;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use std::time::{Duration, Instant};
+
+const FORM: &str = "application/x-www-form-urlencoded";
+const SPARQL_QUERY: &str = "application/sparql-query";
+const SPARQL_UPDATE: &str = "application/sparql-update";
+
+pub async fn query_get(request: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
+    authorize(&request, &state, Role::Read)?;
+    let params = Params::parse(request.query_string().as_bytes());
+    match params.single("query")? {
+        Some(query) => run_query(&request, &state, query, &params).await,
+        None => describe_service(&request, &state).await,
+    }
+}
+
+pub async fn query_post(
+    request: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, Problem> {
+    authorize(&request, &state, Role::Read)?;
+    let body = read_limited(&request, payload, state.settings.limits.max_body_bytes).await?;
+    let mut params = Params::parse(request.query_string().as_bytes());
+    let query = match content_type(&request).as_deref() {
+        Some(FORM) => {
+            params.extend(Params::parse_utf8(&body)?);
+            params.single("query")?.ok_or_else(|| {
+                Problem::bad_request("missing-query", "the form has no query parameter")
+            })?
+        }
+        Some(SPARQL_QUERY) => {
+            if params.contains("query") {
+                return Err(Problem::bad_request(
+                    "repeated-parameter",
+                    "a direct POST carries the query in the body; remove the query URL parameter",
+                ));
+            }
+            direct_body(&request, body)?
+        }
+        Some(other) => return Err(Problem::unsupported_media_type(other, &[FORM, SPARQL_QUERY])),
+        None => {
+            return Err(Problem::bad_request(
+                "missing-content-type",
+                format!("a POST to the query endpoint needs a Content-Type: {FORM} or {SPARQL_QUERY}"),
+            ));
+        }
+    };
+    run_query(&request, &state, query, &params).await
+}
+
+pub async fn update_post(
+    request: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, Problem> {
+    authorize(&request, &state, Role::Write)?;
+    let body = read_limited(&request, payload, state.settings.limits.max_body_bytes).await?;
+    let mut params = Params::parse(request.query_string().as_bytes());
+    let update = match content_type(&request).as_deref() {
+        Some(FORM) => {
+            params.extend(Params::parse_utf8(&body)?);
+            params.single("update")?.ok_or_else(|| {
+                Problem::bad_request("missing-update", "the form has no update parameter")
+            })?
+        }
+        Some(SPARQL_UPDATE) => direct_body(&request, body)?,
+        Some(other) => return Err(Problem::unsupported_media_type(other, &[FORM, SPARQL_UPDATE])),
+        None => {
+            return Err(Problem::bad_request(
+                "missing-content-type",
+                format!("a POST to the update endpoint needs a Content-Type: {FORM} or {SPARQL_UPDATE}"),
+            ));
+        }
+    };
+    let dataset = ProtocolDataset::parse(
+        ("using-graph-uri", &params.all("using-graph-uri")),
+        ("using-named-graph-uri", &params.all("using-named-graph-uri")),
+    )?;
+    let limit = effective_timeout(state.settings.limits.query_timeout, &params)?;
+    let deadline = Deadline::start(limit);
+    let options = RunOptions {
+        allow: &state.settings.allow_list,
+        cancel: Some(deadline.token.clone()),
+        timeout: Some(limit),
+    };
+    let prepared = sparql::parse_update(&update, Some(state.settings.base_iri.as_str()), &dataset, &options)?;
+    let store = state.store.clone();
+    let metrics = state.metrics.clone();
+    let started = Instant::now();
+    run_blocking(move || sparql::run_update(prepared, &store, Some(limit))).await??;
+    metrics.record_query("update", started.elapsed());
+    drop(deadline);
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The body of a direct POST: UTF-8, and no other charset declared.
+fn direct_body(request: &HttpRequest, body: web::Bytes) -> Result<String, Problem> {
+    let declared = request
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if let Some(charset) = declared.split(';').skip(1).find_map(|p| p.trim().strip_prefix("charset=")) {
+        let charset = charset.trim_matches('"');
+        if charset != "utf-8" && charset != "utf8" {
+            return Err(Problem::unsupported_media_type(
+                &format!("charset={charset}"),
+                &["UTF-8 encoded bodies"],
+            ));
+        }
+    }
+    String::from_utf8(body.to_vec())
+        .map_err(|e| Problem::bad_request("bad-encoding", format!("the body is not valid UTF-8: {e}")))
+}
+
+async fn run_query(
+    request: &HttpRequest,
+    state: &web::Data<AppState>,
+    text: String,
+    params: &Params,
+) -> Result<HttpResponse, Problem> {
+    let dataset = ProtocolDataset::parse(
+        ("default-graph-uri", &params.all("default-graph-uri")),
+        ("named-graph-uri", &params.all("named-graph-uri")),
+    )?;
+    let limit = effective_timeout(state.settings.limits.query_timeout, params)?;
+    let base = state.settings.base_iri.as_str();
+    let parsed = match sparql::parse_query(&text, Some(base), &state.settings.allow_list) {
+        Ok(parsed) => parsed,
+        Err(error) if wants_html(request) => return Ok(pages::query_page_error(state, &text, Problem::from(error))),
+        Err(error) => return Err(error.into()),
+    };
+    let kind = parsed.kind();
+    let offers: Vec<Offer> = if kind.returns_graph() { negotiate::RDF } else { negotiate::RESULTS }
+        .iter()
+        .copied()
+        .chain([negotiate::HTML])
+        .collect();
+    let offer = negotiate::negotiate(request, &offers)?;
+    let permit = acquire_slot(state, limit).await?;
+    let deadline = Deadline::start(limit);
+    let format = match offer.output {
+        Output::Results(f) => ResultFormat::Results(f),
+        Output::Rdf(f) => ResultFormat::Rdf(f),
+        Output::Html => return pages::query_page_results(state, text, parsed, dataset, deadline, permit).await,
+    };
+    let store = state.store.clone();
+    let metrics = state.metrics.clone();
+    let allow = state.settings.allow_list.clone();
+    let body = stream_blocking(move |writer| {
+        let _permit = permit;
+        let started = Instant::now();
+        let options = RunOptions {
+            allow: &allow,
+            cancel: Some(deadline.token.clone()),
+            timeout: Some(deadline.limit),
+        };
+        let results = parsed.evaluate(&store, &dataset, &options)?;
+        let outcome = sparql::write_results(results, format, writer, Some(deadline.seconds())).map(|_| ());
+        metrics.record_query(kind_label(kind), started.elapsed());
+        outcome
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .content_type(offer.media_type())
+        .insert_header(("Vary", "Accept"))
+        .streaming(body))
+}
+
+/// Waits for a query slot, at most as long as the query itself may run.
+pub(super) async fn acquire_slot(
+    state: &AppState,
+    limit: Duration,
+) -> Result<tokio::sync::OwnedSemaphorePermit, Problem> {
+    match tokio::time::timeout(limit, state.query_slots.clone().acquire_owned()).await {
+        Ok(Ok(permit)) => Ok(permit),
+        _ => Err(Problem::busy(format!(
+            "all {} query slots stayed busy for {:.1} s; retry later",
+            state.settings.limits.max_concurrent_queries,
+            limit.as_secs_f64()
+        ))),
+    }
+}
+
+pub(super) fn kind_label(kind: QueryKind) -> &'static str {
+    match kind {
+        QueryKind::Select => "select",
+        QueryKind::Ask => "ask",
+        QueryKind::Construct => "construct",
+        QueryKind::Describe => "describe",
+    }
+}
+
+fn wants_html(request: &HttpRequest) -> bool {
+    let offers: Vec<Offer> = negotiate::RESULTS.iter().copied().chain([negotiate::HTML]).collect();
+    negotiate::negotiate(request, &offers).is_ok_and(|o| o.output == Output::Html)
+}
+
+async fn describe_service(request: &HttpRequest, state: &web::Data<AppState>) -> Result<HttpResponse, Problem> {
+    let offers: Vec<Offer> = negotiate::RDF.iter().copied().chain([negotiate::HTML]).collect();
+    let offer = negotiate::negotiate(request, &offers)?;
+    match offer.output {
+        Output::Html => Ok(pages::query_form(state)),
+        Output::Rdf(format) => {
+            let body = service_description::serialize(&state.settings, format)
+                .map_err(|e| Problem::internal(&e))?;
+            Ok(HttpResponse::build(StatusCode::OK)
+                .content_type(offer.media_type())
+                .insert_header(("Vary", "Accept"))
+                .body(body))
+        }
+        Output::Results(_) => Err(Problem::not_acceptable(&["text/turtle", "application/ld+json", "text/html"])),
+    }
+}
+
+/// Any other method on the query endpoint.
+pub async fn query_method_not_allowed() -> Result<HttpResponse, Problem> {
+    Err(Problem::method_not_allowed("GET, POST"))
+}
+
+/// Any other method on the update endpoint (an update by GET included, as the protocol says).
+pub async fn update_method_not_allowed() -> Result<HttpResponse, Problem> {
+    Err(Problem::method_not_allowed("POST"))
+}

@@ -1,0 +1,21 @@
+//! What every handler shares: the store, settings, tokens, metrics, templates, query slots.
+
+use super::metrics::Metrics;
+use crate::auth::TokenStore;
+use crate::config::Settings;
+use oxigraph::store::Store;
+use std::sync::Arc;
+use tera::Tera;
+use tokio::sync::Semaphore;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub settings: Arc<Settings>,
+    pub tokens: Arc<TokenStore>,
+    pub metrics: Arc<Metrics>,
+    pub templates: Arc<Tera>,
+    /// One permit per query allowed to evaluate at once.
+    pub query_slots: Arc<Semaphore>,
+    pub stats: Arc<super::stats::StatsCache>,
+}

@@ -1,0 +1,81 @@
+//! Streaming a blocking producer into an HTTP body. The producer runs on the blocking pool and
+//! writes through `ChunkWriter`, which hands 64 KiB chunks to the response as the client reads
+//! them (a bounded channel gives back-pressure). Nothing is sent until the first chunk is
+//! full or the producer ends, so an early error still becomes a problem+json response.
+
+use super::problem::Problem;
+use crate::sparql::SparqlError;
+use actix_web::web::Bytes;
+use futures_util::Stream;
+use futures_util::stream::{self, StreamExt};
+use std::io::{self, Write};
+use tokio::sync::mpsc;
+
+const CHUNK: usize = 64 * 1024;
+
+type Item = Result<Bytes, SparqlError>;
+
+pub struct ChunkWriter {
+    buffer: Vec<u8>,
+    sender: mpsc::Sender<Item>,
+}
+
+impl Write for ChunkWriter {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.buffer.extend_from_slice(data);
+        if self.buffer.len() >= CHUNK {
+            self.send()?;
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl ChunkWriter {
+    fn send(&mut self) -> io::Result<()> {
+        let chunk = Bytes::from(std::mem::replace(&mut self.buffer, Vec::with_capacity(CHUNK)));
+        self.sender
+            .blocking_send(Ok(chunk))
+            .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the client went away"))
+    }
+}
+
+/// Runs `produce` on the blocking pool and returns the body stream, or the error the producer
+/// hit before its first chunk.
+pub async fn stream_blocking<F>(produce: F) -> Result<impl Stream<Item = Result<Bytes, io::Error>> + 'static, Problem>
+where
+    F: FnOnce(&mut ChunkWriter) -> Result<(), SparqlError> + Send + 'static,
+{
+    let (sender, mut receiver) = mpsc::channel::<Item>(4);
+    let span = tracing::Span::current();
+    tokio::task::spawn_blocking(move || {
+        let _entered = span.enter();
+        let mut writer = ChunkWriter {
+            buffer: Vec::with_capacity(CHUNK),
+            sender: sender.clone(),
+        };
+        let outcome = produce(&mut writer).and_then(|()| writer.send().map_err(SparqlError::Write));
+        if let Err(error) = outcome {
+            // If the receiver is gone the client left; there is nobody to tell.
+            let _ = sender.blocking_send(Err(error));
+        }
+    });
+    let first = match receiver.recv().await {
+        Some(Ok(bytes)) => bytes,
+        Some(Err(error)) => return Err(Problem::from(error)),
+        None => return Err(Problem::internal(&"the result producer stopped without output")),
+    };
+    let rest = stream::unfold(receiver, |mut receiver| async move {
+        receiver.recv().await.map(|item| (item, receiver))
+    })
+    .map(|item| {
+        item.map_err(|error| {
+            tracing::warn!(%error, "result stream cut short");
+            io::Error::other(error.to_string())
+        })
+    });
+    Ok(stream::once(async move { Ok(first) }).chain(rest))
+}

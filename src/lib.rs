@@ -1,0 +1,12 @@
+//! citykg: smart-city and IoT data made interoperable as RDF. See ARCHITECTURE.md for the map.
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod http;
+pub mod ontology;
+pub mod rdf_file;
+pub mod sparql;
+pub mod store;
+pub mod telemetry;
+pub mod vocab;

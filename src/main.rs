@@ -1,0 +1,28 @@
+//! The `citykg` binary: parse the command line, set up logging, dispatch. Exit codes: 0 success,
+//! 1 runtime error, 2 usage error (clap's own).
+#![allow(clippy::print_stdout, clippy::print_stderr)] // the CLI's output is its job
+
+mod commands;
+
+use clap::Parser;
+use citykg::cli::{Cli, Command};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    citykg::telemetry::init();
+    let outcome = match cli.command {
+        Command::Serve(args) => commands::serve(&args),
+        Command::Load(args) => commands::load(&args),
+        Command::Dump(args) => commands::dump(&args),
+        Command::Query(args) => commands::query(&args),
+        Command::Token(command) => commands::token(command),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(1)
+        }
+    }
+}

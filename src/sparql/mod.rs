@@ -1,0 +1,14 @@
+//! SPARQL 1.1 as citykg runs it, with no HTTP types: parsing with line and column in errors,
+//! the protocol's dataset rules on top of the union default graph, the outbound-call policy
+//! (SERVICE and LOAD only to allow-listed hosts), cancellation, and result serialisation.
+
+mod dataset;
+mod error;
+mod outbound;
+mod prepare;
+mod serialize;
+
+pub use dataset::ProtocolDataset;
+pub use error::SparqlError;
+pub use prepare::{ParsedQuery, QueryKind, RunOptions, parse_query, parse_update, run_update};
+pub use serialize::{ResultFormat, write_results};

@@ -1,0 +1,224 @@
+//! From request text to something the store can run: parse (base IRI, located errors), check
+//! the outbound policy, set the dataset, attach cancellation.
+
+use super::{ProtocolDataset, SparqlError, outbound};
+use crate::config::AllowList;
+use oxigraph::sparql::{CancellationToken, PreparedSparqlUpdate, QueryResults, SparqlEvaluator};
+use oxigraph::store::Store;
+use spargebra::{GraphUpdateOperation, Query, SparqlParser, Update};
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryKind {
+    Select,
+    Ask,
+    Construct,
+    Describe,
+}
+
+impl QueryKind {
+    /// SELECT and ASK answer with SPARQL results; CONSTRUCT and DESCRIBE with RDF.
+    pub fn returns_graph(self) -> bool {
+        matches!(self, Self::Construct | Self::Describe)
+    }
+}
+
+/// A parsed query that passed the outbound policy.
+#[derive(Debug, Clone)]
+pub struct ParsedQuery {
+    query: Query,
+}
+
+/// How a query or update runs: limits and the things to stop it with.
+#[derive(Clone)]
+pub struct RunOptions<'a> {
+    pub allow: &'a AllowList,
+    pub cancel: Option<CancellationToken>,
+    /// Reported in timeout errors; outbound HTTP calls also get it as their own limit.
+    pub timeout: Option<Duration>,
+}
+
+pub fn parse_query(text: &str, base_iri: Option<&str>, allow: &AllowList) -> Result<ParsedQuery, SparqlError> {
+    let query = parser(base_iri)?
+        .parse_query(text)
+        .map_err(|e| SparqlError::from_syntax(&e))?;
+    outbound::check_query(&query, allow)?;
+    Ok(ParsedQuery { query })
+}
+
+impl ParsedQuery {
+    pub fn kind(&self) -> QueryKind {
+        match self.query {
+            Query::Select { .. } => QueryKind::Select,
+            Query::Ask { .. } => QueryKind::Ask,
+            Query::Construct { .. } => QueryKind::Construct,
+            Query::Describe { .. } => QueryKind::Describe,
+        }
+    }
+
+    /// Starts the evaluation; solutions are produced lazily as the caller iterates.
+    pub fn evaluate(
+        self,
+        store: &Store,
+        dataset: &ProtocolDataset,
+        options: &RunOptions<'_>,
+    ) -> Result<QueryResults<'static>, SparqlError> {
+        let own_dataset = match &self.query {
+            Query::Select { dataset, .. }
+            | Query::Construct { dataset, .. }
+            | Query::Describe { dataset, .. }
+            | Query::Ask { dataset, .. } => dataset.is_some(),
+        };
+        let mut prepared = evaluator(options).for_query(self.query);
+        dataset.apply(prepared.dataset_mut(), own_dataset);
+        prepared
+            .on_store(store)
+            .execute()
+            .map_err(|e| SparqlError::from_evaluation(e, options.timeout.map(|t| t.as_secs_f64())))
+    }
+}
+
+/// Parses an update and sets the dataset of each DELETE/INSERT: protocol `using-*` parameters
+/// (which may not meet USING or WITH), else the union default graph.
+pub fn parse_update(
+    text: &str,
+    base_iri: Option<&str>,
+    dataset: &ProtocolDataset,
+    options: &RunOptions<'_>,
+) -> Result<PreparedSparqlUpdate, SparqlError> {
+    let update: Update = parser(base_iri)?
+        .parse_update(text)
+        .map_err(|e| SparqlError::from_syntax(&e))?;
+    outbound::check_update(&update, options.allow)?;
+    let explicit: Vec<bool> = update
+        .operations
+        .iter()
+        .filter_map(|op| match op {
+            GraphUpdateOperation::DeleteInsert { using, .. } => Some(using.is_some()),
+            _ => None,
+        })
+        .collect();
+    if !dataset.is_empty() && explicit.iter().any(|e| *e) {
+        return Err(SparqlError::DatasetConflict {
+            parameter: if dataset.default_graphs.is_empty() {
+                "using-named-graph-uri"
+            } else {
+                "using-graph-uri"
+            },
+        });
+    }
+    let mut prepared = evaluator(options).for_update(update);
+    for (spec, explicit) in prepared.using_datasets_mut().zip(explicit) {
+        dataset.apply(spec, explicit);
+    }
+    Ok(prepared)
+}
+
+/// Runs a prepared update; oxigraph applies it in one transaction.
+pub fn run_update(prepared: PreparedSparqlUpdate, store: &Store, timeout: Option<Duration>) -> Result<(), SparqlError> {
+    prepared
+        .on_store(store)
+        .execute()
+        .map_err(|e| SparqlError::from_update(e, timeout.map(|t| t.as_secs_f64())))
+}
+
+fn parser(base_iri: Option<&str>) -> Result<SparqlParser, SparqlError> {
+    let parser = SparqlParser::new();
+    match base_iri {
+        Some(base) => parser
+            .with_base_iri(base)
+            .map_err(|e| SparqlError::SyntaxWithoutLocation {
+                message: format!("invalid base IRI {base:?}: {e}"),
+            }),
+        None => Ok(parser),
+    }
+}
+
+fn evaluator(options: &RunOptions<'_>) -> SparqlEvaluator {
+    let mut evaluator = SparqlEvaluator::new();
+    if options.allow.is_empty() {
+        // Belt and braces: with nothing allowed, no HTTP client is even configured.
+        evaluator = evaluator.without_default_http_service_handler();
+    } else if let Some(timeout) = options.timeout {
+        evaluator = evaluator.with_http_timeout(timeout);
+    }
+    if let Some(token) = &options.cancel {
+        evaluator = evaluator.with_cancellation_token(token.clone());
+    }
+    evaluator
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use oxigraph::model::{GraphNameRef, NamedNodeRef, QuadRef};
+
+    fn store_with_two_graphs() -> Store {
+        let store = Store::new().unwrap();
+        let ex = NamedNodeRef::new("http://example.com/s").unwrap();
+        for g in ["http://example.com/g1", "http://example.com/g2"] {
+            let o = NamedNodeRef::new(g).unwrap();
+            store.insert(QuadRef::new(ex, ex, o, GraphNameRef::NamedNode(o))).unwrap();
+        }
+        store
+    }
+
+    fn count(store: &Store, query: &str, dataset: &ProtocolDataset) -> usize {
+        let options = RunOptions { allow: &AllowList::default(), cancel: None, timeout: None };
+        match parse_query(query, None, options.allow).unwrap().evaluate(store, dataset, &options).unwrap() {
+            QueryResults::Solutions(s) => s.count(),
+            _ => panic!("not solutions"),
+        }
+    }
+
+    #[test]
+    fn the_default_graph_is_the_union_unless_the_request_says_otherwise() {
+        let store = store_with_two_graphs();
+        let q = "SELECT * { ?s ?p ?o }";
+        assert_eq!(count(&store, q, &ProtocolDataset::default()), 2);
+        let one = ProtocolDataset {
+            default_graphs: vec![oxigraph::model::NamedNode::new("http://example.com/g1").unwrap()],
+            named_graphs: vec![],
+        };
+        assert_eq!(count(&store, q, &one), 1);
+        assert_eq!(count(&store, "SELECT * FROM <http://example.com/g2> { ?s ?p ?o }", &ProtocolDataset::default()), 1);
+    }
+
+    #[test]
+    fn a_cancelled_query_reports_a_timeout() {
+        let store = store_with_two_graphs();
+        let token = CancellationToken::new();
+        token.cancel();
+        let options = RunOptions {
+            allow: &AllowList::default(),
+            cancel: Some(token),
+            timeout: Some(Duration::from_secs(1)),
+        };
+        let parsed = parse_query("SELECT * { ?s ?p ?o }", None, options.allow).unwrap();
+        let outcome = parsed
+            .evaluate(&store, &ProtocolDataset::default(), &options)
+            .and_then(|r| match r {
+                QueryResults::Solutions(mut s) => match s.next() {
+                    Some(Err(e)) => Err(SparqlError::from_evaluation(e, Some(1.0))),
+                    _ => Ok(()),
+                },
+                _ => Ok(()),
+            });
+        assert!(matches!(outcome, Err(SparqlError::Timeout { .. })));
+    }
+
+    #[test]
+    fn protocol_using_parameters_conflict_with_with_clauses() {
+        let dataset = ProtocolDataset {
+            default_graphs: vec![oxigraph::model::NamedNode::new("http://example.com/g1").unwrap()],
+            named_graphs: vec![],
+        };
+        let options = RunOptions { allow: &AllowList::default(), cancel: None, timeout: None };
+        let with = "WITH <http://example.com/g> INSERT { <a:s> <a:p> <a:o> } WHERE {}";
+        assert!(matches!(
+            parse_update(with, None, &dataset, &options),
+            Err(SparqlError::DatasetConflict { .. })
+        ));
+        assert!(parse_update(with, None, &ProtocolDataset::default(), &options).is_ok());
+    }
+}
