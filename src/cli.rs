@@ -5,7 +5,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "citykg", version, about = "Interoperable smart-city data as RDF, served over SPARQL")]
+#[command(
+    name = "citykg",
+    version,
+    about = "Interoperable smart-city data as RDF, served over SPARQL"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

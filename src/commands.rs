@@ -2,7 +2,9 @@
 
 use anyhow::{Context, bail};
 use citykg::auth::{Role, TokenStore};
-use citykg::cli::{DumpArgs, DumpFormat, LoadArgs, QueryArgs, ServeArgs, StoreArgs, TableFormat, TokenCommand};
+use citykg::cli::{
+    DumpArgs, DumpFormat, LoadArgs, QueryArgs, ServeArgs, StoreArgs, TableFormat, TokenCommand,
+};
 use citykg::config::{AllowList, Settings, StoreLocation};
 use citykg::http::Application;
 use citykg::sparql::{self, ProtocolDataset, ResultFormat, RunOptions};
@@ -77,10 +79,12 @@ pub fn dump(args: &DumpArgs) -> anyhow::Result<()> {
     };
     let quads = match &args.output {
         Some(path) => {
-            let file = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+            let file = std::fs::File::create(path)
+                .with_context(|| format!("cannot create {}", path.display()))?;
             let file = std::io::BufWriter::new(file);
             if path.extension().is_some_and(|e| e == "gz") {
-                let mut encoder = flate2::write::GzEncoder::new(file, flate2::Compression::default());
+                let mut encoder =
+                    flate2::write::GzEncoder::new(file, flate2::Compression::default());
                 let quads = bulk::dump(&store, format, &mut encoder)?;
                 encoder.finish()?.flush()?;
                 quads
@@ -96,19 +100,26 @@ pub fn dump(args: &DumpArgs) -> anyhow::Result<()> {
 
 pub fn query(args: &QueryArgs) -> anyhow::Result<()> {
     let text = match args.query.strip_prefix('@') {
-        Some(path) => std::fs::read_to_string(path).with_context(|| format!("cannot read the query file {path}"))?,
+        Some(path) => std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the query file {path}"))?,
         None => args.query.clone(),
     };
     let (store, _) = open_disk(&args.store)?;
     let allow = AllowList::default();
     let parsed = sparql::parse_query(&text, None, &allow)?;
-    let options = RunOptions { allow: &allow, cancel: None, timeout: None };
+    let options = RunOptions {
+        allow: &allow,
+        cancel: None,
+        timeout: None,
+    };
     let results = parsed.evaluate(&store, &ProtocolDataset::default(), &options)?;
     let out = std::io::stdout().lock();
     let format = match (args.format, &results) {
         (TableFormat::Table, _) => return print_table(results, out),
         (TableFormat::Csv, QueryResults::Graph(_)) => ResultFormat::Rdf(RdfFormat::NTriples),
-        (TableFormat::Json, QueryResults::Graph(_)) => ResultFormat::Rdf(RdfFormat::JsonLd { profile: JsonLdProfileSet::empty() }),
+        (TableFormat::Json, QueryResults::Graph(_)) => ResultFormat::Rdf(RdfFormat::JsonLd {
+            profile: JsonLdProfileSet::empty(),
+        }),
         (TableFormat::Csv, _) => ResultFormat::Results(QueryResultsFormat::Csv),
         (TableFormat::Json, _) => ResultFormat::Results(QueryResultsFormat::Json),
     };
@@ -121,10 +132,20 @@ fn print_table(results: QueryResults<'_>, mut out: impl Write) -> anyhow::Result
     let (header, rows): (Vec<String>, Vec<Vec<String>>) = match results {
         QueryResults::Boolean(b) => (vec!["answer".into()], vec![vec![b.to_string()]]),
         QueryResults::Solutions(solutions) => {
-            let header = solutions.variables().iter().map(|v| format!("?{}", v.as_str())).collect();
+            let header = solutions
+                .variables()
+                .iter()
+                .map(|v| format!("?{}", v.as_str()))
+                .collect();
             let mut rows = Vec::new();
             for solution in solutions {
-                rows.push(solution?.values().iter().map(|v| v.as_ref().map(ToString::to_string).unwrap_or_default()).collect());
+                rows.push(
+                    solution?
+                        .values()
+                        .iter()
+                        .map(|v| v.as_ref().map(ToString::to_string).unwrap_or_default())
+                        .collect(),
+                );
             }
             (header, rows)
         }
@@ -132,23 +153,57 @@ fn print_table(results: QueryResults<'_>, mut out: impl Write) -> anyhow::Result
             let mut rows = Vec::new();
             for t in triples {
                 let t = t?;
-                rows.push(vec![t.subject.to_string(), t.predicate.to_string(), t.object.to_string()]);
+                rows.push(vec![
+                    t.subject.to_string(),
+                    t.predicate.to_string(),
+                    t.object.to_string(),
+                ]);
             }
-            (vec!["subject".into(), "predicate".into(), "object".into()], rows)
+            (
+                vec!["subject".into(), "predicate".into(), "object".into()],
+                rows,
+            )
         }
     };
     let widths: Vec<usize> = (0..header.len())
-        .map(|i| rows.iter().filter_map(|r| r.get(i)).map(|c| c.chars().count()).chain([header[i].len()]).max().unwrap_or(0))
+        .map(|i| {
+            rows.iter()
+                .filter_map(|r| r.get(i))
+                .map(|c| c.chars().count())
+                .chain([header[i].len()])
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
     let line = |cells: &[String]| -> String {
-        cells.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect::<Vec<_>>().join(" | ").trim_end().to_owned()
+        cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect::<Vec<_>>()
+            .join(" | ")
+            .trim_end()
+            .to_owned()
     };
     writeln!(out, "{}", line(&header))?;
-    writeln!(out, "{}", widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("-+-"))?;
+    writeln!(
+        out,
+        "{}",
+        widths
+            .iter()
+            .map(|w| "-".repeat(*w))
+            .collect::<Vec<_>>()
+            .join("-+-")
+    )?;
     for row in &rows {
         writeln!(out, "{}", line(row))?;
     }
-    writeln!(out, "({} row{})", rows.len(), if rows.len() == 1 { "" } else { "s" })?;
+    writeln!(
+        out,
+        "({} row{})",
+        rows.len(),
+        if rows.len() == 1 { "" } else { "s" }
+    )?;
     Ok(())
 }
 
@@ -164,7 +219,9 @@ pub fn token(command: TokenCommand) -> anyhow::Result<()> {
             let role: Role = role.parse()?;
             let secret = tokens(&store)?.create(&name, role)?;
             println!("{secret}");
-            eprintln!("created token {name:?} with the {role} role; the secret above is shown only once");
+            eprintln!(
+                "created token {name:?} with the {role} role; the secret above is shown only once"
+            );
         }
         TokenCommand::List { store } => {
             for info in tokens(&store)?.list()? {
@@ -183,8 +240,10 @@ fn progress_bar() -> ProgressBar {
     let bar = ProgressBar::new_spinner();
     if std::io::stderr().is_terminal() {
         bar.set_style(
-            ProgressStyle::with_template("{spinner} {human_pos} quads loaded ({per_sec}) {elapsed}")
-                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            ProgressStyle::with_template(
+                "{spinner} {human_pos} quads loaded ({per_sec}) {elapsed}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
         );
         bar.enable_steady_tick(std::time::Duration::from_millis(200));
     } else {

@@ -17,9 +17,15 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read the configuration file {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("the configuration file {path} is not valid TOML: {source}")]
-    Toml { path: PathBuf, source: toml::de::Error },
+    Toml {
+        path: PathBuf,
+        source: toml::de::Error,
+    },
     #[error("the base IRI {iri:?} is not an absolute IRI: {reason}")]
     BaseIri { iri: String, reason: String },
     #[error("{name} must be a positive number, got {value}")]
@@ -223,7 +229,10 @@ impl Settings {
             base_iri,
             limits,
             allow_list: AllowList::new(
-                args.allow_hosts.clone().or(file.allow_hosts).unwrap_or_default(),
+                args.allow_hosts
+                    .clone()
+                    .or(file.allow_hosts)
+                    .unwrap_or_default(),
             ),
             ontologies: args
                 .ontologies
@@ -252,7 +261,11 @@ impl Settings {
     }
 }
 
-fn positive(name: &'static str, value: Option<usize>, default: usize) -> Result<usize, ConfigError> {
+fn positive(
+    name: &'static str,
+    value: Option<usize>,
+    default: usize,
+) -> Result<usize, ConfigError> {
     match value {
         Some(0) => Err(ConfigError::NotPositive {
             name,
@@ -288,7 +301,10 @@ mod tests {
     fn base_iri_gets_a_trailing_slash_and_joins_paths() {
         let base = BaseIri::parse("http://city.example/kg").unwrap();
         assert_eq!(base.as_str(), "http://city.example/kg/");
-        assert_eq!(base.join("/graph/ontology/sosa"), "http://city.example/kg/graph/ontology/sosa");
+        assert_eq!(
+            base.join("/graph/ontology/sosa"),
+            "http://city.example/kg/graph/ontology/sosa"
+        );
         assert!(BaseIri::parse("not an iri").is_err());
     }
 

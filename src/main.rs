@@ -4,8 +4,8 @@
 
 mod commands;
 
-use clap::Parser;
 use citykg::cli::{Cli, Command};
+use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {

@@ -21,11 +21,17 @@ const BUILTIN: &[(&str, &str)] = &[
 #[derive(Debug, thiserror::Error)]
 pub enum OntologyError {
     #[error("cannot read the ontology folder {path}: {source}")]
-    Folder { path: PathBuf, source: std::io::Error },
+    Folder {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("ontology module {name}: {message}")]
     Syntax { name: String, message: String },
     #[error("ontology module {name}: {source}")]
-    Io { name: String, source: std::io::Error },
+    Io {
+        name: String,
+        source: std::io::Error,
+    },
     #[error("ontology module name {0:?} does not make a valid graph IRI")]
     BadName(String),
     #[error(transparent)]
@@ -47,11 +53,16 @@ struct Module {
 
 /// Brings the ontology graphs in line with `folder` (or the built-in modules).
 pub fn sync(store: &Store, base: &BaseIri, folder: &Path) -> Result<SyncReport, OntologyError> {
-    let modules = if folder.is_dir() { read_folder(folder)? } else { builtin() };
+    let modules = if folder.is_dir() {
+        read_folder(folder)?
+    } else {
+        builtin()
+    };
     let mut report = SyncReport::default();
     let mut wanted = Vec::new();
     for module in &modules {
-        let graph = ontology_graph(base, &module.name).map_err(|_| OntologyError::BadName(module.name.clone()))?;
+        let graph = ontology_graph(base, &module.name)
+            .map_err(|_| OntologyError::BadName(module.name.clone()))?;
         let digest = hex_sha256(&module.text);
         if stored_digest(store, &graph)?.as_deref() == Some(digest.as_str()) {
             report.unchanged.push(module.name.clone());
@@ -66,15 +77,24 @@ pub fn sync(store: &Store, base: &BaseIri, folder: &Path) -> Result<SyncReport, 
 }
 
 fn read_folder(folder: &Path) -> Result<Vec<Module>, OntologyError> {
-    let folder_error = |source| OntologyError::Folder { path: folder.to_owned(), source };
+    let folder_error = |source| OntologyError::Folder {
+        path: folder.to_owned(),
+        source,
+    };
     let mut modules = Vec::new();
     for entry in std::fs::read_dir(folder).map_err(folder_error)? {
         let path = entry.map_err(folder_error)?.path();
         if path.extension().and_then(|e| e.to_str()) != Some("ttl") {
             continue;
         }
-        let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        let text = std::fs::read(&path).map_err(|source| OntologyError::Io { name: name.clone(), source })?;
+        let name = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let text = std::fs::read(&path).map_err(|source| OntologyError::Io {
+            name: name.clone(),
+            source,
+        })?;
         modules.push(Module { name, text });
     }
     modules.sort_by(|a, b| a.name.cmp(&b.name));
@@ -93,7 +113,12 @@ fn builtin() -> Vec<Module> {
 
 fn stored_digest(store: &Store, graph: &NamedNode) -> Result<Option<String>, StorageError> {
     let found = store
-        .quads_for_pattern(Some(graph.as_ref().into()), Some(SOURCE_SHA256), None, Some(graph.as_ref().into()))
+        .quads_for_pattern(
+            Some(graph.as_ref().into()),
+            Some(SOURCE_SHA256),
+            None,
+            Some(graph.as_ref().into()),
+        )
         .next()
         .transpose()?;
     Ok(found.and_then(|q| match q.object.as_ref() {
@@ -103,7 +128,12 @@ fn stored_digest(store: &Store, graph: &NamedNode) -> Result<Option<String>, Sto
 }
 
 /// Clears the graph and loads the module with its digest, in one transaction.
-fn replace_graph(store: &Store, graph: &NamedNode, module: &Module, digest: &str) -> Result<(), OntologyError> {
+fn replace_graph(
+    store: &Store,
+    graph: &NamedNode,
+    module: &Module,
+    digest: &str,
+) -> Result<(), OntologyError> {
     let parser = RdfParser::from_format(RdfFormat::Turtle)
         .without_named_graphs()
         .with_default_graph(graph.clone());
@@ -129,7 +159,11 @@ fn replace_graph(store: &Store, graph: &NamedNode, module: &Module, digest: &str
 }
 
 /// Drops ontology graphs (marked by their digest triple) whose module is gone.
-fn remove_stale(store: &Store, base: &BaseIri, wanted: &[NamedNode]) -> Result<Vec<String>, StorageError> {
+fn remove_stale(
+    store: &Store,
+    base: &BaseIri,
+    wanted: &[NamedNode],
+) -> Result<Vec<String>, StorageError> {
     let prefix = base.join("graph/ontology/");
     let mut removed = Vec::new();
     for quad in store.quads_for_pattern(None, Some(SOURCE_SHA256), None, None) {
@@ -151,7 +185,10 @@ fn remove_stale(store: &Store, base: &BaseIri, wanted: &[NamedNode]) -> Result<V
 }
 
 fn hex_sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[cfg(test)]
@@ -163,7 +200,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let base = BaseIri::parse("http://citykg.test/").unwrap();
         let store = Store::new().unwrap();
-        std::fs::write(dir.path().join("a.ttl"), "<http://x/s> <http://x/p> <http://x/o> .").unwrap();
+        std::fs::write(
+            dir.path().join("a.ttl"),
+            "<http://x/s> <http://x/p> <http://x/o> .",
+        )
+        .unwrap();
         std::fs::write(dir.path().join("b.ttl"), "<http://x/s> <http://x/p> 1 .").unwrap();
         std::fs::write(dir.path().join("notes.txt"), "ignored").unwrap();
 
@@ -173,7 +214,11 @@ mod tests {
         assert_eq!(second.unchanged, ["a", "b"]);
         assert!(second.loaded.is_empty());
 
-        std::fs::write(dir.path().join("a.ttl"), "<http://x/s> <http://x/p> <http://x/o2> .").unwrap();
+        std::fs::write(
+            dir.path().join("a.ttl"),
+            "<http://x/s> <http://x/p> <http://x/o2> .",
+        )
+        .unwrap();
         std::fs::remove_file(dir.path().join("b.ttl")).unwrap();
         let third = sync(&store, &base, dir.path()).unwrap();
         assert_eq!(third.loaded, ["a"]);
@@ -187,7 +232,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("bad.ttl"), "<http://x/s> <http://x/p> .\n").unwrap();
         let store = Store::new().unwrap();
-        let err = sync(&store, &BaseIri::parse("http://citykg.test/").unwrap(), dir.path()).unwrap_err();
+        let err = sync(
+            &store,
+            &BaseIri::parse("http://citykg.test/").unwrap(),
+            dir.path(),
+        )
+        .unwrap_err();
         let text = err.to_string();
         assert!(text.contains("bad") && text.contains("line 1"), "{text}");
         assert!(store.is_empty().unwrap());
@@ -196,7 +246,12 @@ mod tests {
     #[test]
     fn the_builtin_modules_parse() {
         let store = Store::new().unwrap();
-        let report = sync(&store, &BaseIri::parse("http://citykg.test/").unwrap(), Path::new("/nonexistent")).unwrap();
+        let report = sync(
+            &store,
+            &BaseIri::parse("http://citykg.test/").unwrap(),
+            Path::new("/nonexistent"),
+        )
+        .unwrap();
         assert_eq!(report.loaded.len(), BUILTIN.len());
         assert!(store.len().unwrap() > 20);
     }

@@ -9,10 +9,15 @@ use std::path::Path;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RdfFileError {
-    #[error("{path}: cannot tell the RDF format from the extension (use .ttl, .nt, .nq, .trig, .rdf, .owl, .jsonld, optionally .gz)")]
+    #[error(
+        "{path}: cannot tell the RDF format from the extension (use .ttl, .nt, .nq, .trig, .rdf, .owl, .jsonld, optionally .gz)"
+    )]
     UnknownFormat { path: String },
     #[error("{path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 /// The RDF format of a file and whether it is gzip-compressed, from its name.
@@ -25,7 +30,10 @@ pub fn format_of(path: &Path) -> Result<(RdfFormat, bool), RdfFileError> {
         Some(rest) => (rest.to_owned(), true),
         None => (name, false),
     };
-    let extension = name.rsplit_once('.').map(|(_, ext)| ext).unwrap_or_default();
+    let extension = name
+        .rsplit_once('.')
+        .map(|(_, ext)| ext)
+        .unwrap_or_default();
     let format = match extension {
         "owl" | "xml" => Some(RdfFormat::RdfXml),
         "json" => Some(RdfFormat::JsonLd {

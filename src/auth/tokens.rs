@@ -14,9 +14,15 @@ const SECRET_PREFIX: &str = "ckg_";
 #[derive(Debug, thiserror::Error)]
 pub enum TokenError {
     #[error("cannot read or write the token file {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("the token file {path} is damaged: {source}")]
-    Damaged { path: PathBuf, source: serde_json::Error },
+    Damaged {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
     #[error("a token named {0:?} already exists; revoke it first or pick another name")]
     Duplicate(String),
     #[error("no token is named {0:?}")]
@@ -131,7 +137,12 @@ impl TokenStore {
         check_name(name)?;
         self.reload_if_changed()?;
         let mut state = self.write_state();
-        if state.persisted.iter().chain(&state.ephemeral).any(|r| r.info.name == name) {
+        if state
+            .persisted
+            .iter()
+            .chain(&state.ephemeral)
+            .any(|r| r.info.name == name)
+        {
             return Err(TokenError::Duplicate(name.to_owned()));
         }
         let secret = new_secret()?;
@@ -187,7 +198,12 @@ impl TokenStore {
         let stamp = match std::fs::metadata(path) {
             Ok(meta) => Some(FileStamp::of(&meta)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(source) => return Err(TokenError::Io { path: path.clone(), source }),
+            Err(source) => {
+                return Err(TokenError::Io {
+                    path: path.clone(),
+                    source,
+                });
+            }
         };
         if stamp.is_some() && stamp == self.read_state().file_stamp {
             return Ok(());
@@ -195,8 +211,14 @@ impl TokenStore {
         let file = match stamp {
             None => TokenFile::default(),
             Some(_) => {
-                let text = std::fs::read(path).map_err(|source| TokenError::Io { path: path.clone(), source })?;
-                serde_json::from_slice(&text).map_err(|source| TokenError::Damaged { path: path.clone(), source })?
+                let text = std::fs::read(path).map_err(|source| TokenError::Io {
+                    path: path.clone(),
+                    source,
+                })?;
+                serde_json::from_slice(&text).map_err(|source| TokenError::Damaged {
+                    path: path.clone(),
+                    source,
+                })?
             }
         };
         let mut state = self.write_state();
@@ -210,7 +232,10 @@ impl TokenStore {
         let Some(path) = &self.path else {
             return Ok(());
         };
-        let io = |source| TokenError::Io { path: path.clone(), source };
+        let io = |source| TokenError::Io {
+            path: path.clone(),
+            source,
+        };
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(io)?;
         }
@@ -230,11 +255,15 @@ impl TokenStore {
     }
 
     fn read_state(&self) -> std::sync::RwLockReadGuard<'_, State> {
-        self.state.read().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.state
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn write_state(&self) -> std::sync::RwLockWriteGuard<'_, State> {
-        self.state.write().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.state
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -253,8 +282,14 @@ fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
 fn check_name(name: &str) -> Result<(), TokenError> {
     let ok = !name.is_empty()
         && name.len() <= 64
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
-    if ok { Ok(()) } else { Err(TokenError::BadName(name.to_owned())) }
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(TokenError::BadName(name.to_owned()))
+    }
 }
 
 fn new_secret() -> Result<String, TokenError> {
@@ -299,7 +334,10 @@ mod tests {
         let other = TokenStore::open(Some(path)).unwrap();
         assert_eq!(other.list().unwrap()[0].name, "ci");
         other.revoke("ci").unwrap();
-        assert!(store.authenticate(&secret).is_none(), "revocation is picked up from the file");
+        assert!(
+            store.authenticate(&secret).is_none(),
+            "revocation is picked up from the file"
+        );
         assert!(matches!(other.revoke("ci"), Err(TokenError::NotFound(_))));
     }
 
@@ -308,8 +346,17 @@ mod tests {
         let store = TokenStore::open(None).unwrap();
         store.register_ephemeral("env-admin", Role::Admin, "s3cret");
         assert_eq!(store.authenticate("s3cret").unwrap().role, Role::Admin);
-        assert!(matches!(store.create("env-admin", Role::Read), Err(TokenError::Duplicate(_))));
-        assert!(matches!(store.create("bad name", Role::Read), Err(TokenError::BadName(_))));
-        assert!(matches!(store.create("", Role::Read), Err(TokenError::BadName(_))));
+        assert!(matches!(
+            store.create("env-admin", Role::Read),
+            Err(TokenError::Duplicate(_))
+        ));
+        assert!(matches!(
+            store.create("bad name", Role::Read),
+            Err(TokenError::BadName(_))
+        ));
+        assert!(matches!(
+            store.create("", Role::Read),
+            Err(TokenError::BadName(_))
+        ));
     }
 }

@@ -8,7 +8,11 @@ use actix_web::HttpRequest;
 use actix_web::http::header;
 
 /// Checks that the request may do what `needed` allows; returns the token used, if any.
-pub fn authorize(request: &HttpRequest, state: &AppState, needed: Role) -> Result<Option<TokenInfo>, Problem> {
+pub fn authorize(
+    request: &HttpRequest,
+    state: &AppState,
+    needed: Role,
+) -> Result<Option<TokenInfo>, Problem> {
     if needed == Role::Read && !state.settings.private {
         return Ok(None);
     }
@@ -20,13 +24,17 @@ pub fn authorize(request: &HttpRequest, state: &AppState, needed: Role) -> Resul
     let secret = value
         .to_str()
         .ok()
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
         .map(str::trim)
-        .ok_or_else(|| Problem::unauthorized("the Authorization header must be \"Bearer <token>\""))?;
-    let token = state
-        .tokens
-        .authenticate(secret)
-        .ok_or_else(|| Problem::unauthorized("the bearer token is not valid (unknown or revoked)"))?;
+        .ok_or_else(|| {
+            Problem::unauthorized("the Authorization header must be \"Bearer <token>\"")
+        })?;
+    let token = state.tokens.authenticate(secret).ok_or_else(|| {
+        Problem::unauthorized("the bearer token is not valid (unknown or revoked)")
+    })?;
     if !token.role.grants(needed) {
         return Err(Problem::forbidden(needed, token.role));
     }

@@ -8,7 +8,11 @@ use actix_web::http::header;
 use actix_web::web::{self, Bytes, BytesMut};
 use futures_util::StreamExt;
 
-pub async fn read_limited(request: &HttpRequest, mut payload: web::Payload, limit: usize) -> Result<Bytes, Problem> {
+pub async fn read_limited(
+    request: &HttpRequest,
+    mut payload: web::Payload,
+    limit: usize,
+) -> Result<Bytes, Problem> {
     let declared = request
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -19,7 +23,9 @@ pub async fn read_limited(request: &HttpRequest, mut payload: web::Payload, limi
     }
     let mut body = BytesMut::with_capacity(declared.unwrap_or(0).min(limit));
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| Problem::bad_request("bad-body", format!("cannot read the request body: {e}")))?;
+        let chunk = chunk.map_err(|e| {
+            Problem::bad_request("bad-body", format!("cannot read the request body: {e}"))
+        })?;
         if body.len() + chunk.len() > limit {
             return Err(Problem::payload_too_large(limit));
         }
@@ -51,7 +57,11 @@ impl Params {
     }
 
     pub fn all(&self, key: &str) -> Vec<String> {
-        self.0.iter().filter(|(k, _)| k == key).map(|(_, v)| v.clone()).collect()
+        self.0
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .collect()
     }
 
     /// The only value of `key`; two values are an error (the protocol forbids repeats).
@@ -82,7 +92,13 @@ pub fn content_type(request: &HttpRequest) -> Option<String> {
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .map(|v| v.split(';').next().unwrap_or_default().trim().to_ascii_lowercase())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase()
+        })
         .filter(|v| !v.is_empty())
 }
 

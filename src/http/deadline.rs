@@ -18,7 +18,10 @@ pub fn effective_timeout(configured: Duration, params: &Params) -> Result<Durati
         .ok()
         .filter(|s: &f64| s.is_finite() && *s > 0.0)
         .ok_or_else(|| {
-            Problem::bad_request("bad-timeout", format!("timeout must be a positive number of seconds, got {requested:?}"))
+            Problem::bad_request(
+                "bad-timeout",
+                format!("timeout must be a positive number of seconds, got {requested:?}"),
+            )
         })?;
     Ok(configured.min(Duration::from_secs_f64(seconds)))
 }
@@ -39,7 +42,11 @@ impl Deadline {
             to_cancel.cancel();
         })
         .abort_handle();
-        Self { token, limit, timer }
+        Self {
+            token,
+            limit,
+            timer,
+        }
     }
 
     pub fn seconds(&self) -> f64 {

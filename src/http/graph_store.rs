@@ -40,9 +40,9 @@ impl Target {
 fn target(request: &HttpRequest, state: &AppState) -> Result<Target, Problem> {
     if let Some(tail) = request.match_info().get("tail").filter(|t| !t.is_empty()) {
         let iri = state.settings.base_iri.join(&format!("store/{tail}"));
-        return NamedNode::new(iri.clone())
-            .map(Target::Named)
-            .map_err(|e| Problem::bad_request("bad-graph-iri", format!("{iri} is not a valid IRI: {e}")));
+        return NamedNode::new(iri.clone()).map(Target::Named).map_err(|e| {
+            Problem::bad_request("bad-graph-iri", format!("{iri} is not a valid IRI: {e}"))
+        });
     }
     let mut default = false;
     let mut graphs = Vec::new();
@@ -61,7 +61,12 @@ fn target(request: &HttpRequest, state: &AppState) -> Result<Target, Problem> {
             let absolute = oxigraph::model::NamedNode::new(iri.as_str()).or_else(|_| {
                 resolve(state.settings.base_iri.as_str(), iri)
                     .and_then(|resolved| NamedNode::new(resolved).map_err(|e| e.to_string()))
-                    .map_err(|e| Problem::bad_request("bad-graph-iri", format!("graph={iri:?} is not a valid IRI: {e}")))
+                    .map_err(|e| {
+                        Problem::bad_request(
+                            "bad-graph-iri",
+                            format!("graph={iri:?} is not a valid IRI: {e}"),
+                        )
+                    })
             })?;
             Ok(Target::Named(absolute))
         }
@@ -75,13 +80,22 @@ fn target(request: &HttpRequest, state: &AppState) -> Result<Target, Problem> {
 /// Resolves a relative graph IRI against the base IRI (RFC 3986).
 fn resolve(base: &str, relative: &str) -> Result<String, String> {
     let base = oxiri::Iri::parse(base).map_err(|e| e.to_string())?;
-    base.resolve(relative).map(oxiri::Iri::into_inner).map_err(|e| e.to_string())
+    base.resolve(relative)
+        .map(oxiri::Iri::into_inner)
+        .map_err(|e| e.to_string())
 }
 
-pub async fn get(request: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
+pub async fn get(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, Problem> {
     authorize(&request, &state, Role::Read)?;
     let target = target(&request, &state)?;
-    let offers = if target == Target::Dataset { negotiate::DATASET } else { negotiate::RDF };
+    let offers = if target == Target::Dataset {
+        negotiate::DATASET
+    } else {
+        negotiate::RDF
+    };
     let offer = negotiate::negotiate(&request, offers)?;
     let Output::Rdf(format) = offer.output else {
         return Err(Problem::not_acceptable(&["text/turtle"]));
@@ -93,24 +107,27 @@ pub async fn get(request: HttpRequest, state: web::Data<AppState>) -> Result<Htt
         return Ok(HttpResponse::Ok().content_type(offer.media_type()).finish());
     }
     let store = state.store.clone();
-    let body = stream_blocking(move |writer| {
-        let mut serializer = RdfSerializer::from_format(format).for_writer(writer);
-        let storage = |e: StorageError| SparqlError::Storage(e.to_string());
-        match target.graph_name() {
-            Some(graph) => {
-                for quad in store.quads_for_pattern(None, None, None, Some(graph.as_ref())) {
-                    serializer.serialize_triple(quad.map_err(storage)?.as_ref())?;
+    let body = stream_blocking(
+        move |writer| {
+            let mut serializer = RdfSerializer::from_format(format).for_writer(writer);
+            let storage = |e: StorageError| SparqlError::Storage(e.to_string());
+            match target.graph_name() {
+                Some(graph) => {
+                    for quad in store.quads_for_pattern(None, None, None, Some(graph.as_ref())) {
+                        serializer.serialize_triple(quad.map_err(storage)?.as_ref())?;
+                    }
+                }
+                None => {
+                    for quad in store.iter() {
+                        serializer.serialize_quad(&quad.map_err(storage)?)?;
+                    }
                 }
             }
-            None => {
-                for quad in store.iter() {
-                    serializer.serialize_quad(&quad.map_err(storage)?)?;
-                }
-            }
-        }
-        serializer.finish()?;
-        Ok(())
-    })
+            serializer.finish()?;
+            Ok(())
+        },
+        None,
+    )
     .await?;
     Ok(HttpResponse::Ok()
         .content_type(offer.media_type())
@@ -124,12 +141,17 @@ async fn exists(state: &AppState, target: &Target) -> Result<bool, Problem> {
     };
     let store = state.store.clone();
     let graph = graph.clone();
-    Ok(run_blocking(move || store.contains_named_graph(NamedOrBlankNodeRef::from(graph.as_ref()))).await??)
+    Ok(
+        run_blocking(move || store.contains_named_graph(NamedOrBlankNodeRef::from(graph.as_ref())))
+            .await??,
+    )
 }
 
 fn not_found(target: &Target) -> Problem {
     match target {
-        Target::Named(g) => Problem::not_found(format!("the store has no graph named <{}>", g.as_str())),
+        Target::Named(g) => {
+            Problem::not_found(format!("the store has no graph named <{}>", g.as_str()))
+        }
         _ => Problem::not_found("no such graph"),
     }
 }
@@ -141,11 +163,19 @@ enum Mode {
     Merge,
 }
 
-pub async fn put(request: HttpRequest, payload: web::Payload, state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
+pub async fn put(
+    request: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, Problem> {
     write(request, payload, state, Mode::Replace).await
 }
 
-pub async fn post(request: HttpRequest, payload: web::Payload, state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
+pub async fn post(
+    request: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, Problem> {
     write(request, payload, state, Mode::Merge).await
 }
 
@@ -155,7 +185,12 @@ struct Document {
     bytes: Vec<u8>,
 }
 
-async fn write(request: HttpRequest, payload: web::Payload, state: web::Data<AppState>, mode: Mode) -> Result<HttpResponse, Problem> {
+async fn write(
+    request: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+    mode: Mode,
+) -> Result<HttpResponse, Problem> {
     authorize(&request, &state, Role::Write)?;
     let mut target = target(&request, &state)?;
     let body = read_limited(&request, payload, state.settings.limits.max_body_bytes).await?;
@@ -167,7 +202,10 @@ async fn write(request: HttpRequest, payload: web::Payload, state: web::Data<App
             (Mode::Merge, true) => {}
             (Mode::Merge, false) => {
                 // POST of a graph to the endpoint creates a new graph (Graph Store Protocol 5.5).
-                let iri = state.settings.base_iri.join(&format!("graph/store/{}", new_id()));
+                let iri = state
+                    .settings
+                    .base_iri
+                    .join(&format!("graph/store/{}", new_id()));
                 let graph = NamedNode::new(iri).map_err(|e| Problem::internal(&e))?;
                 created_location = Some(graph.as_str().to_owned());
                 target = Target::Named(graph);
@@ -186,25 +224,55 @@ async fn write(request: HttpRequest, payload: web::Payload, state: web::Data<App
     };
     let store = state.store.clone();
     let write_target = target.clone();
-    let existed = run_blocking(move || apply(&store, &write_target, mode, &documents, &base)).await??;
+    let existed =
+        run_blocking(move || apply(&store, &write_target, mode, &documents, &base)).await??;
     state.stats.invalidate();
     if let Some(location) = created_location {
-        return Ok(HttpResponse::Created().insert_header((header::LOCATION, location)).finish());
+        return Ok(HttpResponse::Created()
+            .insert_header((header::LOCATION, location))
+            .finish());
     }
-    Ok(if existed { HttpResponse::NoContent().finish() } else { HttpResponse::Created().finish() })
+    Ok(if existed {
+        HttpResponse::NoContent().finish()
+    } else {
+        HttpResponse::Created().finish()
+    })
 }
 
 fn documents(request: &HttpRequest, body: &[u8]) -> Result<Vec<Document>, Problem> {
-    let accepted = ["text/turtle", "application/n-triples", "application/n-quads", "application/trig", "application/rdf+xml", "application/ld+json", "multipart/form-data"];
+    let accepted = [
+        "text/turtle",
+        "application/n-triples",
+        "application/n-quads",
+        "application/trig",
+        "application/rdf+xml",
+        "application/ld+json",
+        "multipart/form-data",
+    ];
     let media = content_type(request).ok_or_else(|| {
-        Problem::bad_request("missing-content-type", format!("say what the body is with Content-Type: {}", accepted.join(", ")))
+        Problem::bad_request(
+            "missing-content-type",
+            format!(
+                "say what the body is with Content-Type: {}",
+                accepted.join(", ")
+            ),
+        )
     })?;
     if media == "multipart/form-data" {
-        let raw = request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
-        let boundary = multipart::boundary(raw)
-            .ok_or_else(|| Problem::bad_request("bad-multipart", "multipart/form-data needs a boundary parameter"))?;
-        let parts = multipart::parse(body, &boundary)
-            .ok_or_else(|| Problem::bad_request("bad-multipart", "the multipart body is not well formed"))?;
+        let raw = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        let boundary = multipart::boundary(raw).ok_or_else(|| {
+            Problem::bad_request(
+                "bad-multipart",
+                "multipart/form-data needs a boundary parameter",
+            )
+        })?;
+        let parts = multipart::parse(body, &boundary).ok_or_else(|| {
+            Problem::bad_request("bad-multipart", "the multipart body is not well formed")
+        })?;
         return parts
             .into_iter()
             .map(|part| {
@@ -212,14 +280,32 @@ fn documents(request: &HttpRequest, body: &[u8]) -> Result<Vec<Document>, Proble
                     .content_type
                     .as_deref()
                     .and_then(RdfFormat::from_media_type)
-                    .or_else(|| part.filename.as_deref().and_then(|f| crate::rdf_file::format_of(std::path::Path::new(f)).ok().map(|(f, _)| f)))
-                    .ok_or_else(|| Problem::unsupported_media_type(part.content_type.as_deref().unwrap_or("(none)"), &accepted))?;
-                Ok(Document { format, bytes: part.body.to_vec() })
+                    .or_else(|| {
+                        part.filename.as_deref().and_then(|f| {
+                            crate::rdf_file::format_of(std::path::Path::new(f))
+                                .ok()
+                                .map(|(f, _)| f)
+                        })
+                    })
+                    .ok_or_else(|| {
+                        Problem::unsupported_media_type(
+                            part.content_type.as_deref().unwrap_or("(none)"),
+                            &accepted,
+                        )
+                    })?;
+                Ok(Document {
+                    format,
+                    bytes: part.body.to_vec(),
+                })
             })
             .collect();
     }
-    let format = RdfFormat::from_media_type(&media).ok_or_else(|| Problem::unsupported_media_type(&media, &accepted))?;
-    Ok(vec![Document { format, bytes: body.to_vec() }])
+    let format = RdfFormat::from_media_type(&media)
+        .ok_or_else(|| Problem::unsupported_media_type(&media, &accepted))?;
+    Ok(vec![Document {
+        format,
+        bytes: body.to_vec(),
+    }])
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -234,7 +320,10 @@ impl From<ApplyError> for Problem {
     fn from(error: ApplyError) -> Self {
         match error {
             ApplyError::Syntax(message, location) => {
-                let problem = Problem::bad_request("rdf-syntax", format!("the body is not valid RDF: {message}; nothing was changed"));
+                let problem = Problem::bad_request(
+                    "rdf-syntax",
+                    format!("the body is not valid RDF: {message}; nothing was changed"),
+                );
                 match location {
                     Some((line, column)) => problem.with_location(line, column),
                     None => problem,
@@ -246,10 +335,18 @@ impl From<ApplyError> for Problem {
 }
 
 /// Writes the documents into the target in one transaction; returns whether the graph existed.
-fn apply(store: &Store, target: &Target, mode: Mode, documents: &[Document], base: &str) -> Result<bool, ApplyError> {
+fn apply(
+    store: &Store,
+    target: &Target,
+    mode: Mode,
+    documents: &[Document],
+    base: &str,
+) -> Result<bool, ApplyError> {
     let mut transaction = store.start_transaction()?;
     let existed = match target {
-        Target::Named(g) => transaction.contains_named_graph(NamedOrBlankNodeRef::from(g.as_ref()))?,
+        Target::Named(g) => {
+            transaction.contains_named_graph(NamedOrBlankNodeRef::from(g.as_ref()))?
+        }
         _ => true,
     };
     if mode == Mode::Replace {
@@ -262,15 +359,19 @@ fn apply(store: &Store, target: &Target, mode: Mode, documents: &[Document], bas
     }
     for document in documents {
         let mut parser = RdfParser::from_format(document.format);
-        parser = parser.with_base_iri(base).map_err(|e| ApplyError::Syntax(e.to_string(), None))?;
+        parser = parser
+            .with_base_iri(base)
+            .map_err(|e| ApplyError::Syntax(e.to_string(), None))?;
         if let Some(graph) = target.graph_name() {
             parser = parser.without_named_graphs().with_default_graph(graph);
         }
-        transaction.load_from_slice(parser, &document.bytes).map_err(|e| match e {
-            LoaderError::Parsing(e) => syntax(&e),
-            LoaderError::Storage(e) => ApplyError::Storage(e),
-            other => ApplyError::Syntax(other.to_string(), None),
-        })?;
+        transaction
+            .load_from_slice(parser, &document.bytes)
+            .map_err(|e| match e {
+                LoaderError::Parsing(e) => syntax(&e),
+                LoaderError::Storage(e) => ApplyError::Storage(e),
+                other => ApplyError::Syntax(other.to_string(), None),
+            })?;
     }
     transaction.commit()?;
     Ok(existed)
@@ -284,7 +385,10 @@ fn syntax(error: &RdfParseError) -> ApplyError {
     ApplyError::Syntax(describe_parse_error(error), location)
 }
 
-pub async fn delete(request: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
+pub async fn delete(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, Problem> {
     authorize(&request, &state, Role::Write)?;
     let target = target(&request, &state)?;
     let store = state.store.clone();
@@ -295,7 +399,10 @@ pub async fn delete(request: HttpRequest, state: web::Data<AppState>) -> Result<
                 "DELETE needs ?graph=IRI or ?default; dropping the whole dataset is not offered",
             ));
         }
-        Target::Default => run_blocking(move || store.clear_graph(GraphNameRef::DefaultGraph).map(|()| true)).await??,
+        Target::Default => {
+            run_blocking(move || store.clear_graph(GraphNameRef::DefaultGraph).map(|()| true))
+                .await??
+        }
         Target::Named(graph) => {
             run_blocking(move || -> Result<bool, StorageError> {
                 let name = NamedOrBlankNodeRef::from(graph.as_ref());
@@ -309,7 +416,11 @@ pub async fn delete(request: HttpRequest, state: web::Data<AppState>) -> Result<
         }
     };
     state.stats.invalidate();
-    if removed { Ok(HttpResponse::NoContent().finish()) } else { Err(not_found(&target)) }
+    if removed {
+        Ok(HttpResponse::NoContent().finish())
+    } else {
+        Err(not_found(&target))
+    }
 }
 
 pub async fn method_not_allowed() -> Result<HttpResponse, Problem> {
@@ -323,5 +434,8 @@ fn new_id() -> String {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
-    format!("{nanos:x}-{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
+    format!(
+        "{nanos:x}-{}",
+        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    )
 }

@@ -21,5 +21,7 @@ pub async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, Problem
 }
 
 pub async fn not_found() -> Result<HttpResponse, Problem> {
-    Err(Problem::not_found("there is nothing at this path; see / for what this server offers"))
+    Err(Problem::not_found(
+        "there is nothing at this path; see / for what this server offers",
+    ))
 }

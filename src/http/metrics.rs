@@ -6,7 +6,9 @@ use std::fmt::Write;
 use std::sync::Mutex;
 use std::time::Duration;
 
-const BUCKETS: [f64; 12] = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0, 30.0];
+const BUCKETS: [f64; 12] = [
+    0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0, 30.0,
+];
 
 #[derive(Debug, Default)]
 struct Histogram {
@@ -23,14 +25,22 @@ pub struct Metrics {
 
 impl Metrics {
     pub fn record_request(&self, route: &str, method: &str, status: u16) {
-        let mut requests = self.requests.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        *requests.entry((route.to_owned(), method.to_owned(), status)).or_default() += 1;
+        let mut requests = self
+            .requests
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *requests
+            .entry((route.to_owned(), method.to_owned(), status))
+            .or_default() += 1;
     }
 
     /// `kind`: select, ask, construct, describe or update.
     pub fn record_query(&self, kind: &'static str, elapsed: Duration) {
         let seconds = elapsed.as_secs_f64();
-        let mut queries = self.queries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut queries = self
+            .queries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let histogram = queries.entry(kind).or_default();
         for (bucket, bound) in histogram.counts.iter_mut().zip(BUCKETS) {
             if seconds <= bound {
@@ -44,9 +54,17 @@ impl Metrics {
     /// The Prometheus text exposition format (version 0.0.4).
     pub fn render(&self, store_quads: Option<usize>) -> String {
         let mut out = String::new();
-        let _ = writeln!(out, "# HELP citykg_http_requests_total HTTP requests by route, method and status.");
+        let _ = writeln!(
+            out,
+            "# HELP citykg_http_requests_total HTTP requests by route, method and status."
+        );
         let _ = writeln!(out, "# TYPE citykg_http_requests_total counter");
-        for ((route, method, status), n) in self.requests.lock().unwrap_or_else(std::sync::PoisonError::into_inner).iter() {
+        for ((route, method, status), n) in self
+            .requests
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+        {
             let _ = writeln!(
                 out,
                 "citykg_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{status}\"}} {n}",
@@ -54,15 +72,38 @@ impl Metrics {
                 escape(method)
             );
         }
-        let _ = writeln!(out, "# HELP citykg_query_duration_seconds SPARQL query and update evaluation time.");
+        let _ = writeln!(
+            out,
+            "# HELP citykg_query_duration_seconds SPARQL query and update evaluation time."
+        );
         let _ = writeln!(out, "# TYPE citykg_query_duration_seconds histogram");
-        for (kind, h) in self.queries.lock().unwrap_or_else(std::sync::PoisonError::into_inner).iter() {
+        for (kind, h) in self
+            .queries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+        {
             for (count, bound) in h.counts.iter().zip(BUCKETS) {
-                let _ = writeln!(out, "citykg_query_duration_seconds_bucket{{kind=\"{kind}\",le=\"{bound}\"}} {count}");
+                let _ = writeln!(
+                    out,
+                    "citykg_query_duration_seconds_bucket{{kind=\"{kind}\",le=\"{bound}\"}} {count}"
+                );
             }
-            let _ = writeln!(out, "citykg_query_duration_seconds_bucket{{kind=\"{kind}\",le=\"+Inf\"}} {}", h.count);
-            let _ = writeln!(out, "citykg_query_duration_seconds_sum{{kind=\"{kind}\"}} {}", h.sum);
-            let _ = writeln!(out, "citykg_query_duration_seconds_count{{kind=\"{kind}\"}} {}", h.count);
+            let _ = writeln!(
+                out,
+                "citykg_query_duration_seconds_bucket{{kind=\"{kind}\",le=\"+Inf\"}} {}",
+                h.count
+            );
+            let _ = writeln!(
+                out,
+                "citykg_query_duration_seconds_sum{{kind=\"{kind}\"}} {}",
+                h.sum
+            );
+            let _ = writeln!(
+                out,
+                "citykg_query_duration_seconds_count{{kind=\"{kind}\"}} {}",
+                h.count
+            );
         }
         if let Some(quads) = store_quads {
             let _ = writeln!(out, "# HELP citykg_store_quads Quads in the store.");
@@ -74,7 +115,10 @@ impl Metrics {
 }
 
 fn escape(label: &str) -> String {
-    label.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+    label
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }
 
 #[cfg(test)]
@@ -88,9 +132,15 @@ mod tests {
         metrics.record_request("/query", "GET", 200);
         metrics.record_query("select", Duration::from_millis(3));
         let text = metrics.render(Some(42));
-        assert!(text.contains("citykg_http_requests_total{route=\"/query\",method=\"GET\",status=\"200\"} 2"));
-        assert!(text.contains("citykg_query_duration_seconds_bucket{kind=\"select\",le=\"0.001\"} 0"));
-        assert!(text.contains("citykg_query_duration_seconds_bucket{kind=\"select\",le=\"0.005\"} 1"));
+        assert!(text.contains(
+            "citykg_http_requests_total{route=\"/query\",method=\"GET\",status=\"200\"} 2"
+        ));
+        assert!(
+            text.contains("citykg_query_duration_seconds_bucket{kind=\"select\",le=\"0.001\"} 0")
+        );
+        assert!(
+            text.contains("citykg_query_duration_seconds_bucket{kind=\"select\",le=\"0.005\"} 1")
+        );
         assert!(text.contains("citykg_query_duration_seconds_count{kind=\"select\"} 1"));
         assert!(text.contains("citykg_store_quads 42"));
     }

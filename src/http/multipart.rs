@@ -29,24 +29,37 @@ pub fn parse<'a>(body: &'a [u8], boundary: &str) -> Option<Vec<Part<'a>>> {
         if rest.starts_with(b"--") {
             return Some(parts);
         }
-        rest = rest.strip_prefix(b"\r\n").or_else(|| rest.strip_prefix(b"\n"))?;
+        rest = rest
+            .strip_prefix(b"\r\n")
+            .or_else(|| rest.strip_prefix(b"\n"))?;
         let end = find(rest, delimiter)?;
         let mut part = &rest[..end];
-        part = part.strip_suffix(b"\r\n").or_else(|| part.strip_suffix(b"\n")).unwrap_or(part);
+        part = part
+            .strip_suffix(b"\r\n")
+            .or_else(|| part.strip_suffix(b"\n"))
+            .unwrap_or(part);
         let (head, body) = split_head(part)?;
         let mut content_type = None;
         let mut filename = None;
         for line in std::str::from_utf8(head).ok()?.lines() {
-            let Some((name, value)) = line.split_once(':') else { continue };
+            let Some((name, value)) = line.split_once(':') else {
+                continue;
+            };
             if name.trim().eq_ignore_ascii_case("content-type") {
                 content_type = Some(value.trim().to_owned());
             } else if name.trim().eq_ignore_ascii_case("content-disposition") {
                 filename = value.split(';').find_map(|p| {
-                    p.trim().strip_prefix("filename=").map(|f| f.trim_matches('"').to_owned())
+                    p.trim()
+                        .strip_prefix("filename=")
+                        .map(|f| f.trim_matches('"').to_owned())
                 });
             }
         }
-        parts.push(Part { content_type, filename, body });
+        parts.push(Part {
+            content_type,
+            filename,
+            body,
+        });
         rest = &rest[end + delimiter.len()..];
     }
 }
@@ -79,7 +92,10 @@ mod tests {
         assert_eq!(parts[0].body, b"<a:s> <a:p> 1 .\r\n");
         assert_eq!(parts[1].content_type, None);
         assert_eq!(parts[1].body, b"<a:s> <a:p> 2 .");
-        assert_eq!(boundary("multipart/form-data; boundary=\"XYZ\"").as_deref(), Some("XYZ"));
+        assert_eq!(
+            boundary("multipart/form-data; boundary=\"XYZ\"").as_deref(),
+            Some("XYZ")
+        );
         assert!(parse(b"garbage", "XYZ").is_none());
         assert!(parse(b"--XYZ\r\nno blank line--XYZ--", "XYZ").is_none());
     }

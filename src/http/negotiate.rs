@@ -24,7 +24,10 @@ pub struct Offer {
 
 impl Offer {
     pub fn media_type(&self) -> &'static str {
-        self.media_types.first().copied().unwrap_or("application/octet-stream")
+        self.media_types
+            .first()
+            .copied()
+            .unwrap_or("application/octet-stream")
     }
 }
 
@@ -33,29 +36,68 @@ const JSON_LD: RdfFormat = RdfFormat::JsonLd {
 };
 
 pub const RESULTS: &[Offer] = &[
-    Offer { output: Output::Results(QueryResultsFormat::Json), media_types: &["application/sparql-results+json", "application/json", "text/json"] },
-    Offer { output: Output::Results(QueryResultsFormat::Xml), media_types: &["application/sparql-results+xml", "application/xml", "text/xml"] },
-    Offer { output: Output::Results(QueryResultsFormat::Csv), media_types: &["text/csv"] },
-    Offer { output: Output::Results(QueryResultsFormat::Tsv), media_types: &["text/tab-separated-values"] },
+    Offer {
+        output: Output::Results(QueryResultsFormat::Json),
+        media_types: &["application/sparql-results+json", "application/json"],
+    },
+    Offer {
+        output: Output::Results(QueryResultsFormat::Xml),
+        media_types: &["application/sparql-results+xml", "application/xml"],
+    },
+    Offer {
+        output: Output::Results(QueryResultsFormat::Csv),
+        media_types: &["text/csv"],
+    },
+    Offer {
+        output: Output::Results(QueryResultsFormat::Tsv),
+        media_types: &["text/tab-separated-values"],
+    },
 ];
 
 /// Every RDF format of DESIGN.md; Turtle first.
 pub const RDF: &[Offer] = &[
-    Offer { output: Output::Rdf(RdfFormat::Turtle), media_types: &["text/turtle", "application/x-turtle"] },
-    Offer { output: Output::Rdf(RdfFormat::NTriples), media_types: &["application/n-triples", "text/plain"] },
-    Offer { output: Output::Rdf(RdfFormat::NQuads), media_types: &["application/n-quads", "text/x-nquads"] },
-    Offer { output: Output::Rdf(RdfFormat::TriG), media_types: &["application/trig"] },
-    Offer { output: Output::Rdf(RdfFormat::RdfXml), media_types: &["application/rdf+xml", "application/xml", "text/xml"] },
-    Offer { output: Output::Rdf(JSON_LD), media_types: &["application/ld+json", "application/json"] },
+    Offer {
+        output: Output::Rdf(RdfFormat::Turtle),
+        media_types: &["text/turtle", "application/x-turtle"],
+    },
+    Offer {
+        output: Output::Rdf(RdfFormat::NTriples),
+        media_types: &["application/n-triples", "text/plain"],
+    },
+    Offer {
+        output: Output::Rdf(RdfFormat::NQuads),
+        media_types: &["application/n-quads", "text/x-nquads"],
+    },
+    Offer {
+        output: Output::Rdf(RdfFormat::TriG),
+        media_types: &["application/trig"],
+    },
+    Offer {
+        output: Output::Rdf(RdfFormat::RdfXml),
+        media_types: &["application/rdf+xml", "application/xml", "text/xml"],
+    },
+    Offer {
+        output: Output::Rdf(JSON_LD),
+        media_types: &["application/ld+json", "application/json"],
+    },
 ];
 
 /// Dataset formats only (a dump keeps its graph names).
 pub const DATASET: &[Offer] = &[
-    Offer { output: Output::Rdf(RdfFormat::NQuads), media_types: &["application/n-quads", "text/x-nquads"] },
-    Offer { output: Output::Rdf(RdfFormat::TriG), media_types: &["application/trig"] },
+    Offer {
+        output: Output::Rdf(RdfFormat::NQuads),
+        media_types: &["application/n-quads", "text/x-nquads"],
+    },
+    Offer {
+        output: Output::Rdf(RdfFormat::TriG),
+        media_types: &["application/trig"],
+    },
 ];
 
-pub const HTML: Offer = Offer { output: Output::Html, media_types: &["text/html", "application/xhtml+xml"] };
+pub const HTML: Offer = Offer {
+    output: Output::Html,
+    media_types: &["text/html", "application/xhtml+xml"],
+};
 
 /// Picks the best of `offers` for the request's `Accept` header.
 pub fn negotiate(request: &HttpRequest, offers: &[Offer]) -> Result<Offer, Problem> {
@@ -65,7 +107,9 @@ pub fn negotiate(request: &HttpRequest, offers: &[Offer]) -> Result<Offer, Probl
         .filter_map(|v| v.to_str().ok())
         .collect::<Vec<_>>()
         .join(",");
-    choose(&accept, offers).ok_or_else(|| Problem::not_acceptable(&offers.iter().map(Offer::media_type).collect::<Vec<_>>()))
+    choose(&accept, offers).ok_or_else(|| {
+        Problem::not_acceptable(&offers.iter().map(Offer::media_type).collect::<Vec<_>>())
+    })
 }
 
 /// The offer with the highest quality; ties go to the earlier offer.
@@ -76,11 +120,14 @@ pub fn choose(accept: &str, offers: &[Offer]) -> Option<Offer> {
     }
     let mut best: Option<(Offer, f32)> = None;
     for offer in offers {
+        // The most specific match over all the offer's names decides, so `text/turtle;q=0`
+        // is not undone by `*/*` matching an alias.
         let quality = offer
             .media_types
             .iter()
             .filter_map(|media_type| quality_of(&ranges, media_type))
-            .fold(None, |acc: Option<f32>, q| Some(acc.map_or(q, |a| a.max(q))));
+            .max_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)))
+            .map(|(_, q)| q);
         if let Some(q) = quality {
             if q > 0.0 && best.is_none_or(|(_, b)| q > b) {
                 best = Some((*offer, q));
@@ -104,7 +151,11 @@ fn parse_accept(accept: &str) -> Vec<Range> {
             let media = parts.next()?.trim().to_ascii_lowercase();
             let (kind, subtype) = media.split_once('/')?;
             let quality = parts
-                .filter_map(|p| p.trim().strip_prefix("q=").or_else(|| p.trim().strip_prefix("Q=")))
+                .filter_map(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .or_else(|| p.trim().strip_prefix("Q="))
+                })
                 .find_map(|q| q.trim().parse::<f32>().ok())
                 .unwrap_or(1.0);
             Some(Range {
@@ -116,8 +167,8 @@ fn parse_accept(accept: &str) -> Vec<Range> {
         .collect()
 }
 
-/// The quality the most specific matching range gives `media_type`, if any matches.
-fn quality_of(ranges: &[Range], media_type: &str) -> Option<f32> {
+/// The specificity and quality of the most specific range matching `media_type`.
+fn quality_of(ranges: &[Range], media_type: &str) -> Option<(u8, f32)> {
     let (kind, subtype) = media_type.split_once('/')?;
     ranges
         .iter()
@@ -131,7 +182,6 @@ fn quality_of(ranges: &[Range], media_type: &str) -> Option<f32> {
             Some((specificity, r.quality))
         })
         .max_by_key(|(s, _)| *s)
-        .map(|(_, q)| q)
 }
 
 #[cfg(test)]
@@ -149,14 +199,30 @@ mod tests {
             ("", RESULTS, Some("application/sparql-results+json")),
             ("*/*", RESULTS, Some("application/sparql-results+json")),
             ("text/csv", RESULTS, Some("text/csv")),
-            ("application/sparql-results+xml;q=0.5, text/tab-separated-values", RESULTS, Some("text/tab-separated-values")),
-            ("application/json", RESULTS, Some("application/sparql-results+json")),
+            (
+                "application/sparql-results+xml;q=0.5, text/tab-separated-values",
+                RESULTS,
+                Some("text/tab-separated-values"),
+            ),
+            (
+                "application/json",
+                RESULTS,
+                Some("application/sparql-results+json"),
+            ),
             ("text/turtle", RESULTS, None),
             ("text/*", RESULTS, Some("text/csv")),
-            ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", &with_html, Some("text/html")),
+            (
+                "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+                &with_html,
+                Some("text/html"),
+            ),
             ("application/rdf+xml", RDF, Some("application/rdf+xml")),
             ("application/ld+json", RDF, Some("application/ld+json")),
-            ("text/turtle;q=0, */*;q=0.1", RDF, Some("application/n-triples")),
+            (
+                "text/turtle;q=0, */*;q=0.1",
+                RDF,
+                Some("application/n-triples"),
+            ),
             ("application/n-quads", DATASET, Some("application/n-quads")),
         ];
         for (accept, offers, expected) in cases {

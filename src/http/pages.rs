@@ -119,7 +119,11 @@ fn to_table(results: QueryResults<'_>, seconds: Option<f64>) -> Result<Table, Sp
             boolean: Some(b),
         }),
         QueryResults::Solutions(solutions) => {
-            let columns: Vec<String> = solutions.variables().iter().map(|v| v.as_str().to_owned()).collect();
+            let columns: Vec<String> = solutions
+                .variables()
+                .iter()
+                .map(|v| v.as_str().to_owned())
+                .collect();
             let mut rows = Vec::new();
             let mut truncated = false;
             for solution in solutions {
@@ -136,7 +140,12 @@ fn to_table(results: QueryResults<'_>, seconds: Option<f64>) -> Result<Table, Sp
                         .collect(),
                 );
             }
-            Ok(Table { columns, rows, truncated, boolean: None })
+            Ok(Table {
+                columns,
+                rows,
+                truncated,
+                boolean: None,
+            })
         }
         QueryResults::Graph(triples) => {
             let mut rows = Vec::new();
@@ -147,7 +156,11 @@ fn to_table(results: QueryResults<'_>, seconds: Option<f64>) -> Result<Table, Sp
                     break;
                 }
                 let t = triple.map_err(fail)?;
-                rows.push(vec![t.subject.to_string(), t.predicate.to_string(), t.object.to_string()]);
+                rows.push(vec![
+                    t.subject.to_string(),
+                    t.predicate.to_string(),
+                    t.object.to_string(),
+                ]);
             }
             Ok(Table {
                 columns: vec!["subject".into(), "predicate".into(), "object".into()],
@@ -162,16 +175,28 @@ fn to_table(results: QueryResults<'_>, seconds: Option<f64>) -> Result<Table, Sp
 fn query_context(state: &AppState, query: &str) -> Context {
     let mut context = Context::new();
     context.insert("query", query);
-    context.insert("timeout", &state.settings.limits.query_timeout.as_secs_f64());
+    context.insert(
+        "timeout",
+        &state.settings.limits.query_timeout.as_secs_f64(),
+    );
     context
 }
 
 fn render_or_500(state: &AppState, context: &Context, status: StatusCode) -> HttpResponse {
-    render(state, "query.html", context, status).unwrap_or_else(|p| actix_web::ResponseError::error_response(&p))
+    render(state, "query.html", context, status)
+        .unwrap_or_else(|p| actix_web::ResponseError::error_response(&p))
 }
 
-fn render(state: &AppState, template: &str, context: &Context, status: StatusCode) -> Result<HttpResponse, Problem> {
-    let html = state.templates.render(template, context).map_err(|e| Problem::internal(&e))?;
+fn render(
+    state: &AppState,
+    template: &str,
+    context: &Context,
+    status: StatusCode,
+) -> Result<HttpResponse, Problem> {
+    let html = state
+        .templates
+        .render(template, context)
+        .map_err(|e| Problem::internal(&e))?;
     Ok(HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .insert_header(("Vary", "Accept"))

@@ -40,7 +40,12 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub fn new(status: StatusCode, slug: &str, title: &'static str, detail: impl Into<String>) -> Self {
+    pub fn new(
+        status: StatusCode,
+        slug: &str,
+        title: &'static str,
+        detail: impl Into<String>,
+    ) -> Self {
         Self {
             kind: format!("{TYPE_BASE}{slug}"),
             title,
@@ -66,7 +71,12 @@ impl Problem {
     }
 
     pub fn unauthorized(detail: impl Into<String>) -> Self {
-        let mut p = Self::new(StatusCode::UNAUTHORIZED, "unauthorized", "Authentication required", detail);
+        let mut p = Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "Authentication required",
+            detail,
+        );
         p.challenge = true;
         p
     }
@@ -76,7 +86,9 @@ impl Problem {
             StatusCode::FORBIDDEN,
             "forbidden",
             "Insufficient role",
-            format!("this operation needs a token with the {needed} role; the token presented has the {had} role"),
+            format!(
+                "this operation needs a token with the {needed} role; the token presented has the {had} role"
+            ),
         )
     }
 
@@ -96,7 +108,10 @@ impl Problem {
             StatusCode::NOT_ACCEPTABLE,
             "not-acceptable",
             "Not acceptable",
-            format!("none of the requested media types can be produced; available: {}", offered.join(", ")),
+            format!(
+                "none of the requested media types can be produced; available: {}",
+                offered.join(", ")
+            ),
         )
     }
 
@@ -105,7 +120,10 @@ impl Problem {
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported-media-type",
             "Unsupported media type",
-            format!("cannot read a body of type {got:?}; send one of: {}", accepted.join(", ")),
+            format!(
+                "cannot read a body of type {got:?}; send one of: {}",
+                accepted.join(", ")
+            ),
         )
     }
 
@@ -114,7 +132,9 @@ impl Problem {
             StatusCode::PAYLOAD_TOO_LARGE,
             "payload-too-large",
             "Request body too large",
-            format!("the request body exceeds the limit of {limit} bytes (configure max_body_bytes)"),
+            format!(
+                "the request body exceeds the limit of {limit} bytes (configure max_body_bytes)"
+            ),
         )
     }
 
@@ -123,7 +143,12 @@ impl Problem {
     }
 
     pub fn busy(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::SERVICE_UNAVAILABLE, "busy", "Server busy", detail)
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "busy",
+            "Server busy",
+            detail,
+        )
     }
 
     /// A generic 500; the cause is logged, not sent.
@@ -157,7 +182,10 @@ impl ResponseError for Problem {
         let mut response = HttpResponse::build(self.status_code());
         response.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)));
         if self.challenge {
-            response.insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"citykg\"")));
+            response.insert_header((
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"citykg\""),
+            ));
         }
         if let Some(allow) = self.allow {
             response.insert_header((header::ALLOW, HeaderValue::from_static(allow)));
@@ -173,18 +201,29 @@ impl From<SparqlError> for Problem {
             SparqlError::Syntax { line, column, .. } => {
                 Problem::bad_request("sparql-syntax", detail).with_location(line, column)
             }
-            SparqlError::SyntaxWithoutLocation { .. } => Problem::bad_request("sparql-syntax", detail),
+            SparqlError::SyntaxWithoutLocation { .. } => {
+                Problem::bad_request("sparql-syntax", detail)
+            }
             SparqlError::BadGraphIri { .. } => Problem::bad_request("bad-graph-iri", detail),
             SparqlError::DatasetConflict { .. } => Problem::bad_request("dataset-conflict", detail),
-            SparqlError::OutboundRefused { .. } | SparqlError::VariableService => {
-                Problem::new(StatusCode::FORBIDDEN, "outbound-refused", "Outbound call refused", detail)
-            }
-            SparqlError::Timeout { .. } => {
-                Problem::new(StatusCode::SERVICE_UNAVAILABLE, "query-timeout", "Query timeout", detail)
-            }
-            SparqlError::Evaluation(_) => {
-                Problem::new(StatusCode::BAD_REQUEST, "sparql-evaluation", "Query evaluation error", detail)
-            }
+            SparqlError::OutboundRefused { .. } | SparqlError::VariableService => Problem::new(
+                StatusCode::FORBIDDEN,
+                "outbound-refused",
+                "Outbound call refused",
+                detail,
+            ),
+            SparqlError::Timeout { .. } => Problem::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "query-timeout",
+                "Query timeout",
+                detail,
+            ),
+            SparqlError::Evaluation(_) => Problem::new(
+                StatusCode::BAD_REQUEST,
+                "sparql-evaluation",
+                "Query evaluation error",
+                detail,
+            ),
             SparqlError::Storage(_) | SparqlError::Write(_) => Problem::internal(&detail),
         }
     }
@@ -215,10 +254,18 @@ mod tests {
         });
         let json = serde_json::to_value(&problem).unwrap();
         assert_eq!(json["status"], 400);
-        assert_eq!(json["type"], "https://w3id.org/citykg/problems/sparql-syntax");
+        assert_eq!(
+            json["type"],
+            "https://w3id.org/citykg/problems/sparql-syntax"
+        );
         assert_eq!(json["errors"][0]["line"], 2);
         assert_eq!(json["errors"][0]["column"], 7);
-        assert!(json["detail"].as_str().unwrap().contains("line 2, column 7"));
+        assert!(
+            json["detail"]
+                .as_str()
+                .unwrap()
+                .contains("line 2, column 7")
+        );
     }
 
     #[test]

@@ -28,7 +28,10 @@ pub enum AppError {
     #[error(transparent)]
     Tokens(#[from] TokenError),
     #[error("cannot listen on {bind}: {source}")]
-    Bind { bind: String, source: std::io::Error },
+    Bind {
+        bind: String,
+        source: std::io::Error,
+    },
     #[error("the page templates are broken: {0}")]
     Templates(#[from] tera::Error),
 }
@@ -37,6 +40,7 @@ pub struct Application {
     port: u16,
     server: Server,
     store: oxigraph::store::Store,
+    tokens: Arc<TokenStore>,
     /// The admin secret created on first start, to be shown once.
     pub first_admin_token: Option<String>,
 }
@@ -53,18 +57,29 @@ impl Application {
         if let Some(secret) = &settings.admin_token {
             tokens.register_ephemeral("env-admin", Role::Admin, secret);
         }
-        let first_admin_token = if tokens.is_empty() { Some(tokens.create("admin", Role::Admin)?) } else { None };
+        let first_admin_token = if tokens.is_empty() {
+            Some(tokens.create("admin", Role::Admin)?)
+        } else {
+            None
+        };
 
         let listener = TcpListener::bind(&settings.bind).map_err(|source| AppError::Bind {
             bind: settings.bind.clone(),
             source,
         })?;
-        let port = listener.local_addr().map_err(|source| AppError::Bind { bind: settings.bind.clone(), source })?.port();
+        let port = listener
+            .local_addr()
+            .map_err(|source| AppError::Bind {
+                bind: settings.bind.clone(),
+                source,
+            })?
+            .port();
+        let tokens = Arc::new(tokens);
         let state = AppState {
             store: store.clone(),
             query_slots: Arc::new(Semaphore::new(settings.limits.max_concurrent_queries)),
             settings: Arc::new(settings),
-            tokens: Arc::new(tokens),
+            tokens: tokens.clone(),
             metrics: Arc::new(Metrics::default()),
             templates: Arc::new(pages::templates()?),
             stats: Arc::default(),
@@ -101,12 +116,18 @@ impl Application {
             port,
             server,
             store,
+            tokens,
             first_admin_token,
         })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The token registry, to create tokens in tests and embeddings.
+    pub fn tokens(&self) -> Arc<TokenStore> {
+        self.tokens.clone()
     }
 
     /// A handle to stop the server from elsewhere (tests, benchmarks).

@@ -33,7 +33,10 @@ fn turtle(settings: &Settings) -> String {
 }
 
 /// The description in `format`.
-pub fn serialize(settings: &Settings, format: RdfFormat) -> Result<Vec<u8>, Box<dyn std::error::Error + Send + Sync>> {
+pub fn serialize(
+    settings: &Settings,
+    format: RdfFormat,
+) -> Result<Vec<u8>, Box<dyn std::error::Error + Send + Sync>> {
     let text = turtle(settings);
     let mut serializer = RdfSerializer::from_format(format)
         .with_prefix("sd", "http://www.w3.org/ns/sparql-service-description#")?
@@ -54,7 +57,10 @@ mod tests {
         let settings = Settings::for_tests();
         for format in [RdfFormat::Turtle, RdfFormat::NTriples, RdfFormat::RdfXml] {
             let text = String::from_utf8(serialize(&settings, format).unwrap()).unwrap();
-            assert!(text.contains("http://citykg.test/query"), "{format}: {text}");
+            assert!(
+                text.contains("http://citykg.test/query"),
+                "{format}: {text}"
+            );
         }
     }
 }

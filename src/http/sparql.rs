@@ -21,7 +21,10 @@ const FORM: &str = "application/x-www-form-urlencoded";
 const SPARQL_QUERY: &str = "application/sparql-query";
 const SPARQL_UPDATE: &str = "application/sparql-update";
 
-pub async fn query_get(request: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
+pub async fn query_get(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, Problem> {
     authorize(&request, &state, Role::Read)?;
     let params = Params::parse(request.query_string().as_bytes());
     match params.single("query")? {
@@ -54,11 +57,18 @@ pub async fn query_post(
             }
             direct_body(&request, body)?
         }
-        Some(other) => return Err(Problem::unsupported_media_type(other, &[FORM, SPARQL_QUERY])),
+        Some(other) => {
+            return Err(Problem::unsupported_media_type(
+                other,
+                &[FORM, SPARQL_QUERY],
+            ));
+        }
         None => {
             return Err(Problem::bad_request(
                 "missing-content-type",
-                format!("a POST to the query endpoint needs a Content-Type: {FORM} or {SPARQL_QUERY}"),
+                format!(
+                    "a POST to the query endpoint needs a Content-Type: {FORM} or {SPARQL_QUERY}"
+                ),
             ));
         }
     };
@@ -81,17 +91,27 @@ pub async fn update_post(
             })?
         }
         Some(SPARQL_UPDATE) => direct_body(&request, body)?,
-        Some(other) => return Err(Problem::unsupported_media_type(other, &[FORM, SPARQL_UPDATE])),
+        Some(other) => {
+            return Err(Problem::unsupported_media_type(
+                other,
+                &[FORM, SPARQL_UPDATE],
+            ));
+        }
         None => {
             return Err(Problem::bad_request(
                 "missing-content-type",
-                format!("a POST to the update endpoint needs a Content-Type: {FORM} or {SPARQL_UPDATE}"),
+                format!(
+                    "a POST to the update endpoint needs a Content-Type: {FORM} or {SPARQL_UPDATE}"
+                ),
             ));
         }
     };
     let dataset = ProtocolDataset::parse(
         ("using-graph-uri", &params.all("using-graph-uri")),
-        ("using-named-graph-uri", &params.all("using-named-graph-uri")),
+        (
+            "using-named-graph-uri",
+            &params.all("using-named-graph-uri"),
+        ),
     )?;
     let limit = effective_timeout(state.settings.limits.query_timeout, &params)?;
     let deadline = Deadline::start(limit);
@@ -100,7 +120,12 @@ pub async fn update_post(
         cancel: Some(deadline.token.clone()),
         timeout: Some(limit),
     };
-    let prepared = sparql::parse_update(&update, Some(state.settings.base_iri.as_str()), &dataset, &options)?;
+    let prepared = sparql::parse_update(
+        &update,
+        Some(state.settings.base_iri.as_str()),
+        &dataset,
+        &options,
+    )?;
     let store = state.store.clone();
     let metrics = state.metrics.clone();
     let started = Instant::now();
@@ -118,7 +143,11 @@ fn direct_body(request: &HttpRequest, body: web::Bytes) -> Result<String, Proble
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_ascii_lowercase();
-    if let Some(charset) = declared.split(';').skip(1).find_map(|p| p.trim().strip_prefix("charset=")) {
+    if let Some(charset) = declared
+        .split(';')
+        .skip(1)
+        .find_map(|p| p.trim().strip_prefix("charset="))
+    {
         let charset = charset.trim_matches('"');
         if charset != "utf-8" && charset != "utf8" {
             return Err(Problem::unsupported_media_type(
@@ -127,8 +156,9 @@ fn direct_body(request: &HttpRequest, body: web::Bytes) -> Result<String, Proble
             ));
         }
     }
-    String::from_utf8(body.to_vec())
-        .map_err(|e| Problem::bad_request("bad-encoding", format!("the body is not valid UTF-8: {e}")))
+    String::from_utf8(body.to_vec()).map_err(|e| {
+        Problem::bad_request("bad-encoding", format!("the body is not valid UTF-8: {e}"))
+    })
 }
 
 async fn run_query(
@@ -145,39 +175,53 @@ async fn run_query(
     let base = state.settings.base_iri.as_str();
     let parsed = match sparql::parse_query(&text, Some(base), &state.settings.allow_list) {
         Ok(parsed) => parsed,
-        Err(error) if wants_html(request) => return Ok(pages::query_page_error(state, &text, Problem::from(error))),
+        Err(error) if wants_html(request) => {
+            return Ok(pages::query_page_error(state, &text, Problem::from(error)));
+        }
         Err(error) => return Err(error.into()),
     };
     let kind = parsed.kind();
-    let offers: Vec<Offer> = if kind.returns_graph() { negotiate::RDF } else { negotiate::RESULTS }
-        .iter()
-        .copied()
-        .chain([negotiate::HTML])
-        .collect();
+    let offers: Vec<Offer> = if kind.returns_graph() {
+        negotiate::RDF
+    } else {
+        negotiate::RESULTS
+    }
+    .iter()
+    .copied()
+    .chain([negotiate::HTML])
+    .collect();
     let offer = negotiate::negotiate(request, &offers)?;
     let permit = acquire_slot(state, limit).await?;
     let deadline = Deadline::start(limit);
     let format = match offer.output {
         Output::Results(f) => ResultFormat::Results(f),
         Output::Rdf(f) => ResultFormat::Rdf(f),
-        Output::Html => return pages::query_page_results(state, text, parsed, dataset, deadline, permit).await,
+        Output::Html => {
+            return pages::query_page_results(state, text, parsed, dataset, deadline, permit).await;
+        }
     };
     let store = state.store.clone();
     let metrics = state.metrics.clone();
     let allow = state.settings.allow_list.clone();
-    let body = stream_blocking(move |writer| {
-        let _permit = permit;
-        let started = Instant::now();
-        let options = RunOptions {
-            allow: &allow,
-            cancel: Some(deadline.token.clone()),
-            timeout: Some(deadline.limit),
-        };
-        let results = parsed.evaluate(&store, &dataset, &options)?;
-        let outcome = sparql::write_results(results, format, writer, Some(deadline.seconds())).map(|_| ());
-        metrics.record_query(kind_label(kind), started.elapsed());
-        outcome
-    })
+    // A little after the cancellation, so that an evaluation that notices it answers itself.
+    let respond_by = limit + Duration::from_millis(250);
+    let body = stream_blocking(
+        move |writer| {
+            let _permit = permit;
+            let started = Instant::now();
+            let options = RunOptions {
+                allow: &allow,
+                cancel: Some(deadline.token.clone()),
+                timeout: Some(deadline.limit),
+            };
+            let results = parsed.evaluate(&store, &dataset, &options)?;
+            let outcome = sparql::write_results(results, format, writer, Some(deadline.seconds()))
+                .map(|_| ());
+            metrics.record_query(kind_label(kind), started.elapsed());
+            outcome
+        },
+        Some(respond_by),
+    )
     .await?;
     Ok(HttpResponse::Ok()
         .content_type(offer.media_type())
@@ -210,12 +254,23 @@ pub(super) fn kind_label(kind: QueryKind) -> &'static str {
 }
 
 fn wants_html(request: &HttpRequest) -> bool {
-    let offers: Vec<Offer> = negotiate::RESULTS.iter().copied().chain([negotiate::HTML]).collect();
+    let offers: Vec<Offer> = negotiate::RESULTS
+        .iter()
+        .copied()
+        .chain([negotiate::HTML])
+        .collect();
     negotiate::negotiate(request, &offers).is_ok_and(|o| o.output == Output::Html)
 }
 
-async fn describe_service(request: &HttpRequest, state: &web::Data<AppState>) -> Result<HttpResponse, Problem> {
-    let offers: Vec<Offer> = negotiate::RDF.iter().copied().chain([negotiate::HTML]).collect();
+async fn describe_service(
+    request: &HttpRequest,
+    state: &web::Data<AppState>,
+) -> Result<HttpResponse, Problem> {
+    let offers: Vec<Offer> = negotiate::RDF
+        .iter()
+        .copied()
+        .chain([negotiate::HTML])
+        .collect();
     let offer = negotiate::negotiate(request, &offers)?;
     match offer.output {
         Output::Html => Ok(pages::query_form(state)),
@@ -227,7 +282,11 @@ async fn describe_service(request: &HttpRequest, state: &web::Data<AppState>) ->
                 .insert_header(("Vary", "Accept"))
                 .body(body))
         }
-        Output::Results(_) => Err(Problem::not_acceptable(&["text/turtle", "application/ld+json", "text/html"])),
+        Output::Results(_) => Err(Problem::not_acceptable(&[
+            "text/turtle",
+            "application/ld+json",
+            "text/html",
+        ])),
     }
 }
 

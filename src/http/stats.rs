@@ -23,12 +23,21 @@ pub struct StatsCache {
 impl StatsCache {
     /// Forgets the cached figures (after a write).
     pub fn invalidate(&self) {
-        *self.last.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+        *self
+            .last
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
     }
 }
 
 pub async fn summary(state: &AppState) -> Result<Summary, Problem> {
-    if let Some((at, summary)) = state.stats.last.lock().unwrap_or_else(std::sync::PoisonError::into_inner).as_ref() {
+    if let Some((at, summary)) = state
+        .stats
+        .last
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .as_ref()
+    {
         if at.elapsed() < MAX_AGE {
             return Ok(summary.clone());
         }
@@ -38,11 +47,23 @@ pub async fn summary(state: &AppState) -> Result<Summary, Problem> {
         let quads = store.len()?;
         let graphs = store
             .named_graphs()
-            .map(|g| g.map(|g| g.to_string().trim_start_matches('<').trim_end_matches('>').to_owned()))
+            .map(|g| {
+                g.map(|g| {
+                    g.to_string()
+                        .trim_start_matches('<')
+                        .trim_end_matches('>')
+                        .to_owned()
+                })
+            })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Summary { quads, graphs })
     })
     .await??;
-    *state.stats.last.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some((Instant::now(), summary.clone()));
+    *state
+        .stats
+        .last
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) =
+        Some((Instant::now(), summary.clone()));
     Ok(summary)
 }

@@ -9,6 +9,7 @@ use actix_web::web::Bytes;
 use futures_util::Stream;
 use futures_util::stream::{self, StreamExt};
 use std::io::{self, Write};
+use std::time::Duration;
 use tokio::sync::mpsc;
 
 const CHUNK: usize = 64 * 1024;
@@ -36,7 +37,10 @@ impl Write for ChunkWriter {
 
 impl ChunkWriter {
     fn send(&mut self) -> io::Result<()> {
-        let chunk = Bytes::from(std::mem::replace(&mut self.buffer, Vec::with_capacity(CHUNK)));
+        let chunk = Bytes::from(std::mem::replace(
+            &mut self.buffer,
+            Vec::with_capacity(CHUNK),
+        ));
         self.sender
             .blocking_send(Ok(chunk))
             .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the client went away"))
@@ -44,8 +48,13 @@ impl ChunkWriter {
 }
 
 /// Runs `produce` on the blocking pool and returns the body stream, or the error the producer
-/// hit before its first chunk.
-pub async fn stream_blocking<F>(produce: F) -> Result<impl Stream<Item = Result<Bytes, io::Error>> + 'static, Problem>
+/// hit before its first chunk. With `respond_by`, a producer still silent at that time gets a
+/// timeout answer: oxigraph checks its cancellation token when it reads the store, and some
+/// plans (cross products, big sorts) read nothing for a long while.
+pub async fn stream_blocking<F>(
+    produce: F,
+    respond_by: Option<Duration>,
+) -> Result<impl Stream<Item = Result<Bytes, io::Error>> + 'static, Problem>
 where
     F: FnOnce(&mut ChunkWriter) -> Result<(), SparqlError> + Send + 'static,
 {
@@ -63,10 +72,25 @@ where
             let _ = sender.blocking_send(Err(error));
         }
     });
-    let first = match receiver.recv().await {
+    let first = match respond_by {
+        Some(limit) => match tokio::time::timeout(limit, receiver.recv()).await {
+            Ok(first) => first,
+            Err(_) => {
+                return Err(Problem::from(SparqlError::Timeout {
+                    seconds: limit.as_secs_f64(),
+                }));
+            }
+        },
+        None => receiver.recv().await,
+    };
+    let first = match first {
         Some(Ok(bytes)) => bytes,
         Some(Err(error)) => return Err(Problem::from(error)),
-        None => return Err(Problem::internal(&"the result producer stopped without output")),
+        None => {
+            return Err(Problem::internal(
+                &"the result producer stopped without output",
+            ));
+        }
     };
     let rest = stream::unfold(receiver, |mut receiver| async move {
         receiver.recv().await.map(|item| (item, receiver))

@@ -78,8 +78,17 @@ mod tests {
         .unwrap();
         assert_eq!(ok.default_graphs.len(), 1);
         assert!(!ok.is_empty());
-        let err = ProtocolDataset::parse(("default-graph-uri", &["not an iri".to_owned()]), ("named-graph-uri", &[]));
-        assert!(matches!(err, Err(SparqlError::BadGraphIri { parameter: "default-graph-uri", .. })));
+        let err = ProtocolDataset::parse(
+            ("default-graph-uri", &["not an iri".to_owned()]),
+            ("named-graph-uri", &[]),
+        );
+        assert!(matches!(
+            err,
+            Err(SparqlError::BadGraphIri {
+                parameter: "default-graph-uri",
+                ..
+            })
+        ));
     }
 
     #[test]
@@ -89,6 +98,9 @@ mod tests {
         assert!(dataset.default_graph_graphs().is_none());
         let mut own = QueryDataset::new();
         ProtocolDataset::default().apply(&mut own, true);
-        assert_eq!(own.default_graph_graphs(), Some(&[GraphName::DefaultGraph][..]));
+        assert_eq!(
+            own.default_graph_graphs(),
+            Some(&[GraphName::DefaultGraph][..])
+        );
     }
 }

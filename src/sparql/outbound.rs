@@ -59,7 +59,9 @@ fn check_pattern(pattern: &GraphPattern, allow: &AllowList) -> Result<(), Sparql
             }
             check_pattern(inner, allow)
         }
-        GraphPattern::Bgp { .. } | GraphPattern::Path { .. } | GraphPattern::Values { .. } => Ok(()),
+        GraphPattern::Bgp { .. } | GraphPattern::Path { .. } | GraphPattern::Values { .. } => {
+            Ok(())
+        }
         GraphPattern::Join { left, right }
         | GraphPattern::Union { left, right }
         | GraphPattern::Minus { left, right }
@@ -67,12 +69,23 @@ fn check_pattern(pattern: &GraphPattern, allow: &AllowList) -> Result<(), Sparql
             check_pattern(left, allow)?;
             check_pattern(right, allow)
         }
-        GraphPattern::LeftJoin { left, right, expression } => {
+        GraphPattern::LeftJoin {
+            left,
+            right,
+            expression,
+        } => {
             check_pattern(left, allow)?;
             check_pattern(right, allow)?;
-            expression.iter().try_for_each(|e| check_expression(e, allow))
+            expression
+                .iter()
+                .try_for_each(|e| check_expression(e, allow))
         }
-        GraphPattern::Filter { expr, inner } | GraphPattern::Extend { inner, expression: expr, .. } => {
+        GraphPattern::Filter { expr, inner }
+        | GraphPattern::Extend {
+            inner,
+            expression: expr,
+            ..
+        } => {
             check_expression(expr, allow)?;
             check_pattern(inner, allow)
         }
@@ -83,7 +96,9 @@ fn check_pattern(pattern: &GraphPattern, allow: &AllowList) -> Result<(), Sparql
             }
             check_pattern(inner, allow)
         }
-        GraphPattern::Group { inner, aggregates, .. } => {
+        GraphPattern::Group {
+            inner, aggregates, ..
+        } => {
             for (_, aggregate) in aggregates {
                 if let AggregateExpression::FunctionCall { expr, .. } = aggregate {
                     check_expression(expr, allow)?;
@@ -102,9 +117,10 @@ fn check_pattern(pattern: &GraphPattern, allow: &AllowList) -> Result<(), Sparql
 fn check_expression(expression: &Expression, allow: &AllowList) -> Result<(), SparqlError> {
     match expression {
         Expression::Exists(pattern) => check_pattern(pattern, allow),
-        Expression::NamedNode(_) | Expression::Literal(_) | Expression::Variable(_) | Expression::Bound(_) => {
-            Ok(())
-        }
+        Expression::NamedNode(_)
+        | Expression::Literal(_)
+        | Expression::Variable(_)
+        | Expression::Bound(_) => Ok(()),
         Expression::Or(a, b)
         | Expression::And(a, b)
         | Expression::Equal(a, b)
@@ -120,7 +136,9 @@ fn check_expression(expression: &Expression, allow: &AllowList) -> Result<(), Sp
             check_expression(a, allow)?;
             check_expression(b, allow)
         }
-        Expression::UnaryPlus(a) | Expression::UnaryMinus(a) | Expression::Not(a) => check_expression(a, allow),
+        Expression::UnaryPlus(a) | Expression::UnaryMinus(a) | Expression::Not(a) => {
+            check_expression(a, allow)
+        }
         Expression::If(a, b, c) => {
             check_expression(a, allow)?;
             check_expression(b, allow)?;
@@ -150,12 +168,36 @@ mod tests {
     fn service_calls_are_checked_wherever_they_hide() {
         let cases = [
             ("SELECT * { ?s ?p ?o }", &[][..], true),
-            ("SELECT * { SERVICE <http://evil.example/sparql> { ?s ?p ?o } }", &[], false),
-            ("SELECT * { SERVICE <http://ok.example/sparql> { ?s ?p ?o } }", &["ok.example"], true),
-            ("SELECT * { SERVICE SILENT <http://evil.example/sparql> { ?s ?p ?o } }", &["ok.example"], false),
-            ("SELECT * { ?s ?p ?o FILTER EXISTS { SERVICE <http://evil.example/> { ?s ?p ?o } } }", &[], false),
-            ("SELECT * { ?s ?p ?o OPTIONAL { SERVICE <http://evil.example/> { ?s ?p ?o } } }", &[], false),
-            ("SELECT * { SERVICE ?endpoint { ?s ?p ?o } }", &["ok.example"], false),
+            (
+                "SELECT * { SERVICE <http://evil.example/sparql> { ?s ?p ?o } }",
+                &[],
+                false,
+            ),
+            (
+                "SELECT * { SERVICE <http://ok.example/sparql> { ?s ?p ?o } }",
+                &["ok.example"],
+                true,
+            ),
+            (
+                "SELECT * { SERVICE SILENT <http://evil.example/sparql> { ?s ?p ?o } }",
+                &["ok.example"],
+                false,
+            ),
+            (
+                "SELECT * { ?s ?p ?o FILTER EXISTS { SERVICE <http://evil.example/> { ?s ?p ?o } } }",
+                &[],
+                false,
+            ),
+            (
+                "SELECT * { ?s ?p ?o OPTIONAL { SERVICE <http://evil.example/> { ?s ?p ?o } } }",
+                &[],
+                false,
+            ),
+            (
+                "SELECT * { SERVICE ?endpoint { ?s ?p ?o } }",
+                &["ok.example"],
+                false,
+            ),
         ];
         for (query, hosts, allowed) in cases {
             assert_eq!(check(query, hosts).is_ok(), allowed, "{query}");
@@ -175,7 +217,10 @@ mod tests {
 
     #[test]
     fn hosts_are_read_from_the_authority() {
-        assert_eq!(host_of("http://user@Example.org:8080/x?y").as_deref(), Some("example.org:8080"));
+        assert_eq!(
+            host_of("http://user@Example.org:8080/x?y").as_deref(),
+            Some("example.org:8080")
+        );
         assert_eq!(host_of("urn:x"), None);
     }
 }

@@ -38,7 +38,11 @@ pub struct RunOptions<'a> {
     pub timeout: Option<Duration>,
 }
 
-pub fn parse_query(text: &str, base_iri: Option<&str>, allow: &AllowList) -> Result<ParsedQuery, SparqlError> {
+pub fn parse_query(
+    text: &str,
+    base_iri: Option<&str>,
+    allow: &AllowList,
+) -> Result<ParsedQuery, SparqlError> {
     let query = parser(base_iri)?
         .parse_query(text)
         .map_err(|e| SparqlError::from_syntax(&e))?;
@@ -115,7 +119,11 @@ pub fn parse_update(
 }
 
 /// Runs a prepared update; oxigraph applies it in one transaction.
-pub fn run_update(prepared: PreparedSparqlUpdate, store: &Store, timeout: Option<Duration>) -> Result<(), SparqlError> {
+pub fn run_update(
+    prepared: PreparedSparqlUpdate,
+    store: &Store,
+    timeout: Option<Duration>,
+) -> Result<(), SparqlError> {
     prepared
         .on_store(store)
         .execute()
@@ -158,14 +166,24 @@ mod tests {
         let ex = NamedNodeRef::new("http://example.com/s").unwrap();
         for g in ["http://example.com/g1", "http://example.com/g2"] {
             let o = NamedNodeRef::new(g).unwrap();
-            store.insert(QuadRef::new(ex, ex, o, GraphNameRef::NamedNode(o))).unwrap();
+            store
+                .insert(QuadRef::new(ex, ex, o, GraphNameRef::NamedNode(o)))
+                .unwrap();
         }
         store
     }
 
     fn count(store: &Store, query: &str, dataset: &ProtocolDataset) -> usize {
-        let options = RunOptions { allow: &AllowList::default(), cancel: None, timeout: None };
-        match parse_query(query, None, options.allow).unwrap().evaluate(store, dataset, &options).unwrap() {
+        let options = RunOptions {
+            allow: &AllowList::default(),
+            cancel: None,
+            timeout: None,
+        };
+        match parse_query(query, None, options.allow)
+            .unwrap()
+            .evaluate(store, dataset, &options)
+            .unwrap()
+        {
             QueryResults::Solutions(s) => s.count(),
             _ => panic!("not solutions"),
         }
@@ -181,7 +199,14 @@ mod tests {
             named_graphs: vec![],
         };
         assert_eq!(count(&store, q, &one), 1);
-        assert_eq!(count(&store, "SELECT * FROM <http://example.com/g2> { ?s ?p ?o }", &ProtocolDataset::default()), 1);
+        assert_eq!(
+            count(
+                &store,
+                "SELECT * FROM <http://example.com/g2> { ?s ?p ?o }",
+                &ProtocolDataset::default()
+            ),
+            1
+        );
     }
 
     #[test]
@@ -213,7 +238,11 @@ mod tests {
             default_graphs: vec![oxigraph::model::NamedNode::new("http://example.com/g1").unwrap()],
             named_graphs: vec![],
         };
-        let options = RunOptions { allow: &AllowList::default(), cancel: None, timeout: None };
+        let options = RunOptions {
+            allow: &AllowList::default(),
+            cancel: None,
+            timeout: None,
+        };
         let with = "WITH <http://example.com/g> INSERT { <a:s> <a:p> <a:o> } WHERE {}";
         assert!(matches!(
             parse_update(with, None, &dataset, &options),

@@ -34,9 +34,9 @@ pub fn write_results<W: Write>(
 ) -> Result<W, SparqlError> {
     let timeout = timeout_seconds;
     match (results, format) {
-        (QueryResults::Boolean(value), ResultFormat::Results(f)) => {
-            Ok(QueryResultsSerializer::from_format(f).serialize_boolean_to_writer(writer, value)?)
-        }
+        (QueryResults::Boolean(value), ResultFormat::Results(f)) => Ok(
+            QueryResultsSerializer::from_format(f).serialize_boolean_to_writer(writer, value)?,
+        ),
         (QueryResults::Solutions(solutions), ResultFormat::Results(f)) => {
             let mut serializer = QueryResultsSerializer::from_format(f)
                 .serialize_solutions_to_writer(writer, solutions.variables().to_vec())?;

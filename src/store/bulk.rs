@@ -34,7 +34,11 @@ pub struct LoadOptions<'a> {
 }
 
 /// Loads every file in one transaction; returns the number of quads read.
-pub fn load_files(store: &Store, files: &[PathBuf], options: &LoadOptions<'_>) -> Result<u64, BulkError> {
+pub fn load_files(
+    store: &Store,
+    files: &[PathBuf],
+    options: &LoadOptions<'_>,
+) -> Result<u64, BulkError> {
     let graph = options
         .graph
         .map(|iri| {

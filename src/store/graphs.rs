@@ -5,6 +5,9 @@ use crate::config::BaseIri;
 use oxigraph::model::NamedNode;
 
 /// `{base}graph/ontology/{name}`: one shipped ontology module.
-pub fn ontology_graph(base: &BaseIri, name: &str) -> Result<NamedNode, oxigraph::model::IriParseError> {
+pub fn ontology_graph(
+    base: &BaseIri,
+    name: &str,
+) -> Result<NamedNode, oxigraph::model::IriParseError> {
     NamedNode::new(base.join(&format!("graph/ontology/{name}")))
 }

@@ -1,0 +1,11 @@
+//! HTTP behaviour of the real service, one binary for every area.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod auth;
+mod clients;
+mod graph_store;
+mod helpers;
+mod limits;
+mod pages;
+mod sparql;
+mod update;
