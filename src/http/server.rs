@@ -125,6 +125,11 @@ impl Application {
         self.port
     }
 
+    /// The store the server runs on (benchmarks compare in-process evaluation on it).
+    pub fn store(&self) -> oxigraph::store::Store {
+        self.store.clone()
+    }
+
     /// The token registry, to create tokens in tests and embeddings.
     pub fn tokens(&self) -> Arc<TokenStore> {
         self.tokens.clone()

@@ -65,9 +65,8 @@ pub fn load_files(
         }
         let reader = rdf_file::open(path, gzipped)?;
         let counter = Arc::clone(&count);
-        let quads = parser.rename_blank_nodes().for_reader(reader).map(|q| {
+        let quads = parser.rename_blank_nodes().for_reader(reader).inspect(|_| {
             counter.fetch_add(1, Ordering::Relaxed);
-            q
         });
         loader
             .load_ok_quads::<RdfParseError, LoadFailure>(quads)
