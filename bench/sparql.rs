@@ -1,7 +1,13 @@
 //! The SPARQL benchmark: the shared workload's queries timed in process and over HTTP, and
 //! requests/s under concurrent load, for citykg and (with `--peer`) another SPARQL server such
 //! as `oxigraph serve`, in the same run. Run through `bench/run.sh`; it prints Markdown tables.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::print_stdout, clippy::print_stderr)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 use citykg::config::{Settings, StoreLocation};
 use citykg::http::Application;
@@ -54,8 +60,14 @@ fn main() {
         .filter(|p| p.extension().is_some_and(|e| e == "rq"))
         .map(|p| {
             let text = std::fs::read_to_string(&p).unwrap();
-            let graph = text.lines().any(|l| l.trim_start().to_ascii_uppercase().starts_with("CONSTRUCT"));
-            Query { name: p.file_stem().unwrap().to_string_lossy().into_owned(), text, graph }
+            let graph = text
+                .lines()
+                .any(|l| l.trim_start().to_ascii_uppercase().starts_with("CONSTRUCT"));
+            Query {
+                name: p.file_stem().unwrap().to_string_lossy().into_owned(),
+                text,
+                graph,
+            }
         })
         .collect();
     queries.sort_by(|a, b| a.name.cmp(&b.name));
@@ -128,7 +140,11 @@ fn count_items(bytes: &[u8], graph: bool) -> usize {
 
 fn ms(d: Duration) -> String {
     let ms = d.as_secs_f64() * 1000.0;
-    if ms < 10.0 { format!("{ms:.2} ms") } else { format!("{ms:.0} ms") }
+    if ms < 10.0 {
+        format!("{ms:.2} ms")
+    } else {
+        format!("{ms:.0} ms")
+    }
 }
 
 fn median(runs: usize, mut f: impl FnMut()) -> Duration {
@@ -144,7 +160,10 @@ fn median(runs: usize, mut f: impl FnMut()) -> Duration {
     times[times.len() / 2]
 }
 
-async fn median_async<F: std::future::Future<Output = ()>>(runs: usize, mut f: impl FnMut() -> F) -> Duration {
+async fn median_async<F: std::future::Future<Output = ()>>(
+    runs: usize,
+    mut f: impl FnMut() -> F,
+) -> Duration {
     f().await;
     let mut times = Vec::with_capacity(runs);
     for _ in 0..runs {
@@ -164,13 +183,27 @@ async fn post(client: &awc::Client, url: &str, query: &str, accept: &str) {
         .send_body(query.to_owned())
         .await
         .unwrap_or_else(|e| panic!("{url}: {e}"));
-    assert!(response.status().is_success(), "{url}: {}", response.status());
+    assert!(
+        response.status().is_success(),
+        "{url}: {}",
+        response.status()
+    );
     response.body().limit(1 << 30).await.unwrap();
 }
 
 /// Requests per second with `connections` clients looping GETs for `duration`.
-async fn throughput(client: &Rc<awc::Client>, url: &str, query: &str, accept: &str, connections: usize, duration: Duration) -> f64 {
-    let target = format!("{url}?query={}", form_urlencoded::byte_serialize(query.as_bytes()).collect::<String>());
+async fn throughput(
+    client: &Rc<awc::Client>,
+    url: &str,
+    query: &str,
+    accept: &str,
+    connections: usize,
+    duration: Duration,
+) -> f64 {
+    let target = format!(
+        "{url}?query={}",
+        form_urlencoded::byte_serialize(query.as_bytes()).collect::<String>()
+    );
     let deadline = Instant::now() + duration;
     let started = Instant::now();
     let mut handles = Vec::new();
@@ -181,7 +214,12 @@ async fn throughput(client: &Rc<awc::Client>, url: &str, query: &str, accept: &s
         handles.push(actix_web::rt::spawn(async move {
             let mut done = 0u64;
             while Instant::now() < deadline {
-                let mut response = client.get(&target).insert_header(("Accept", accept.as_str())).send().await.unwrap();
+                let mut response = client
+                    .get(&target)
+                    .insert_header(("Accept", accept.as_str()))
+                    .send()
+                    .await
+                    .unwrap();
                 assert!(response.status().is_success());
                 response.body().limit(1 << 30).await.unwrap();
                 done += 1;

@@ -293,19 +293,40 @@ fn documents(request: &HttpRequest, body: &[u8]) -> Result<Vec<Document>, Proble
                             &accepted,
                         )
                     })?;
-                Ok(Document {
+                let document = Document {
                     format,
                     bytes: part.body.to_vec(),
-                })
+                };
+                refuse_xml_entities(&document)?;
+                Ok(document)
             })
             .collect();
     }
     let format = RdfFormat::from_media_type(&media)
         .ok_or_else(|| Problem::unsupported_media_type(&media, &accepted))?;
-    Ok(vec![Document {
+    let document = Document {
         format,
         bytes: body.to_vec(),
-    }])
+    };
+    refuse_xml_entities(&document)?;
+    Ok(vec![document])
+}
+
+/// RDF/XML may declare entities in a DTD, and nested entities expand exponentially ("billion
+/// laughs"). Request bodies with entity declarations are refused outright.
+fn refuse_xml_entities(document: &Document) -> Result<(), Problem> {
+    let declares_entities = document.format == RdfFormat::RdfXml
+        && document
+            .bytes
+            .windows(8)
+            .any(|w| w.eq_ignore_ascii_case(b"<!ENTITY"));
+    if declares_entities {
+        return Err(Problem::bad_request(
+            "xml-entities",
+            "RDF/XML with <!ENTITY> declarations is not accepted (entity expansion is off); inline the values",
+        ));
+    }
+    Ok(())
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -99,18 +99,21 @@ impl From<StorageError> for LoadFailure {
     }
 }
 
-/// "line L, column C: message" for syntax errors (1-based, as editors count).
+/// The parser's message, which names line and column for the Turtle family; other syntaxes get
+/// the location added (1-based, as editors count).
 pub fn describe_parse_error(error: &RdfParseError) -> String {
     match error {
-        RdfParseError::Syntax(e) => match e.location() {
-            Some(range) => format!(
-                "line {}, column {}: {}",
-                range.start.line + 1,
-                range.start.column + 1,
-                e
-            ),
-            None => e.to_string(),
-        },
+        RdfParseError::Syntax(e) => {
+            let message = e.to_string();
+            match e.location() {
+                Some(range) if !message.contains("line") => format!(
+                    "{message} (line {}, column {})",
+                    range.start.line + 1,
+                    range.start.column + 1
+                ),
+                _ => message,
+            }
+        }
         RdfParseError::Io(e) => format!("read error: {e}"),
     }
 }

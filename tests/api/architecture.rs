@@ -8,7 +8,12 @@ fn module_paths(dir: &Path, root: &Path, out: &mut Vec<String>) {
         if path.is_dir() {
             module_paths(&path, root, out);
         } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/"));
+            out.push(
+                path.strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/"),
+            );
         }
     }
 }
@@ -22,11 +27,22 @@ fn every_source_module_is_named_in_architecture_md() {
     let missing: Vec<&String> = modules
         .iter()
         .filter(|m| {
-            let file = Path::new(m.as_str()).file_name().unwrap().to_string_lossy().into_owned();
-            let dir = Path::new(m.as_str()).parent().unwrap().to_string_lossy().into_owned();
+            let file = Path::new(m.as_str())
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let dir = Path::new(m.as_str())
+                .parent()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
             // Named by full path, or by file name in a row that starts with its folder.
             !map.contains(m.as_str()) && !(map.contains(&format!("`{dir}/")) && map.contains(&file))
         })
         .collect();
-    assert!(missing.is_empty(), "ARCHITECTURE.md does not name: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "ARCHITECTURE.md does not name: {missing:?}"
+    );
 }

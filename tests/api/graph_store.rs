@@ -212,3 +212,40 @@ async fn the_default_graph_is_addressed_with_default() {
         .await;
     unsupported.problem(415);
 }
+
+#[actix_web::test]
+async fn bodies_cannot_make_the_server_fetch_or_expand_entities() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let app = spawn_app().await;
+    let put = |content_type: &'static str, body: String| {
+        app.send(
+            app.client
+                .put(app.url("/store?default"))
+                .insert_header(("Content-Type", content_type))
+                .insert_header(("Authorization", format!("Bearer {ADMIN}"))),
+            body,
+        )
+    };
+    let remote_context = format!(
+        r#"{{"@context": "http://127.0.0.1:{port}/context.jsonld", "@id": "http://example.com/a", "name": "x"}}"#
+    );
+    put("application/ld+json", remote_context)
+        .await
+        .problem(400);
+    assert!(
+        matches!(listener.accept(), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock),
+        "no request for the remote context"
+    );
+    let laughs = r#"<?xml version="1.0"?>
+<!DOCTYPE rdf:RDF [ <!ENTITY a "lol"> <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"> ]>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="http://example.com/a"><rdf:value>&b;</rdf:value></rdf:Description></rdf:RDF>"#;
+    let problem = put("application/rdf+xml", laughs.to_owned())
+        .await
+        .problem(400);
+    assert_eq!(
+        problem["type"],
+        "https://w3id.org/citykg/problems/xml-entities"
+    );
+}
