@@ -28,6 +28,7 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
     };
     actix_web::rt::System::new().block_on(async move {
         let app = Application::build(settings)?;
+        app.stop_on_signals().context("cannot install the signal handlers")?;
         if let Some(secret) = &app.first_admin_token {
             println!("First start: created the admin token below. It is shown only this once; store it safely.");
             println!("  {secret}");

@@ -111,6 +111,8 @@ impl Application {
         .listen(listener)
         .map_err(|source| AppError::Bind { bind: "listener".to_owned(), source })?
         .shutdown_timeout(SHUTDOWN_GRACE.as_secs())
+        // Signals are ours (`stop_on_signals`), registered before the service says it is up.
+        .disable_signals()
         .run();
         Ok(Self {
             port,
@@ -138,6 +140,25 @@ impl Application {
     /// A handle to stop the server from elsewhere (tests, benchmarks).
     pub fn handle(&self) -> actix_web::dev::ServerHandle {
         self.server.handle()
+    }
+
+    /// Stops gracefully on SIGINT or SIGTERM: no new connections, in-flight requests finish
+    /// (up to 30 s), then `run_until_stopped` flushes the store. The handlers are in place when
+    /// this returns, so a signal right after start is not lost.
+    pub fn stop_on_signals(&self) -> std::io::Result<()> {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut terminate = signal(SignalKind::terminate())?;
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        let handle = self.server.handle();
+        actix_web::rt::spawn(async move {
+            let name = tokio::select! {
+                _ = terminate.recv() => "SIGTERM",
+                _ = interrupt.recv() => "SIGINT",
+            };
+            tracing::info!("{name} received; finishing in-flight requests");
+            handle.stop(true).await;
+        });
+        Ok(())
     }
 
     /// Serves until stopped, then flushes the store to disk.

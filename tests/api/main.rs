@@ -3,6 +3,7 @@
 
 mod architecture;
 mod auth;
+mod cli;
 mod clients;
 mod graph_store;
 mod helpers;

@@ -1,0 +1,230 @@
+//! The command line: load, dump, query, token, exit codes, and `serve`'s first start and stop.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+
+fn citykg(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_citykg"))
+        .args(args)
+        .env_remove("CITYKG_ADMIN_TOKEN")
+        .output()
+        .unwrap()
+}
+
+fn sorted_lines(bytes: &[u8]) -> Vec<String> {
+    let mut lines: Vec<String> = String::from_utf8_lossy(bytes)
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    lines.sort();
+    lines
+}
+
+#[test]
+fn a_dump_loaded_into_a_new_store_gives_the_same_dataset() {
+    let dir = tempfile::tempdir().unwrap();
+    let nt = dir.path().join("data.nt.gz");
+    let mut gz = flate2::write::GzEncoder::new(
+        std::fs::File::create(&nt).unwrap(),
+        flate2::Compression::fast(),
+    );
+    gz.write_all(b"<http://e/a> <http://e/p> \"1\" .\n_:b <http://e/p> \"2\"@en .\n")
+        .unwrap();
+    gz.finish().unwrap();
+    let nq = dir.path().join("more.nq");
+    std::fs::write(&nq, "<http://e/c> <http://e/p> \"3\"^^<http://www.w3.org/2001/XMLSchema#integer> <http://e/g2> .\n").unwrap();
+    let first = dir.path().join("first");
+    let first = first.to_str().unwrap();
+    let loaded = citykg(&[
+        "load",
+        "--location",
+        first,
+        "--graph",
+        "http://e/g1",
+        nt.to_str().unwrap(),
+        nq.to_str().unwrap(),
+    ]);
+    assert!(
+        loaded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&loaded.stderr)
+    );
+    assert!(String::from_utf8_lossy(&loaded.stdout).contains("loaded 3 quads"));
+
+    let dump = dir.path().join("backup.nq.gz");
+    assert!(
+        citykg(&["dump", "--location", first, "-o", dump.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let second = dir.path().join("second");
+    let second = second.to_str().unwrap();
+    assert!(
+        citykg(&["load", "--location", second, dump.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let a = citykg(&["dump", "--location", first]);
+    let b = citykg(&["dump", "--location", second]);
+    assert_eq!(sorted_lines(&a.stdout).len(), 3);
+    // Blank node labels may differ between stores; compare as datasets.
+    let parse = |bytes: &[u8]| {
+        let mut d: oxigraph::model::Dataset =
+            oxigraph::io::RdfParser::from_format(oxigraph::io::RdfFormat::NQuads)
+                .for_slice(bytes)
+                .collect::<Result<_, _>>()
+                .unwrap();
+        d.canonicalize(oxigraph::model::dataset::CanonicalizationAlgorithm::Unstable);
+        d
+    };
+    assert_eq!(parse(&a.stdout), parse(&b.stdout));
+    let trig = citykg(&["dump", "--location", second, "--format", "trig"]);
+    assert!(String::from_utf8_lossy(&trig.stdout).contains("<http://e/g2>"));
+
+    let csv = citykg(&[
+        "query",
+        "--location",
+        second,
+        "--format",
+        "csv",
+        "SELECT ?o WHERE { GRAPH <http://e/g2> { ?s ?p ?o } }",
+    ]);
+    assert_eq!(
+        String::from_utf8_lossy(&csv.stdout).replace("\r\n", "\n"),
+        "o\n3\n"
+    );
+    let table = citykg(&["query", "--location", second, "ASK { ?s ?p \"1\" }"]);
+    assert!(String::from_utf8_lossy(&table.stdout).contains("true"));
+}
+
+#[test]
+fn errors_exit_with_one_and_usage_errors_with_two() {
+    let dir = tempfile::tempdir().unwrap();
+    let location = dir.path().join("store");
+    let location = location.to_str().unwrap();
+    let bad = dir.path().join("bad.ttl");
+    std::fs::write(&bad, "<http://e/a> <http://e/p> .\n").unwrap();
+    let failed = citykg(&["load", "--location", location, bad.to_str().unwrap()]);
+    assert_eq!(failed.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert!(
+        stderr.starts_with("error: ") && stderr.contains("bad.ttl") && stderr.contains("line 1"),
+        "{stderr}"
+    );
+    assert_eq!(
+        citykg(&["query", "--location", location, "SELEC"])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(citykg(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(citykg(&["load"]).status.code(), Some(2));
+}
+
+#[test]
+fn tokens_are_created_listed_and_revoked() {
+    let dir = tempfile::tempdir().unwrap();
+    let location = dir.path().to_str().unwrap();
+    let created = citykg(&[
+        "token",
+        "create",
+        "--location",
+        location,
+        "--role",
+        "write",
+        "--name",
+        "ci",
+    ]);
+    assert!(created.status.success());
+    let secret = String::from_utf8_lossy(&created.stdout).trim().to_owned();
+    assert!(secret.starts_with("ckg_"));
+    let listed =
+        String::from_utf8_lossy(&citykg(&["token", "list", "--location", location]).stdout)
+            .into_owned();
+    assert!(listed.starts_with("ci\twrite\t") && !listed.contains(&secret));
+    assert!(
+        !std::fs::read_to_string(dir.path().join("tokens.json"))
+            .unwrap()
+            .contains(&secret)
+    );
+    assert_eq!(
+        citykg(&[
+            "token",
+            "create",
+            "--location",
+            location,
+            "--role",
+            "root",
+            "--name",
+            "x"
+        ])
+        .status
+        .code(),
+        Some(1)
+    );
+    assert!(
+        citykg(&["token", "revoke", "--location", location, "ci"])
+            .status
+            .success()
+    );
+    assert_eq!(
+        citykg(&["token", "revoke", "--location", location, "ci"])
+            .status
+            .code(),
+        Some(1)
+    );
+}
+
+#[test]
+fn the_first_start_prints_an_admin_token_once_and_sigterm_stops_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let location = dir.path().to_str().unwrap();
+    let start = || {
+        Command::new(env!("CARGO_BIN_EXE_citykg"))
+            .args(["serve", "--location", location, "--bind", "127.0.0.1:0"])
+            .env_remove("CITYKG_ADMIN_TOKEN")
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let read_until_listening = |child: &mut std::process::Child| {
+        let mut out = Vec::new();
+        for line in BufReader::new(child.stdout.as_mut().unwrap()).lines() {
+            let line = line.unwrap();
+            let done = line.contains("listening on");
+            out.push(line);
+            if done {
+                break;
+            }
+        }
+        out.join("\n")
+    };
+    let stop = |mut child: std::process::Child| {
+        let killed = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let status = child.wait().unwrap();
+        let mut stderr = String::new();
+        std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+        assert!(status.success(), "exit {status:?}: {stderr}");
+        assert!(stderr.contains("store flushed"), "{stderr}");
+    };
+    let mut first = start();
+    let printed = read_until_listening(&mut first);
+    assert!(
+        printed.contains("admin token") && printed.contains("ckg_"),
+        "{printed}"
+    );
+    stop(first);
+    let mut second = start();
+    let printed = read_until_listening(&mut second);
+    assert!(
+        !printed.contains("ckg_"),
+        "the token is shown only once: {printed}"
+    );
+    stop(second);
+}
