@@ -309,6 +309,25 @@ mod tests {
     }
 
     #[test]
+    fn flags_win_over_the_file_and_the_file_over_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("citykg.toml");
+        std::fs::write(&file, "bind = \"0.0.0.0:9000\"\nquery_timeout = 5\nallow_hosts = [\"dbpedia.org\"]\nmemory = true\n").unwrap();
+        let mut args = ServeArgs::default();
+        args.store.config = Some(file);
+        args.query_timeout = Some(2.5);
+        let settings = Settings::from_serve_args(&args).unwrap();
+        assert_eq!(settings.bind, "0.0.0.0:9000");
+        assert_eq!(settings.base_iri.as_str(), "http://0.0.0.0:9000/");
+        assert_eq!(settings.limits.query_timeout, Duration::from_millis(2500));
+        assert_eq!(settings.limits.max_body_bytes, DEFAULT_MAX_BODY_BYTES);
+        assert!(settings.allow_list.allows("dbpedia.org"));
+        assert_eq!(settings.location, StoreLocation::Memory);
+        args.max_concurrent_queries = Some(0);
+        assert!(Settings::from_serve_args(&args).is_err());
+    }
+
+    #[test]
     fn file_settings_reject_unknown_keys() {
         assert!(toml::from_str::<FileSettings>("bind = \"0.0.0.0:1\"").is_ok());
         assert!(toml::from_str::<FileSettings>("bnid = \"0.0.0.0:1\"").is_err());

@@ -115,3 +115,33 @@ async fn the_answer_comes_at_the_deadline_even_when_evaluation_checks_late() {
         started.elapsed()
     );
 }
+
+#[actix_web::test]
+async fn queries_beyond_the_concurrency_limit_wait_then_get_503() {
+    let app = spawn_with(|s| {
+        s.limits.max_concurrent_queries = 1;
+        s.limits.query_timeout = Duration::from_secs(20);
+    })
+    .await;
+    with_chain(&app).await;
+    let slow_path = format!("/query?{}", form(&[("query", SLOW), ("timeout", "3")]));
+    let quick_path = format!(
+        "/query?{}",
+        form(&[("query", "ASK {}"), ("timeout", "0.5")])
+    );
+    let (slow, quick) = tokio::join!(app.get(&slow_path, "text/csv"), async {
+        actix_web::rt::time::sleep(Duration::from_millis(300)).await;
+        app.get(&quick_path, "text/csv").await
+    });
+    slow.problem(503);
+    let problem = quick.problem(503);
+    assert_eq!(
+        problem["type"], "https://w3id.org/citykg/problems/busy",
+        "{problem}"
+    );
+    assert_eq!(
+        app.get(&quick_path, "text/csv").await.status,
+        200,
+        "the slot is free again"
+    );
+}
