@@ -228,3 +228,72 @@ fn the_first_start_prints_an_admin_token_once_and_sigterm_stops_cleanly() {
     );
     stop(second);
 }
+
+#[actix_web::test]
+async fn sigterm_lets_in_flight_requests_finish() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_citykg"))
+        .args([
+            "serve",
+            "--location",
+            dir.path().to_str().unwrap(),
+            "--bind",
+            "127.0.0.1:0",
+        ])
+        .env("CITYKG_ADMIN_TOKEN", "s3cret")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let address = loop {
+        let line = lines.next().unwrap().unwrap();
+        if let Some(rest) = line.split("listening on ").nth(1) {
+            break rest
+                .split_whitespace()
+                .next()
+                .unwrap()
+                .trim_end_matches('/')
+                .to_owned();
+        }
+    };
+    let client = awc::Client::builder()
+        .timeout(std::time::Duration::from_secs(30))
+        .finish();
+    let chain: String = (0..3000)
+        .map(|i| format!("<http://e/n{i}> <http://e/next> <http://e/n{}> .\n", i + 1))
+        .collect();
+    let put = client
+        .put(format!("{address}/store?graph=http%3A%2F%2Fe%2Fchain"))
+        .insert_header(("Authorization", "Bearer s3cret"))
+        .insert_header(("Content-Type", "application/n-triples"))
+        .send_body(chain)
+        .await
+        .unwrap();
+    assert_eq!(put.status(), 201);
+    let query = format!(
+        "{address}/query?timeout=1.5&query={}",
+        form_urlencoded::byte_serialize(
+            b"SELECT (COUNT(*) AS ?n) WHERE { ?a <http://e/next>* ?b }"
+        )
+        .collect::<String>()
+    );
+    let pid = child.id().to_string();
+    let (reply, ()) = tokio::join!(client.get(query).send(), async {
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(300)).await;
+        assert!(
+            Command::new("kill")
+                .args(["-TERM", &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+    });
+    let reply = reply.expect("the in-flight request gets its answer after SIGTERM");
+    assert_eq!(
+        reply.status(),
+        503,
+        "the query ran into its own time limit, not into the shutdown"
+    );
+    assert!(child.wait().unwrap().success());
+}
