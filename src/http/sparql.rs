@@ -39,39 +39,7 @@ pub async fn query_post(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, Problem> {
     authorize(&request, &state, Role::Read)?;
-    let body = read_limited(&request, payload, state.settings.limits.max_body_bytes).await?;
-    let mut params = Params::parse(request.query_string().as_bytes());
-    let query = match content_type(&request).as_deref() {
-        Some(FORM) => {
-            params.extend(Params::parse_utf8(&body)?);
-            params.single("query")?.ok_or_else(|| {
-                Problem::bad_request("missing-query", "the form has no query parameter")
-            })?
-        }
-        Some(SPARQL_QUERY) => {
-            if params.contains("query") {
-                return Err(Problem::bad_request(
-                    "repeated-parameter",
-                    "a direct POST carries the query in the body; remove the query URL parameter",
-                ));
-            }
-            direct_body(&request, body)?
-        }
-        Some(other) => {
-            return Err(Problem::unsupported_media_type(
-                other,
-                &[FORM, SPARQL_QUERY],
-            ));
-        }
-        None => {
-            return Err(Problem::bad_request(
-                "missing-content-type",
-                format!(
-                    "a POST to the query endpoint needs a Content-Type: {FORM} or {SPARQL_QUERY}"
-                ),
-            ));
-        }
-    };
+    let (query, params) = read_operation(&request, payload, &state, Operation::Query).await?;
     run_query(&request, &state, query, &params).await
 }
 
@@ -81,31 +49,7 @@ pub async fn update_post(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, Problem> {
     authorize(&request, &state, Role::Write)?;
-    let body = read_limited(&request, payload, state.settings.limits.max_body_bytes).await?;
-    let mut params = Params::parse(request.query_string().as_bytes());
-    let update = match content_type(&request).as_deref() {
-        Some(FORM) => {
-            params.extend(Params::parse_utf8(&body)?);
-            params.single("update")?.ok_or_else(|| {
-                Problem::bad_request("missing-update", "the form has no update parameter")
-            })?
-        }
-        Some(SPARQL_UPDATE) => direct_body(&request, body)?,
-        Some(other) => {
-            return Err(Problem::unsupported_media_type(
-                other,
-                &[FORM, SPARQL_UPDATE],
-            ));
-        }
-        None => {
-            return Err(Problem::bad_request(
-                "missing-content-type",
-                format!(
-                    "a POST to the update endpoint needs a Content-Type: {FORM} or {SPARQL_UPDATE}"
-                ),
-            ));
-        }
-    };
+    let (update, params) = read_operation(&request, payload, &state, Operation::Update).await?;
     let dataset = ProtocolDataset::parse(
         ("using-graph-uri", &params.all("using-graph-uri")),
         (
@@ -133,6 +77,64 @@ pub async fn update_post(
     metrics.record_query("update", started.elapsed());
     drop(deadline);
     Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Clone, Copy)]
+enum Operation {
+    Query,
+    Update,
+}
+
+impl Operation {
+    /// The form field, and the media type of a direct POST.
+    fn names(self) -> (&'static str, &'static str) {
+        match self {
+            Operation::Query => ("query", SPARQL_QUERY),
+            Operation::Update => ("update", SPARQL_UPDATE),
+        }
+    }
+}
+
+/// The operation text of a POST (form field or direct body) and every parameter, URL and form.
+async fn read_operation(
+    request: &HttpRequest,
+    payload: web::Payload,
+    state: &AppState,
+    operation: Operation,
+) -> Result<(String, Params), Problem> {
+    let (field, direct) = operation.names();
+    let body = read_limited(request, payload, state.settings.limits.max_body_bytes).await?;
+    let mut params = Params::parse(request.query_string().as_bytes());
+    let text = match content_type(request).as_deref() {
+        Some(FORM) => {
+            params.extend(Params::parse_utf8(&body)?);
+            params.single(field)?.ok_or_else(|| {
+                Problem::bad_request(
+                    &format!("missing-{field}"),
+                    format!("the form has no {field} parameter"),
+                )
+            })?
+        }
+        Some(media) if media == direct => {
+            if params.contains(field) {
+                return Err(Problem::bad_request(
+                    "repeated-parameter",
+                    format!(
+                        "a direct POST carries the {field} in the body; remove the {field} URL parameter"
+                    ),
+                ));
+            }
+            direct_body(request, body)?
+        }
+        Some(other) => return Err(Problem::unsupported_media_type(other, &[FORM, direct])),
+        None => {
+            return Err(Problem::bad_request(
+                "missing-content-type",
+                format!("a POST of a SPARQL {field} needs a Content-Type: {FORM} or {direct}"),
+            ));
+        }
+    };
+    Ok((text, params))
 }
 
 /// The body of a direct POST: UTF-8, and no other charset declared.
