@@ -39,6 +39,34 @@ if command -v oxigraph >/dev/null; then
 fi
 
 echo
-echo "## Queries ($n observations)"
+echo "## Query latency ($n observations)"
 RUST_LOG=warn cargo bench --locked --quiet --bench sparql -- \
-    --location "$data/citykg" --queries "$shared/bench/queries" ${peer_url:+--peer "$peer_url"} "${@:2}"
+    --location "$data/citykg" --queries "$shared/bench/queries" --seconds 0 ${peer_url:+--peer "$peer_url"}
+
+# Throughput the way PEERS.md measured it: wrk, 1 thread, 4 connections, 10 s, GET of the query.
+if command -v wrk >/dev/null; then
+    RUST_LOG=warn "$target/release/citykg" serve --location "$data/citykg" --bind 127.0.0.1:7879 \
+        --base-iri http://citykg.test/ --query-timeout 600 >/dev/null 2>&1 &
+    ours_pid=$!
+    trap 'kill $ours_pid ${peer_pid:-} 2>/dev/null || true' EXIT
+    for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:7879/health" && break; sleep 0.2; done
+    rps() { # url query-file accept
+        local q
+        q=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(open(sys.argv[1]).read()))' "$2")
+        wrk -t1 -c4 -d10s -H "Accept: $3" "$1?query=$q" | awk '/Requests\/sec/ {print $2}'
+    }
+    echo
+    echo "## Throughput (wrk -t1 -c4 -d10s, GET)"
+    echo
+    echo "| query | citykg requests/s | oxigraph serve requests/s |"
+    echo "| --- | --- | --- |"
+    for q in 05-construct-sensor:application/n-triples 01-pm25-mean-per-district-day:application/sparql-results+json; do
+        file="$shared/bench/queries/${q%%:*}.rq"
+        ours=$(rps http://127.0.0.1:7879/query "$file" "${q#*:}")
+        peer="-"
+        [ -n "$peer_url" ] && peer=$(rps "$peer_url" "$file" "${q#*:}")
+        echo "| ${q%%:*} | $ours | $peer |"
+    done
+    echo
+    echo "Resident memory after the load: citykg $(ps -o rss= -p $ours_pid) KB${peer_pid:+, oxigraph $(ps -o rss= -p $peer_pid) KB}"
+fi

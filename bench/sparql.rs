@@ -33,7 +33,7 @@ struct Args {
     /// Concurrent connections for the throughput figures.
     #[arg(long, default_value_t = 4)]
     connections: usize,
-    /// Seconds of load per throughput figure.
+    /// Seconds of load per throughput figure (0: no throughput figures).
     #[arg(long, default_value_t = 10)]
     seconds: u64,
     /// Query endpoint of a peer server to measure in the same run (e.g. http://127.0.0.1:7878/query).
@@ -111,6 +111,9 @@ fn main() {
             );
         }
 
+        if args.seconds == 0 {
+            return;
+        }
         println!();
         println!("Throughput, GET of the URL-encoded query, {} connections, {} s each:", args.connections, args.seconds);
         println!();

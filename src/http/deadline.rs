@@ -1,11 +1,13 @@
-//! Query time limits: a timer that cancels the evaluation (oxigraph checks the token while it
-//! evaluates), so a runaway query really stops and frees its thread.
+//! Query time limits: a deadline that cancels the evaluation (oxigraph checks the token while it
+//! evaluates), so a runaway query really stops and frees its thread. One watchdog thread per
+//! process keeps every deadline in order; arming one is a map insert, not a task or a timer.
 
 use super::body::Params;
 use super::problem::Problem;
 use oxigraph::sparql::CancellationToken;
-use std::time::Duration;
-use tokio::task::AbortHandle;
+use std::collections::BTreeMap;
+use std::sync::{Condvar, LazyLock, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
 
 /// The limit for this request: the server's, or less if the request's `timeout` asks for less.
 pub fn effective_timeout(configured: Duration, params: &Params) -> Result<Duration, Problem> {
@@ -26,27 +28,27 @@ pub fn effective_timeout(configured: Duration, params: &Params) -> Result<Durati
     Ok(configured.min(Duration::from_secs_f64(seconds)))
 }
 
-/// Cancels its token when the time is up; `finish` disarms it.
+/// Cancels its token when the time is up; dropping it disarms it.
 pub struct Deadline {
     pub token: CancellationToken,
     pub limit: Duration,
-    timer: AbortHandle,
+    key: (Instant, u64),
 }
 
 impl Deadline {
     pub fn start(limit: Duration) -> Self {
         let token = CancellationToken::new();
-        let to_cancel = token.clone();
-        let timer = tokio::spawn(async move {
-            tokio::time::sleep(limit).await;
-            to_cancel.cancel();
-        })
-        .abort_handle();
-        Self {
-            token,
-            limit,
-            timer,
+        let at = Instant::now() + limit;
+        let mut state = WATCHDOG.lock();
+        let key = (at, state.next_id);
+        state.next_id += 1;
+        let earliest = state.armed.keys().next().is_none_or(|first| key < *first);
+        state.armed.insert(key, token.clone());
+        drop(state);
+        if earliest {
+            WATCHDOG.wake.notify_one();
         }
+        Self { token, limit, key }
     }
 
     pub fn seconds(&self) -> f64 {
@@ -56,13 +58,75 @@ impl Deadline {
 
 impl Drop for Deadline {
     fn drop(&mut self) {
-        self.timer.abort();
+        WATCHDOG.lock().armed.remove(&self.key);
     }
 }
+
+#[derive(Default)]
+struct Armed {
+    next_id: u64,
+    armed: BTreeMap<(Instant, u64), CancellationToken>,
+}
+
+struct Watchdog {
+    state: Mutex<Armed>,
+    wake: Condvar,
+}
+
+impl Watchdog {
+    fn lock(&self) -> MutexGuard<'_, Armed> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Sleeps until the earliest deadline, cancels what is due, forever.
+    fn run(&self) {
+        let mut state = self.lock();
+        loop {
+            let now = Instant::now();
+            while let Some(entry) = state.armed.first_entry() {
+                if entry.key().0 > now {
+                    break;
+                }
+                entry.remove().cancel();
+            }
+            state = match state.armed.keys().next().map(|(at, _)| *at - now) {
+                Some(wait) => self.wake.wait_timeout(state, wait).unwrap_or_else(PoisonError::into_inner).0,
+                None => self.wake.wait(state).unwrap_or_else(PoisonError::into_inner),
+            };
+        }
+    }
+}
+
+static WATCHDOG: LazyLock<&'static Watchdog> = LazyLock::new(|| {
+    let watchdog: &'static Watchdog = Box::leak(Box::new(Watchdog {
+        state: Mutex::new(Armed::default()),
+        wake: Condvar::new(),
+    }));
+    let spawned = std::thread::Builder::new()
+        .name("citykg-deadlines".into())
+        .spawn(move || watchdog.run());
+    if let Err(e) = spawned {
+        tracing::error!(error = %e, "cannot start the deadline thread; queries will only stop at their answer deadline");
+    }
+    watchdog
+});
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deadlines_cancel_when_due_and_not_before() {
+        let short = Deadline::start(Duration::from_millis(50));
+        let long = Deadline::start(Duration::from_secs(60));
+        let dropped = Deadline::start(Duration::from_millis(10));
+        let dropped_token = dropped.token.clone();
+        drop(dropped);
+        std::thread::sleep(Duration::from_millis(300));
+        assert!(short.token.is_cancelled());
+        assert!(!long.token.is_cancelled());
+        assert!(!dropped_token.is_cancelled(), "a disarmed deadline never fires");
+    }
 
     #[test]
     fn a_request_may_ask_for_less_time_but_not_more() {

@@ -129,10 +129,11 @@ pub async fn get(
         None,
     )
     .await?;
-    Ok(HttpResponse::Ok()
+    let mut response = HttpResponse::Ok();
+    response
         .content_type(offer.media_type())
-        .insert_header(("Vary", "Accept"))
-        .streaming(body))
+        .insert_header(("Vary", "Accept"));
+    Ok(body.respond(response))
 }
 
 async fn exists(state: &AppState, target: &Target) -> Result<bool, Problem> {

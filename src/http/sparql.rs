@@ -225,10 +225,11 @@ async fn run_query(
         Some(respond_by),
     )
     .await?;
-    Ok(HttpResponse::Ok()
+    let mut response = HttpResponse::Ok();
+    response
         .content_type(offer.media_type())
-        .insert_header(("Vary", "Accept"))
-        .streaming(body))
+        .insert_header(("Vary", "Accept"));
+    Ok(body.respond(response))
 }
 
 /// Waits for a query slot, at most as long as the query itself may run.

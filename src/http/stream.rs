@@ -1,20 +1,39 @@
 //! Streaming a blocking producer into an HTTP body. The producer runs on the blocking pool and
 //! writes through `ChunkWriter`, which hands 64 KiB chunks to the response as the client reads
 //! them (a bounded channel gives back-pressure). Nothing is sent until the first chunk is
-//! full or the producer ends, so an early error still becomes a problem+json response.
+//! full or the producer ends, so an early error still becomes a problem+json response. A result
+//! that fits in the first chunk goes out whole, with a Content-Length.
 
 use super::problem::Problem;
 use crate::sparql::SparqlError;
 use actix_web::web::Bytes;
-use futures_util::Stream;
-use futures_util::stream::{self, StreamExt};
+use actix_web::{HttpResponse, HttpResponseBuilder};
+use futures_util::stream::{self, BoxStream, StreamExt};
 use std::io::{self, Write};
 use std::time::Duration;
 use tokio::sync::mpsc;
 
 const CHUNK: usize = 64 * 1024;
+/// Most answers are small: start small and let the buffer grow towards `CHUNK`.
+const INITIAL: usize = 4 * 1024;
 
-type Item = Result<Bytes, SparqlError>;
+/// A chunk of output, and whether it is the last one.
+type Item = Result<(Bytes, bool), SparqlError>;
+
+/// A response body: whole when the result fit in one chunk, streamed otherwise.
+pub enum ResultBody {
+    Whole(Bytes),
+    Streamed(BoxStream<'static, Result<Bytes, io::Error>>),
+}
+
+impl ResultBody {
+    pub fn respond(self, mut response: HttpResponseBuilder) -> HttpResponse {
+        match self {
+            ResultBody::Whole(bytes) => response.body(bytes),
+            ResultBody::Streamed(stream) => response.streaming(stream),
+        }
+    }
+}
 
 pub struct ChunkWriter {
     buffer: Vec<u8>,
@@ -37,24 +56,28 @@ impl Write for ChunkWriter {
 
 impl ChunkWriter {
     fn send(&mut self) -> io::Result<()> {
+        self.send_chunk(false)
+    }
+
+    fn send_chunk(&mut self, last: bool) -> io::Result<()> {
         let chunk = Bytes::from(std::mem::replace(
             &mut self.buffer,
-            Vec::with_capacity(CHUNK),
+            Vec::with_capacity(if last { 0 } else { CHUNK }),
         ));
         self.sender
-            .blocking_send(Ok(chunk))
+            .blocking_send(Ok((chunk, last)))
             .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the client went away"))
     }
 }
 
-/// Runs `produce` on the blocking pool and returns the body stream, or the error the producer
+/// Runs `produce` on the blocking pool and returns the body, or the error the producer
 /// hit before its first chunk. With `respond_by`, a producer still silent at that time gets a
 /// timeout answer: oxigraph checks its cancellation token when it reads the store, and some
 /// plans (cross products, big sorts) read nothing for a long while.
 pub async fn stream_blocking<F>(
     produce: F,
     respond_by: Option<Duration>,
-) -> Result<impl Stream<Item = Result<Bytes, io::Error>> + 'static, Problem>
+) -> Result<ResultBody, Problem>
 where
     F: FnOnce(&mut ChunkWriter) -> Result<(), SparqlError> + Send + 'static,
 {
@@ -63,10 +86,11 @@ where
     tokio::task::spawn_blocking(move || {
         let _entered = span.enter();
         let mut writer = ChunkWriter {
-            buffer: Vec::with_capacity(CHUNK),
+            buffer: Vec::with_capacity(INITIAL),
             sender: sender.clone(),
         };
-        let outcome = produce(&mut writer).and_then(|()| writer.send().map_err(SparqlError::Write));
+        let outcome =
+            produce(&mut writer).and_then(|()| writer.send_chunk(true).map_err(SparqlError::Write));
         if let Err(error) = outcome {
             // If the receiver is gone the client left; there is nobody to tell.
             let _ = sender.blocking_send(Err(error));
@@ -84,7 +108,8 @@ where
         None => receiver.recv().await,
     };
     let first = match first {
-        Some(Ok(bytes)) => bytes,
+        Some(Ok((bytes, true))) => return Ok(ResultBody::Whole(bytes)),
+        Some(Ok((bytes, false))) => bytes,
         Some(Err(error)) => return Err(Problem::from(error)),
         None => {
             return Err(Problem::internal(
@@ -96,10 +121,12 @@ where
         receiver.recv().await.map(|item| (item, receiver))
     })
     .map(|item| {
-        item.map_err(|error| {
+        item.map(|(bytes, _)| bytes).map_err(|error| {
             tracing::warn!(%error, "result stream cut short");
             io::Error::other(error.to_string())
         })
     });
-    Ok(stream::once(async move { Ok(first) }).chain(rest))
+    Ok(ResultBody::Streamed(
+        stream::once(async move { Ok(first) }).chain(rest).boxed(),
+    ))
 }
