@@ -41,7 +41,7 @@ fi
 echo
 echo "## Query latency ($n observations)"
 RUST_LOG=warn cargo bench --locked --quiet --bench sparql -- \
-    --location "$data/citykg" --queries "$shared/bench/queries" --seconds 0 ${peer_url:+--peer "$peer_url"}
+    --location "$data/citykg" --queries "$shared/bench/queries" ${peer_url:+--peer "$peer_url"}
 
 # Throughput the way PEERS.md measured it: wrk, 1 thread, 4 connections, 10 s, GET of the query.
 if command -v wrk >/dev/null; then

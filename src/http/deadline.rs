@@ -90,8 +90,16 @@ impl Watchdog {
                 entry.remove().cancel();
             }
             state = match state.armed.keys().next().map(|(at, _)| *at - now) {
-                Some(wait) => self.wake.wait_timeout(state, wait).unwrap_or_else(PoisonError::into_inner).0,
-                None => self.wake.wait(state).unwrap_or_else(PoisonError::into_inner),
+                Some(wait) => {
+                    self.wake
+                        .wait_timeout(state, wait)
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .0
+                }
+                None => self
+                    .wake
+                    .wait(state)
+                    .unwrap_or_else(PoisonError::into_inner),
             };
         }
     }
@@ -125,7 +133,10 @@ mod tests {
         std::thread::sleep(Duration::from_millis(300));
         assert!(short.token.is_cancelled());
         assert!(!long.token.is_cancelled());
-        assert!(!dropped_token.is_cancelled(), "a disarmed deadline never fires");
+        assert!(
+            !dropped_token.is_cancelled(),
+            "a disarmed deadline never fires"
+        );
     }
 
     #[test]
