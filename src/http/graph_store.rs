@@ -127,6 +127,7 @@ pub async fn get(
             Ok(())
         },
         None,
+        None,
     )
     .await?;
     let mut response = HttpResponse::Ok();

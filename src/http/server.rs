@@ -8,6 +8,7 @@ use super::{pages, routes};
 use crate::auth::{Role, TokenError, TokenStore};
 use crate::config::{Settings, StoreLocation};
 use crate::ontology::{self, OntologyError};
+use crate::store::pool::EvalPool;
 use crate::store::{self, StoreError};
 use actix_web::dev::{Server, Service};
 use actix_web::{App, HttpServer, web};
@@ -78,6 +79,12 @@ impl Application {
         let state = AppState {
             store: store.clone(),
             query_slots: Arc::new(Semaphore::new(settings.limits.max_concurrent_queries)),
+            eval_pool: EvalPool::new(settings.limits.max_concurrent_queries).map_err(|source| {
+                AppError::Bind {
+                    bind: "query threads".to_owned(),
+                    source,
+                }
+            })?,
             settings: Arc::new(settings),
             tokens: tokens.clone(),
             metrics: Arc::new(Metrics::default()),

@@ -223,6 +223,7 @@ async fn run_query(
             outcome
         },
         Some(respond_by),
+        Some(&state.eval_pool),
     )
     .await?;
     let mut response = HttpResponse::Ok();

@@ -18,4 +18,6 @@ pub struct AppState {
     /// One permit per query allowed to evaluate at once.
     pub query_slots: Arc<Semaphore>,
     pub stats: Arc<super::stats::StatsCache>,
+    /// Threads that evaluate queries, one per query slot.
+    pub eval_pool: crate::store::pool::EvalPool,
 }

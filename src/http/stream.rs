@@ -6,6 +6,7 @@
 
 use super::problem::Problem;
 use crate::sparql::SparqlError;
+use crate::store::pool::EvalPool;
 use actix_web::web::Bytes;
 use actix_web::{HttpResponse, HttpResponseBuilder};
 use futures_util::stream::{self, BoxStream, StreamExt};
@@ -77,13 +78,14 @@ impl ChunkWriter {
 pub async fn stream_blocking<F>(
     produce: F,
     respond_by: Option<Duration>,
+    pool: Option<&EvalPool>,
 ) -> Result<ResultBody, Problem>
 where
     F: FnOnce(&mut ChunkWriter) -> Result<(), SparqlError> + Send + 'static,
 {
     let (sender, mut receiver) = mpsc::channel::<Item>(4);
     let span = tracing::Span::current();
-    tokio::task::spawn_blocking(move || {
+    let job = move || {
         let _entered = span.enter();
         let mut writer = ChunkWriter {
             buffer: Vec::with_capacity(INITIAL),
@@ -95,7 +97,11 @@ where
             // If the receiver is gone the client left; there is nobody to tell.
             let _ = sender.blocking_send(Err(error));
         }
-    });
+    };
+    match pool {
+        Some(pool) => pool.spawn(job),
+        None => drop(tokio::task::spawn_blocking(job)),
+    }
     let first = match respond_by {
         Some(limit) => match tokio::time::timeout(limit, receiver.recv()).await {
             Ok(first) => first,

@@ -4,6 +4,7 @@
 
 pub mod bulk;
 pub mod graphs;
+pub mod pool;
 
 use crate::config::StoreLocation;
 use oxigraph::store::{StorageError, Store};

@@ -181,12 +181,17 @@ async fn the_service_description_answers_a_get_without_query() {
     let turtle = app.get("/query", "text/turtle").await;
     assert_eq!(turtle.status, 200);
     let graph = parse_rdf(RdfFormat::Turtle, &turtle.body);
-    let endpoint = graph.iter().find(|q| {
-        q.predicate.as_str() == "http://www.w3.org/ns/sparql-service-description#endpoint"
-    });
+    let mut endpoints: Vec<String> = graph
+        .iter()
+        .filter(|q| {
+            q.predicate.as_str() == "http://www.w3.org/ns/sparql-service-description#endpoint"
+        })
+        .map(|q| q.object.to_string())
+        .collect();
+    endpoints.sort();
     assert_eq!(
-        endpoint.unwrap().object.to_string(),
-        "<http://citykg.test/query>"
+        endpoints,
+        ["<http://citykg.test/query>", "<http://citykg.test/update>"]
     );
     let jsonld = app.get("/sparql", "application/ld+json").await;
     assert_eq!(jsonld.status, 200);
