@@ -140,6 +140,22 @@ impl TestApp {
         .await
     }
 
+    /// `ex:a ex:p 1` in graph `ex:g1` and `ex:b ex:p 2` in `ex:g2`, for dataset tests.
+    pub async fn two_graphs(&self) {
+        for (graph, triple) in [
+            (
+                "http://example.com/g1",
+                "<http://example.com/a> <http://example.com/p> 1 .",
+            ),
+            (
+                "http://example.com/g2",
+                "<http://example.com/b> <http://example.com/p> 2 .",
+            ),
+        ] {
+            assert_eq!(self.put_graph(graph, triple).await.status, 201);
+        }
+    }
+
     /// The number of solutions of a SELECT, read from SPARQL JSON.
     pub async fn count(&self, query: &str) -> usize {
         let reply = self.query(query, "application/sparql-results+json").await;

@@ -125,16 +125,7 @@ async fn construct_and_describe_come_in_every_rdf_format() {
 #[actix_web::test]
 async fn the_default_graph_is_the_union_and_protocol_parameters_narrow_it() {
     let app = spawn_app().await;
-    app.put_graph(
-        "http://example.com/g1",
-        "<http://example.com/a> <http://example.com/p> 1 .",
-    )
-    .await;
-    app.put_graph(
-        "http://example.com/g2",
-        "<http://example.com/b> <http://example.com/p> 2 .",
-    )
-    .await;
+    app.two_graphs().await;
     let q = "SELECT * WHERE { ?s <http://example.com/p> ?o }";
     assert_eq!(app.count(q).await, 2, "union of both graphs");
     let path = format!(

@@ -35,16 +35,7 @@ async fn updates_by_direct_and_form_post_change_the_data() {
 #[actix_web::test]
 async fn update_where_clauses_see_the_union_and_using_parameters_narrow_it() {
     let app = spawn_app().await;
-    app.put_graph(
-        "http://example.com/g1",
-        "<http://example.com/a> <http://example.com/p> 1 .",
-    )
-    .await;
-    app.put_graph(
-        "http://example.com/g2",
-        "<http://example.com/b> <http://example.com/p> 2 .",
-    )
-    .await;
+    app.two_graphs().await;
     let copy = "INSERT { GRAPH <http://example.com/copy> { ?s <http://example.com/q> ?o } } WHERE { ?s <http://example.com/p> ?o }";
     assert_eq!(app.update(copy).await.status, 204);
     assert_eq!(
