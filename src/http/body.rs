@@ -43,10 +43,12 @@ impl Params {
         Self(form_urlencoded::parse(encoded).into_owned().collect())
     }
 
-    /// Form bodies must be UTF-8 once percent-decoded; the protocol tests send Latin-1 bytes.
+    /// Form bodies must be UTF-8 once percent-decoded (the protocol tests send Latin-1 bytes);
+    /// the lossy decoding of `parse` would turn those into U+FFFD silently.
     pub fn parse_utf8(encoded: &[u8]) -> Result<Self, Problem> {
-        for (key, value) in form_urlencoded::parse(encoded) {
-            if key.contains('\u{FFFD}') || value.contains('\u{FFFD}') {
+        for part in encoded.split(|b| *b == b'&' || *b == b'=') {
+            let decoded: Vec<u8> = percent_encoding::percent_decode(part).collect();
+            if std::str::from_utf8(&decoded).is_err() {
                 return Err(Problem::bad_request(
                     "bad-encoding",
                     "the form body is not valid UTF-8 after percent-decoding",
@@ -114,5 +116,7 @@ mod tests {
         assert!(params.single("default-graph-uri").is_err());
         assert!(Params::parse_utf8(b"query=%E9").is_err());
         assert!(Params::parse_utf8("query=caf%C3%A9".as_bytes()).is_ok());
+        // A real U+FFFD in the text is fine; only undecodable bytes are refused.
+        assert!(Params::parse_utf8("query=%EF%BF%BD".as_bytes()).is_ok());
     }
 }

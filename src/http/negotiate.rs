@@ -35,69 +35,66 @@ const JSON_LD: RdfFormat = RdfFormat::JsonLd {
     profile: JsonLdProfileSet::empty(),
 };
 
-pub const RESULTS: &[Offer] = &[
+const fn offer(output: Output, media_types: &'static [&'static str]) -> Offer {
     Offer {
-        output: Output::Results(QueryResultsFormat::Json),
-        media_types: &["application/sparql-results+json", "application/json"],
-    },
-    Offer {
-        output: Output::Results(QueryResultsFormat::Xml),
-        media_types: &["application/sparql-results+xml", "application/xml"],
-    },
-    Offer {
-        output: Output::Results(QueryResultsFormat::Csv),
-        media_types: &["text/csv"],
-    },
-    Offer {
-        output: Output::Results(QueryResultsFormat::Tsv),
-        media_types: &["text/tab-separated-values"],
-    },
-];
+        output,
+        media_types,
+    }
+}
 
+const SPARQL_JSON: Offer = offer(
+    Output::Results(QueryResultsFormat::Json),
+    &["application/sparql-results+json", "application/json"],
+);
+const SPARQL_XML: Offer = offer(
+    Output::Results(QueryResultsFormat::Xml),
+    &["application/sparql-results+xml", "application/xml"],
+);
+const CSV: Offer = offer(Output::Results(QueryResultsFormat::Csv), &["text/csv"]);
+const TSV: Offer = offer(
+    Output::Results(QueryResultsFormat::Tsv),
+    &["text/tab-separated-values"],
+);
+const TURTLE: Offer = offer(
+    Output::Rdf(RdfFormat::Turtle),
+    &["text/turtle", "application/x-turtle"],
+);
+const N_TRIPLES: Offer = offer(
+    Output::Rdf(RdfFormat::NTriples),
+    &["application/n-triples", "text/plain"],
+);
+const N_QUADS: Offer = offer(
+    Output::Rdf(RdfFormat::NQuads),
+    &["application/n-quads", "text/x-nquads"],
+);
+const TRIG: Offer = offer(Output::Rdf(RdfFormat::TriG), &["application/trig"]);
+const RDF_XML: Offer = offer(
+    Output::Rdf(RdfFormat::RdfXml),
+    &["application/rdf+xml", "application/xml", "text/xml"],
+);
+const JSON_LD_OFFER: Offer = offer(
+    Output::Rdf(JSON_LD),
+    &["application/ld+json", "application/json"],
+);
+
+pub const HTML: Offer = offer(Output::Html, &["text/html", "application/xhtml+xml"]);
+
+/// SELECT and ASK results, or the query page for people.
+pub const RESULTS_OR_PAGE: &[Offer] = &[SPARQL_JSON, SPARQL_XML, CSV, TSV, HTML];
 /// Every RDF format of DESIGN.md; Turtle first.
-pub const RDF: &[Offer] = &[
-    Offer {
-        output: Output::Rdf(RdfFormat::Turtle),
-        media_types: &["text/turtle", "application/x-turtle"],
-    },
-    Offer {
-        output: Output::Rdf(RdfFormat::NTriples),
-        media_types: &["application/n-triples", "text/plain"],
-    },
-    Offer {
-        output: Output::Rdf(RdfFormat::NQuads),
-        media_types: &["application/n-quads", "text/x-nquads"],
-    },
-    Offer {
-        output: Output::Rdf(RdfFormat::TriG),
-        media_types: &["application/trig"],
-    },
-    Offer {
-        output: Output::Rdf(RdfFormat::RdfXml),
-        media_types: &["application/rdf+xml", "application/xml", "text/xml"],
-    },
-    Offer {
-        output: Output::Rdf(JSON_LD),
-        media_types: &["application/ld+json", "application/json"],
-    },
+pub const RDF: &[Offer] = &[TURTLE, N_TRIPLES, N_QUADS, TRIG, RDF_XML, JSON_LD_OFFER];
+/// Every RDF format, or a page for people.
+pub const RDF_OR_PAGE: &[Offer] = &[
+    TURTLE,
+    N_TRIPLES,
+    N_QUADS,
+    TRIG,
+    RDF_XML,
+    JSON_LD_OFFER,
+    HTML,
 ];
-
 /// Dataset formats only (a dump keeps its graph names).
-pub const DATASET: &[Offer] = &[
-    Offer {
-        output: Output::Rdf(RdfFormat::NQuads),
-        media_types: &["application/n-quads", "text/x-nquads"],
-    },
-    Offer {
-        output: Output::Rdf(RdfFormat::TriG),
-        media_types: &["application/trig"],
-    },
-];
-
-pub const HTML: Offer = Offer {
-    output: Output::Html,
-    media_types: &["text/html", "application/xhtml+xml"],
-};
+pub const DATASET: &[Offer] = &[N_QUADS, TRIG];
 
 /// Picks the best of `offers` for the request's `Accept` header.
 pub fn negotiate(request: &HttpRequest, offers: &[Offer]) -> Result<Offer, Problem> {
@@ -194,26 +191,29 @@ mod tests {
 
     #[test]
     fn accept_headers_pick_the_expected_format() {
-        let with_html: Vec<Offer> = RESULTS.iter().copied().chain([HTML]).collect();
         let cases: &[(&str, &[Offer], Option<&str>)] = &[
-            ("", RESULTS, Some("application/sparql-results+json")),
-            ("*/*", RESULTS, Some("application/sparql-results+json")),
-            ("text/csv", RESULTS, Some("text/csv")),
+            ("", RESULTS_OR_PAGE, Some("application/sparql-results+json")),
+            (
+                "*/*",
+                RESULTS_OR_PAGE,
+                Some("application/sparql-results+json"),
+            ),
+            ("text/csv", RESULTS_OR_PAGE, Some("text/csv")),
             (
                 "application/sparql-results+xml;q=0.5, text/tab-separated-values",
-                RESULTS,
+                RESULTS_OR_PAGE,
                 Some("text/tab-separated-values"),
             ),
             (
                 "application/json",
-                RESULTS,
+                RESULTS_OR_PAGE,
                 Some("application/sparql-results+json"),
             ),
-            ("text/turtle", RESULTS, None),
-            ("text/*", RESULTS, Some("text/csv")),
+            ("text/turtle", RESULTS_OR_PAGE, None),
+            ("text/*", RESULTS_OR_PAGE, Some("text/csv")),
             (
                 "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
-                &with_html,
+                RESULTS_OR_PAGE,
                 Some("text/html"),
             ),
             ("application/rdf+xml", RDF, Some("application/rdf+xml")),

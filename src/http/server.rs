@@ -33,6 +33,8 @@ pub enum AppError {
         bind: String,
         source: std::io::Error,
     },
+    #[error("cannot start the query threads: {0}")]
+    Threads(std::io::Error),
     #[error("the page templates are broken: {0}")]
     Templates(#[from] tera::Error),
 }
@@ -79,12 +81,8 @@ impl Application {
         let state = AppState {
             store: store.clone(),
             query_slots: Arc::new(Semaphore::new(settings.limits.max_concurrent_queries)),
-            eval_pool: EvalPool::new(settings.limits.max_concurrent_queries).map_err(|source| {
-                AppError::Bind {
-                    bind: "query threads".to_owned(),
-                    source,
-                }
-            })?,
+            eval_pool: EvalPool::new(settings.limits.max_concurrent_queries)
+                .map_err(AppError::Threads)?,
             settings: Arc::new(settings),
             tokens: tokens.clone(),
             metrics: Arc::new(Metrics::default()),

@@ -5,7 +5,7 @@
 use super::auth::authorize;
 use super::body::{Params, content_type, read_limited};
 use super::deadline::{Deadline, effective_timeout};
-use super::negotiate::{self, Offer, Output};
+use super::negotiate::{self, Output};
 use super::problem::Problem;
 use super::state::AppState;
 use super::stream::stream_blocking;
@@ -183,16 +183,12 @@ async fn run_query(
         Err(error) => return Err(error.into()),
     };
     let kind = parsed.kind();
-    let offers: Vec<Offer> = if kind.returns_graph() {
-        negotiate::RDF
+    let offers = if kind.returns_graph() {
+        negotiate::RDF_OR_PAGE
     } else {
-        negotiate::RESULTS
-    }
-    .iter()
-    .copied()
-    .chain([negotiate::HTML])
-    .collect();
-    let offer = negotiate::negotiate(request, &offers)?;
+        negotiate::RESULTS_OR_PAGE
+    };
+    let offer = negotiate::negotiate(request, offers)?;
     let permit = acquire_slot(state, limit).await?;
     let deadline = Deadline::start(limit);
     let format = match offer.output {
@@ -258,24 +254,15 @@ pub(super) fn kind_label(kind: QueryKind) -> &'static str {
 }
 
 fn wants_html(request: &HttpRequest) -> bool {
-    let offers: Vec<Offer> = negotiate::RESULTS
-        .iter()
-        .copied()
-        .chain([negotiate::HTML])
-        .collect();
-    negotiate::negotiate(request, &offers).is_ok_and(|o| o.output == Output::Html)
+    negotiate::negotiate(request, negotiate::RESULTS_OR_PAGE)
+        .is_ok_and(|o| o.output == Output::Html)
 }
 
 async fn describe_service(
     request: &HttpRequest,
     state: &web::Data<AppState>,
 ) -> Result<HttpResponse, Problem> {
-    let offers: Vec<Offer> = negotiate::RDF
-        .iter()
-        .copied()
-        .chain([negotiate::HTML])
-        .collect();
-    let offer = negotiate::negotiate(request, &offers)?;
+    let offer = negotiate::negotiate(request, negotiate::RDF_OR_PAGE)?;
     match offer.output {
         Output::Html => Ok(pages::query_form(state)),
         Output::Rdf(format) => {

@@ -48,11 +48,9 @@ pub async fn summary(state: &AppState) -> Result<Summary, Problem> {
         let graphs = store
             .named_graphs()
             .map(|g| {
-                g.map(|g| {
-                    g.to_string()
-                        .trim_start_matches('<')
-                        .trim_end_matches('>')
-                        .to_owned()
+                g.map(|g| match g {
+                    oxigraph::model::NamedOrBlankNode::NamedNode(n) => n.into_string(),
+                    oxigraph::model::NamedOrBlankNode::BlankNode(b) => b.to_string(),
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;

@@ -1,6 +1,7 @@
 //! SPARQL 1.1 Graph Store HTTP Protocol.
 
-use crate::helpers::{ADMIN, form, parse_rdf, spawn_app};
+use crate::helpers::{form, parse_rdf, spawn_app};
+use awc::http::Method;
 use oxigraph::io::RdfFormat;
 
 const G: &str = "http://example.com/people";
@@ -40,10 +41,7 @@ async fn put_get_head_post_delete_follow_the_protocol() {
 
     let post = app
         .send(
-            app.client
-                .post(app.url(&path))
-                .insert_header(("Content-Type", "application/n-triples"))
-                .insert_header(("Authorization", format!("Bearer {ADMIN}"))),
+            app.admin(Method::POST, &path, Some("application/n-triples")),
             "<http://example.com/jane> <http://example.com/name> \"Jane\" .\n",
         )
         .await;
@@ -58,26 +56,14 @@ async fn put_get_head_post_delete_follow_the_protocol() {
         "POST merged"
     );
 
-    let delete = app
-        .send(
-            app.client
-                .delete(app.url(&path))
-                .insert_header(("Authorization", format!("Bearer {ADMIN}"))),
-            "",
-        )
-        .await;
+    let delete = app.send(app.admin(Method::DELETE, &path, None), "").await;
     assert_eq!(delete.status, 204);
     app.get(&path, "text/turtle").await.problem(404);
     let head_missing = app.send(app.client.head(app.url(&path)), "").await;
     assert_eq!(head_missing.status, 404);
-    app.send(
-        app.client
-            .delete(app.url(&path))
-            .insert_header(("Authorization", format!("Bearer {ADMIN}"))),
-        "",
-    )
-    .await
-    .problem(404);
+    app.send(app.admin(Method::DELETE, &path, None), "")
+        .await
+        .problem(404);
 }
 
 #[actix_web::test]
@@ -99,7 +85,7 @@ async fn a_body_with_a_syntax_error_changes_nothing() {
     );
     let dataset = app
         .send(
-            app.client.post(app.url("/store")).insert_header(("Content-Type", "application/n-quads")).insert_header(("Authorization", format!("Bearer {ADMIN}"))),
+            app.admin(Method::POST, "/store", Some("application/n-quads")),
             "<http://example.com/x> <http://example.com/y> <http://example.com/z> <http://example.com/g9> .\nbroken",
         )
         .await;
@@ -124,10 +110,7 @@ async fn datasets_load_and_dump_with_their_graphs() {
     let nquads = "<http://example.com/a> <http://example.com/p> \"1\" <http://example.com/g1> .\n<http://example.com/b> <http://example.com/p> \"2\" <http://example.com/g2> .\n";
     let post = app
         .send(
-            app.client
-                .post(app.url("/store"))
-                .insert_header(("Content-Type", "application/n-quads"))
-                .insert_header(("Authorization", format!("Bearer {ADMIN}"))),
+            app.admin(Method::POST, "/store", Some("application/n-quads")),
             nquads,
         )
         .await;
@@ -155,10 +138,7 @@ async fn posting_a_graph_to_the_endpoint_creates_a_new_graph() {
     let app = spawn_app().await;
     let created = app
         .send(
-            app.client
-                .post(app.url("/store"))
-                .insert_header(("Content-Type", "text/turtle"))
-                .insert_header(("Authorization", format!("Bearer {ADMIN}"))),
+            app.admin(Method::POST, "/store", Some("text/turtle")),
             "<http://example.com/a> <http://example.com/p> 1 .",
         )
         .await;
@@ -188,10 +168,7 @@ async fn the_default_graph_is_addressed_with_default() {
     let app = spawn_app().await;
     let put = app
         .send(
-            app.client
-                .put(app.url("/store?default"))
-                .insert_header(("Content-Type", "text/turtle"))
-                .insert_header(("Authorization", format!("Bearer {ADMIN}"))),
+            app.admin(Method::PUT, "/store?default", Some("text/turtle")),
             "<http://example.com/a> <http://example.com/p> 1 .",
         )
         .await;
@@ -203,10 +180,7 @@ async fn the_default_graph_is_addressed_with_default() {
         .problem(400);
     let unsupported = app
         .send(
-            app.client
-                .put(app.url("/store?default"))
-                .insert_header(("Content-Type", "text/csv"))
-                .insert_header(("Authorization", format!("Bearer {ADMIN}"))),
+            app.admin(Method::PUT, "/store?default", Some("text/csv")),
             "a,b",
         )
         .await;
@@ -221,10 +195,7 @@ async fn bodies_cannot_make_the_server_fetch_or_expand_entities() {
     let app = spawn_app().await;
     let put = |content_type: &'static str, body: String| {
         app.send(
-            app.client
-                .put(app.url("/store?default"))
-                .insert_header(("Content-Type", content_type))
-                .insert_header(("Authorization", format!("Bearer {ADMIN}"))),
+            app.admin(Method::PUT, "/store?default", Some(content_type)),
             body,
         )
     };

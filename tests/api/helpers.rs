@@ -100,6 +100,23 @@ impl TestApp {
         }
     }
 
+    /// A request with the admin token and, when there is a body, its Content-Type.
+    pub fn admin(
+        &self,
+        method: awc::http::Method,
+        path: &str,
+        content_type: Option<&str>,
+    ) -> awc::ClientRequest {
+        let request = self
+            .client
+            .request(method, self.url(path))
+            .insert_header(("Authorization", format!("Bearer {ADMIN}")));
+        match content_type {
+            Some(content_type) => request.insert_header(("Content-Type", content_type)),
+            None => request,
+        }
+    }
+
     pub async fn get(&self, path: &str, accept: &str) -> Reply {
         self.send(
             self.client
@@ -117,27 +134,19 @@ impl TestApp {
     }
 
     pub async fn update(&self, update: &str) -> Reply {
-        self.send(
-            self.client
-                .post(self.url("/update"))
-                .insert_header(("Content-Type", "application/sparql-update"))
-                .insert_header(("Authorization", format!("Bearer {ADMIN}"))),
-            update,
-        )
-        .await
+        let request = self.admin(
+            awc::http::Method::POST,
+            "/update",
+            Some("application/sparql-update"),
+        );
+        self.send(request, update).await
     }
 
     /// PUT a Turtle graph through the Graph Store Protocol, as admin.
     pub async fn put_graph(&self, graph: &str, turtle: &str) -> Reply {
         let path = format!("/store?{}", form(&[("graph", graph)]));
-        self.send(
-            self.client
-                .put(self.url(&path))
-                .insert_header(("Content-Type", "text/turtle"))
-                .insert_header(("Authorization", format!("Bearer {ADMIN}"))),
-            turtle,
-        )
-        .await
+        let request = self.admin(awc::http::Method::PUT, &path, Some("text/turtle"));
+        self.send(request, turtle).await
     }
 
     /// `ex:a ex:p 1` in graph `ex:g1` and `ex:b ex:p 2` in `ex:g2`, for dataset tests.

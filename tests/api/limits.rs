@@ -1,6 +1,7 @@
 //! Body size limits, the query timeout and concurrency.
 
-use crate::helpers::{ADMIN, form, spawn_with};
+use crate::helpers::{form, spawn_with};
+use awc::http::Method;
 use std::time::{Duration, Instant};
 
 /// Every pair of nodes on a long chain: millions of index lookups, far more than a second.
@@ -32,10 +33,7 @@ async fn bodies_over_the_limit_are_refused_with_413() {
     let big = "#".repeat(4096);
     let reply = app
         .send(
-            app.client
-                .put(app.url("/store?default"))
-                .insert_header(("Content-Type", "text/turtle"))
-                .insert_header(("Authorization", format!("Bearer {ADMIN}"))),
+            app.admin(Method::PUT, "/store?default", Some("text/turtle")),
             big.clone(),
         )
         .await;
@@ -139,9 +137,13 @@ async fn queries_beyond_the_concurrency_limit_wait_then_get_503() {
         problem["type"], "https://w3id.org/citykg/problems/busy",
         "{problem}"
     );
-    assert_eq!(
-        app.get(&quick_path, "text/csv").await.status,
-        200,
-        "the slot is free again"
-    );
+    // The 503 for the slow query goes out at its deadline; its slot is released when the
+    // evaluation notices the cancellation, which on a loaded machine can take a moment longer.
+    let started = Instant::now();
+    let mut status = app.get(&quick_path, "text/csv").await.status;
+    while status != 200 && started.elapsed() < Duration::from_secs(10) {
+        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+        status = app.get(&quick_path, "text/csv").await.status;
+    }
+    assert_eq!(status, 200, "the slot is free again");
 }

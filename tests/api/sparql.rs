@@ -270,13 +270,24 @@ async fn service_calls_off_the_allow_list_are_refused_without_a_connection() {
 
 #[actix_web::test]
 async fn service_calls_to_allow_listed_hosts_are_attempted() {
-    // An allow-listed host that is down gives an evaluation error, not a refusal: the policy let it through.
-    let app =
-        spawn_with(|s| s.allow_list = citykg::config::AllowList::new(["127.0.0.1".to_owned()]))
-            .await;
-    let q = "SELECT * WHERE { SERVICE SILENT <http://127.0.0.1:9/sparql> { ?s ?p ?o } }";
-    let reply = app.query(q, "application/sparql-results+json").await;
+    // The allow-listed endpoint accepts the connection and hangs up: the call was made, and
+    // SILENT turns its failure into an empty answer.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let accepted = std::thread::spawn(move || listener.accept().map(|_| ()).is_ok());
+    let app = spawn_with(|s| {
+        s.allow_list = citykg::config::AllowList::new(["127.0.0.1".to_owned()]);
+    })
+    .await;
+    let q = format!(
+        "SELECT * WHERE {{ SERVICE SILENT <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
+    );
+    let reply = app.query(&q, "application/sparql-results+json").await;
     assert_eq!(reply.status, 200, "{}", reply.text());
+    assert!(
+        accepted.join().unwrap(),
+        "the allow-listed endpoint was called"
+    );
 }
 
 #[actix_web::test]

@@ -1,6 +1,7 @@
 //! SPARQL 1.1 Update over HTTP.
 
-use crate::helpers::{ADMIN, form, spawn_app};
+use crate::helpers::{form, spawn_app};
+use awc::http::Method;
 
 #[actix_web::test]
 async fn updates_by_direct_and_form_post_change_the_data() {
@@ -14,10 +15,11 @@ async fn updates_by_direct_and_form_post_change_the_data() {
     );
     let by_form = app
         .send(
-            app.client
-                .post(app.url("/update"))
-                .insert_header(("Content-Type", "application/x-www-form-urlencoded"))
-                .insert_header(("Authorization", format!("Bearer {ADMIN}"))),
+            app.admin(
+                Method::POST,
+                "/update",
+                Some("application/x-www-form-urlencoded"),
+            ),
             form(&[(
                 "update",
                 "DELETE WHERE { GRAPH ?g { ?s <http://example.com/p> ?o } }",
@@ -49,10 +51,7 @@ async fn update_where_clauses_see_the_union_and_using_parameters_narrow_it() {
     );
     let reply = app
         .send(
-            app.client
-                .post(app.url(&narrowed))
-                .insert_header(("Content-Type", "application/sparql-update"))
-                .insert_header(("Authorization", format!("Bearer {ADMIN}"))),
+            app.admin(Method::POST, &narrowed, Some("application/sparql-update")),
             "INSERT { GRAPH <http://example.com/copy> { ?s <http://example.com/r> ?o } } WHERE { ?s <http://example.com/p> ?o }",
         )
         .await;
