@@ -25,9 +25,64 @@ pub enum Command {
     Dump(DumpArgs),
     /// Run a SPARQL query against the store, offline.
     Query(QueryArgs),
+    /// Run RML or YARRRML mappings over files and write the RDF they make.
+    Map(MapArgs),
+    /// Work with mapping files.
+    #[command(subcommand)]
+    Mapping(MappingCommand),
     /// Manage bearer tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MapOutputFormat {
+    Nquads,
+    /// Turtle for the default graph; named graphs are written as TriG blocks.
+    Turtle,
+}
+
+#[derive(Debug, Args)]
+pub struct MapArgs {
+    /// Mapping file: RML in Turtle (.ttl, either vocabulary) or YARRRML (.yml/.yaml/.yarrrml).
+    /// Repeat to run several mappings together (joins may cross files).
+    #[arg(long, required = true)]
+    pub mapping: Vec<PathBuf>,
+    /// Read the source named NAME (its path as the mapping writes it) from PATH instead.
+    #[arg(long, value_name = "NAME=PATH")]
+    pub input: Vec<String>,
+    /// Folder that relative source paths resolve against [default: the mapping file's folder].
+    #[arg(long)]
+    pub source_dir: Option<PathBuf>,
+    /// Another folder sources may be read from (the source folder and --input files always may).
+    #[arg(long)]
+    pub allow_dir: Vec<PathBuf>,
+    /// Base IRI for relative IRIs the mapping generates [default: http://example.com/].
+    #[arg(long)]
+    pub base_iri: Option<String>,
+    #[arg(long, value_enum, default_value = "nquads")]
+    pub format: MapOutputFormat,
+    /// Output file (written whole or not at all); standard output when absent.
+    #[arg(short = 'o', long)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MappingSyntax {
+    /// Canonical RML-Core Turtle.
+    Rml,
+    Yarrrml,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MappingCommand {
+    /// Print a mapping as canonical RML-Core Turtle (or YARRRML): what citykg understood.
+    Convert {
+        /// RML Turtle (either vocabulary) or YARRRML file.
+        file: PathBuf,
+        #[arg(long, value_enum, default_value = "rml")]
+        to: MappingSyntax,
+    },
 }
 
 /// Where the store lives; shared by every subcommand that opens it.

@@ -3,10 +3,12 @@
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod engine;
 pub mod http;
 pub mod mapping;
 pub mod ontology;
 pub mod payload;
+pub mod quads;
 pub mod rdf_file;
 pub mod sparql;
 pub mod store;

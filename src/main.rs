@@ -16,6 +16,10 @@ fn main() -> ExitCode {
         Command::Load(args) => commands::load(&args),
         Command::Dump(args) => commands::dump(&args),
         Command::Query(args) => commands::query(&args),
+        Command::Map(args) => commands::map::map(&args),
+        Command::Mapping(citykg::cli::MappingCommand::Convert { file, to }) => {
+            commands::map::convert(&file, to)
+        }
         Command::Token(command) => commands::token(command),
     };
     match outcome {

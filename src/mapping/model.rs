@@ -11,6 +11,10 @@ use oxigraph::model::{NamedNode, Term};
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Mapping {
     pub triples_maps: Vec<TriplesMap>,
+    /// RML-Core's "natural RDF literal" rule: a reference to a JSON number or boolean gives an
+    /// `xsd:integer`/`xsd:double`/`xsd:boolean` literal. Documents in the RML-Core vocabulary
+    /// ask for it; legacy RML and YARRRML (as their reference processors run them) do not.
+    pub natural_datatypes: bool,
 }
 
 /// How a triples map (or logical source, term map...) is named in the document: an IRI, or a blank

@@ -1,5 +1,7 @@
 //! What each subcommand does. Output for people goes to stdout; progress and logs to stderr.
 
+pub mod map;
+
 use anyhow::{Context, bail};
 use citykg::auth::{Role, TokenStore};
 use citykg::cli::{

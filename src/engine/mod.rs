@@ -1,0 +1,361 @@
+//! The engine: a checked mapping x records -> quads, pushed one at a time into a [`QuadSink`].
+//!
+//! `plan` compiles the mapping once (grouping maps by source, interning references); `run`
+//! reads each source once, builds join indexes first, and writes through `dedup` so the
+//! output is a set. Errors say which side failed: the mapping or payload (fix the input) or the
+//! sink (fix the disk or store).
+
+mod dedup;
+mod functions;
+mod join;
+pub mod plan;
+mod terms;
+
+use std::io::BufRead;
+
+use oxigraph::model::vocab::rdf;
+use oxigraph::model::{GraphName, NamedOrBlankNode, QuadRef, Term};
+
+use self::dedup::Dedup;
+use self::join::JoinIndexes;
+use self::plan::{CompiledMap, CompiledObject, IteratorPlan, Plan};
+use self::terms::TermContext;
+use crate::mapping::check::CheckedMapping;
+use crate::mapping::model::FileSource;
+use crate::payload::{PayloadError, ReadError, Record, Value};
+use crate::quads::{QuadSink, SinkError};
+
+pub use self::terms::percent_encode;
+
+/// Gives the bytes of a file source: the CLI resolves paths under allowed folders, the service
+/// hands over the request body. The engine never opens files itself.
+pub trait SourceOpener {
+    fn open(&self, source: &FileSource) -> Result<Box<dyn BufRead + '_>, PayloadError>;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error("{0}")]
+    Payload(#[from] PayloadError),
+    #[error("record {record} of {source_path}: {error}")]
+    InRecord {
+        record: u64,
+        source_path: String,
+        #[source]
+        error: Box<EngineError>,
+    },
+    #[error("{place}: {message}")]
+    Data { place: String, message: String },
+    #[error("{place}: {message}")]
+    Function { place: String, message: String },
+    #[error("cannot run this mapping: {0}")]
+    Unsupported(String),
+    #[error(transparent)]
+    Sink(#[from] SinkError),
+}
+
+impl EngineError {
+    /// Whether the sink (disk, store) failed rather than the mapping or the payload.
+    pub fn is_sink(&self) -> bool {
+        match self {
+            Self::Sink(_) => true,
+            Self::InRecord { error, .. } => error.is_sink(),
+            _ => false,
+        }
+    }
+}
+
+pub struct RunOptions<'a> {
+    /// Base IRI for relative generated IRIs (a triples map's `rml:baseIRI` wins).
+    pub base_iri: &'a str,
+    pub sources: &'a dyn SourceOpener,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunStats {
+    /// Records read by output passes (a record seen by two iterators counts twice).
+    pub records: u64,
+    pub quads: u64,
+    /// Quads held for de-duplication at the end of the run.
+    pub remembered: usize,
+}
+
+/// Compiles and runs a mapping. Nothing is pushed into `sink` before the mapping compiled.
+pub fn run(
+    checked: &CheckedMapping,
+    options: &RunOptions<'_>,
+    sink: &mut dyn QuadSink,
+) -> Result<RunStats, EngineError> {
+    let plan = plan::build(checked, options.base_iri)?;
+    run_plan(&plan, options, sink)
+}
+
+pub fn run_plan(
+    plan: &Plan,
+    options: &RunOptions<'_>,
+    sink: &mut dyn QuadSink,
+) -> Result<RunStats, EngineError> {
+    let mut indexes = JoinIndexes::new(plan.join_count);
+    let mut fresh = 0u64;
+    for pass in &plan.index_passes {
+        read_pass(pass, options, |iterator, record| {
+            let mut context = TermContext {
+                base_iri: options.base_iri,
+                fresh: &mut fresh,
+            };
+            for builder in &iterator.index_builders {
+                indexes.add(builder, record, &mut context)?;
+            }
+            Ok(())
+        })?;
+    }
+    let mut writer = Writer {
+        sink,
+        dedup: Dedup::default(),
+        stats: RunStats::default(),
+        fresh: &mut fresh,
+        indexes: &indexes,
+        buffers: Buffers::default(),
+    };
+    for pass in &plan.output_passes {
+        read_pass(pass, options, |iterator, record| {
+            writer.stats.records += 1;
+            for map in &iterator.maps {
+                writer.map(map, record)?;
+            }
+            Ok(())
+        })?;
+    }
+    writer.stats.remembered = writer.dedup.remembered();
+    Ok(writer.stats)
+}
+
+fn read_pass(
+    pass: &plan::SourcePass,
+    options: &RunOptions<'_>,
+    mut each: impl FnMut(&IteratorPlan, &dyn Record) -> Result<(), EngineError>,
+) -> Result<(), EngineError> {
+    let input = options.sources.open(&pass.source)?;
+    let specs: Vec<_> = pass.iterators.iter().map(|i| i.spec.clone()).collect();
+    let mut record_number = 0u64;
+    let result = crate::payload::read_records(&pass.format, input, &specs, |index, record| {
+        record_number += 1;
+        let Some(iterator) = pass.iterators.get(index) else {
+            return Ok(());
+        };
+        let outcome = if iterator.null_values.is_empty() {
+            each(iterator, record)
+        } else {
+            each(
+                iterator,
+                &WithoutNulls {
+                    record,
+                    nulls: &iterator.null_values,
+                },
+            )
+        };
+        outcome.map_err(|error| match error {
+            EngineError::Sink(sink) => EngineError::Sink(sink),
+            error => EngineError::InRecord {
+                record: record_number,
+                source_path: pass.source.path.clone(),
+                error: Box::new(error),
+            },
+        })
+    });
+    match result {
+        Ok(()) => Ok(()),
+        Err(ReadError::Payload(e)) => Err(EngineError::Payload(e)),
+        Err(ReadError::Visit(e)) => Err(e),
+    }
+}
+
+/// `rml:null`: values equal to one of the source's NULL markers count as absent.
+struct WithoutNulls<'a> {
+    record: &'a dyn Record,
+    nulls: &'a [String],
+}
+
+impl Record for WithoutNulls<'_> {
+    fn values<'r>(&'r self, reference: usize, out: &mut Vec<Value<'r>>) {
+        let start = out.len();
+        self.record.values(reference, out);
+        let mut i = start;
+        while i < out.len() {
+            if out
+                .get(i)
+                .is_some_and(|v| self.nulls.iter().any(|n| *n == v.text))
+            {
+                out.remove(i);
+            } else {
+                i += 1;
+            }
+        }
+    }
+}
+
+#[derive(Default)]
+struct Buffers {
+    subjects: Vec<Term>,
+    subject_graphs: Vec<Term>,
+    predicates: Vec<Term>,
+    objects: Vec<Term>,
+    graphs: Vec<Term>,
+}
+
+struct Writer<'a> {
+    sink: &'a mut dyn QuadSink,
+    dedup: Dedup,
+    stats: RunStats,
+    fresh: &'a mut u64,
+    indexes: &'a JoinIndexes,
+    buffers: Buffers,
+}
+
+impl Writer<'_> {
+    fn map(&mut self, map: &CompiledMap, record: &dyn Record) -> Result<(), EngineError> {
+        let mut b = std::mem::take(&mut self.buffers);
+        let result = self.map_with(map, record, &mut b);
+        self.buffers = b;
+        result
+    }
+
+    fn map_with(
+        &mut self,
+        map: &CompiledMap,
+        record: &dyn Record,
+        b: &mut Buffers,
+    ) -> Result<(), EngineError> {
+        let mut context = TermContext {
+            base_iri: &map.base_iri,
+            fresh: self.fresh,
+        };
+        b.subjects.clear();
+        map.subject.terms(record, &mut context, &mut b.subjects)?;
+        if b.subjects.is_empty() {
+            return Ok(());
+        }
+        b.subject_graphs.clear();
+        for graph in &map.subject_graphs {
+            graph.terms(record, &mut context, &mut b.subject_graphs)?;
+        }
+        let subjects = std::mem::take(&mut b.subjects);
+        for subject in &subjects {
+            let Ok(subject) = NamedOrBlankNode::try_from(subject.clone()) else {
+                return Err(EngineError::Data {
+                    place: map.subject.label.clone(),
+                    message: format!("{subject} cannot be a subject"),
+                });
+            };
+            for class in &map.classes {
+                let object = Term::from(class.clone());
+                self.emit_in_graphs(
+                    map.keyed,
+                    &subject,
+                    &rdf::TYPE.into_owned().into(),
+                    &object,
+                    &b.subject_graphs,
+                    &[],
+                )?;
+            }
+            for pom in &map.predicate_objects {
+                let mut context = TermContext {
+                    base_iri: &map.base_iri,
+                    fresh: self.fresh,
+                };
+                b.predicates.clear();
+                for predicate in &pom.predicates {
+                    predicate.terms(record, &mut context, &mut b.predicates)?;
+                }
+                b.objects.clear();
+                for object in &pom.objects {
+                    match object {
+                        CompiledObject::Term(t) | CompiledObject::SameRecord(t) => {
+                            t.terms(record, &mut context, &mut b.objects)?
+                        }
+                        CompiledObject::Join { join, keys } => self.indexes.lookup(
+                            *join,
+                            keys,
+                            record,
+                            &mut context,
+                            &mut b.objects,
+                        )?,
+                    }
+                }
+                if b.objects.is_empty() || b.predicates.is_empty() {
+                    continue;
+                }
+                b.graphs.clear();
+                for graph in &pom.graphs {
+                    graph.terms(record, &mut context, &mut b.graphs)?;
+                }
+                let predicates = std::mem::take(&mut b.predicates);
+                let objects = std::mem::take(&mut b.objects);
+                for predicate in &predicates {
+                    for object in &objects {
+                        self.emit_in_graphs(
+                            map.keyed,
+                            &subject,
+                            predicate,
+                            object,
+                            &b.subject_graphs,
+                            &b.graphs,
+                        )?;
+                    }
+                }
+                b.predicates = predicates;
+                b.objects = objects;
+            }
+        }
+        b.subjects = subjects;
+        Ok(())
+    }
+
+    fn emit_in_graphs(
+        &mut self,
+        keyed: bool,
+        subject: &NamedOrBlankNode,
+        predicate: &Term,
+        object: &Term,
+        subject_graphs: &[Term],
+        pom_graphs: &[Term],
+    ) -> Result<(), EngineError> {
+        let Term::NamedNode(predicate) = predicate else {
+            return Err(EngineError::Data {
+                place: "predicate map".into(),
+                message: format!("{predicate} cannot be a predicate"),
+            });
+        };
+        if subject_graphs.is_empty() && pom_graphs.is_empty() {
+            return self.emit(
+                keyed,
+                QuadRef::new(subject, predicate, object, &GraphName::DefaultGraph),
+            );
+        }
+        for graph in subject_graphs.iter().chain(pom_graphs) {
+            let graph = match graph {
+                Term::NamedNode(n) if n.as_str() == "http://w3id.org/rml/defaultGraph" => {
+                    GraphName::DefaultGraph
+                }
+                Term::NamedNode(n) => GraphName::NamedNode(n.clone()),
+                Term::BlankNode(b) => GraphName::BlankNode(b.clone()),
+                Term::Literal(l) => {
+                    return Err(EngineError::Data {
+                        place: "graph map".into(),
+                        message: format!("the literal {l} cannot name a graph"),
+                    });
+                }
+            };
+            self.emit(keyed, QuadRef::new(subject, predicate, object, &graph))?;
+        }
+        Ok(())
+    }
+
+    fn emit(&mut self, keyed: bool, quad: QuadRef<'_>) -> Result<(), EngineError> {
+        if self.dedup.first_time(quad, keyed) {
+            self.sink.push(quad)?;
+            self.stats.quads += 1;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,161 @@
+//! The RML conformance cases of `../shared/conformance/rml/manifest.json`: RML-Core, legacy
+//! RML, RML-FNML, RML-IO and RML-CC (and YARRRML translation pairs). Outputs are compared with
+//! the expected N-Quads as datasets up to blank-node renaming; expected-error cases must fail
+//! with an error. Counts per suite go to stderr; failures not in `rml-skip.txt` fail the test.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use citykg::engine::{self, RunOptions, SourceOpener};
+use citykg::mapping::check::{self, Purpose};
+use citykg::mapping::model::FileSource;
+use citykg::payload::PayloadError;
+use oxigraph::io::{RdfFormat, RdfParser};
+use oxigraph::model::Dataset;
+use oxigraph::model::dataset::CanonicalizationAlgorithm;
+use serde_json::Value;
+
+fn skip_list() -> BTreeMap<String, String> {
+    include_str!("rml-skip.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let (name, reason) = l
+                .split_once('#')
+                .unwrap_or_else(|| panic!("skip entry without a reason: {l}"));
+            assert!(
+                !reason.trim().is_empty(),
+                "skip entry without a reason: {l}"
+            );
+            (name.trim().to_owned(), reason.trim().to_owned())
+        })
+        .collect()
+}
+
+/// Reads case files from the case folder only, as the CLI's resolver would.
+struct CaseFiles<'a> {
+    dir: &'a Path,
+}
+
+impl SourceOpener for CaseFiles<'_> {
+    fn open(&self, source: &FileSource) -> Result<Box<dyn std::io::BufRead + '_>, PayloadError> {
+        citykg::payload::resolve::open(
+            source,
+            self.dir,
+            &citykg::payload::resolve::SourcePolicy::only(self.dir),
+        )
+    }
+}
+
+/// Runs one RML case; `Ok` when the outcome is the expected one.
+fn run_case(root: &Path, case: &Value) -> Result<(), String> {
+    let dir = root.join(case["dir"].as_str().unwrap_or_default());
+    let base = case["base_iri"].as_str().unwrap_or("http://example.com/");
+    let expect_error = case["expected_error"].as_bool().unwrap_or(false);
+    let mapping_file = dir.join(case["mapping"].as_str().unwrap_or("mapping.ttl"));
+    let text = std::fs::read_to_string(&mapping_file).map_err(|e| e.to_string())?;
+    let outcome = (|| -> Result<Vec<oxigraph::model::Quad>, String> {
+        let mapping = citykg::mapping::rml::parse(&text, Some(base)).map_err(|e| e.to_string())?;
+        let checked = check::check(mapping, Purpose::Run).map_err(|e| e.to_string())?;
+        let mut quads = Vec::new();
+        let opener = CaseFiles { dir: &dir };
+        engine::run(
+            &checked,
+            &RunOptions {
+                base_iri: base,
+                sources: &opener,
+            },
+            &mut quads,
+        )
+        .map_err(|e| e.to_string())?;
+        Ok(quads)
+    })();
+    match (outcome, expect_error) {
+        (Err(_), true) => Ok(()),
+        (Ok(quads), true) => Err(format!("expected an error, got {} quads", quads.len())),
+        (Err(e), false) => Err(e),
+        (Ok(quads), false) => {
+            let expected_file = dir.join(case["expected_output"].as_str().unwrap_or("output.nq"));
+            let expected = std::fs::read(&expected_file).map_err(|e| e.to_string())?;
+            let mut want: Dataset = RdfParser::from_format(RdfFormat::NQuads)
+                .for_slice(&expected)
+                .collect::<Result<_, _>>()
+                .map_err(|e| format!("expected output: {e}"))?;
+            let mut got: Dataset = quads.into_iter().collect();
+            want.canonicalize(CanonicalizationAlgorithm::Unstable);
+            got.canonicalize(CanonicalizationAlgorithm::Unstable);
+            if want == got {
+                Ok(())
+            } else {
+                let missing: Vec<String> = want
+                    .iter()
+                    .filter(|q| !got.contains(*q))
+                    .take(3)
+                    .map(|q| q.to_string())
+                    .collect();
+                let extra: Vec<String> = got
+                    .iter()
+                    .filter(|q| !want.contains(*q))
+                    .take(3)
+                    .map(|q| q.to_string())
+                    .collect();
+                Err(format!(
+                    "{} quads expected, {} produced; missing e.g. {missing:?}; unexpected e.g. {extra:?}",
+                    want.len(),
+                    got.len()
+                ))
+            }
+        }
+    }
+}
+
+pub fn suite_root(conformance: &Path) -> PathBuf {
+    conformance.join("rml")
+}
+
+pub fn run_all(conformance: &Path) {
+    let root = suite_root(conformance);
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(root.join("manifest.json")).expect("manifest.json"))
+            .expect("manifest JSON");
+    let skips = skip_list();
+    let mut per_suite: BTreeMap<String, (usize, Vec<String>, usize)> = BTreeMap::new();
+    let mut stale_skips = Vec::new();
+    for case in manifest["cases"].as_array().expect("cases") {
+        let suite = case["suite"].as_str().unwrap_or("?").to_owned();
+        let id = case["id"].as_str().unwrap_or("?").to_owned();
+        let outcome = if suite == "yarrrml" {
+            crate::yarrrml::run_case(&root, case)
+        } else {
+            run_case(&root, case)
+        };
+        let entry = per_suite.entry(suite).or_default();
+        match (outcome, skips.get(&id)) {
+            (Ok(()), None) => entry.0 += 1,
+            (Ok(()), Some(_)) => stale_skips.push(id),
+            (Err(_), Some(_)) => entry.2 += 1,
+            (Err(e), None) => entry.1.push(format!("{id}: {e}")),
+        }
+    }
+    let mut report = String::new();
+    for (suite, (passed, failed, skipped)) in &per_suite {
+        report.push_str(&format!(
+            "RML {suite}: {passed} passed, {} failed, {skipped} skipped\n",
+            failed.len()
+        ));
+        for f in failed {
+            report.push_str(&format!("  FAILED {f}\n"));
+        }
+    }
+    let _ = std::io::Write::write_all(&mut std::io::stderr(), report.as_bytes());
+    let failures: usize = per_suite.values().map(|(_, f, _)| f.len()).sum();
+    assert_eq!(
+        failures, 0,
+        "RML conformance: {failures} failures not in rml-skip.txt"
+    );
+    assert!(
+        stale_skips.is_empty(),
+        "skip-listed RML cases now pass, remove them: {stale_skips:?}"
+    );
+}
