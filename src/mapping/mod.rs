@@ -3,3 +3,4 @@
 
 pub mod functions;
 pub mod model;
+pub mod write;
