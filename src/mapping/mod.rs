@@ -5,9 +5,11 @@
 //! [`Diagnostic`] naming where it is; a mapping with any error never reaches the engine.
 
 pub mod check;
+pub mod functions;
 pub mod model;
 pub mod rml;
 pub mod template;
+pub mod write;
 
 use std::fmt;
 use std::path::Path;
