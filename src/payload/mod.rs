@@ -19,7 +19,9 @@ pub enum PayloadFormat {
     JsonLines,
     Csv(CsvDialect),
     /// XML, with the namespace prefixes XPath expressions may use.
-    Xml { namespaces: Vec<(String, String)> },
+    Xml {
+        namespaces: Vec<(String, String)>,
+    },
 }
 
 /// One iterator over a source and the references the triples maps under it read.
