@@ -317,11 +317,20 @@ impl<'a> PoShape<'a> {
             }
         }
         Some(Self {
-            predicates: predicates.as_list(),
+            predicates: predicates.as_list().into_iter().map(value_of).collect(),
             objects: objects.as_list(),
             datatype,
             language,
             condition,
         })
+    }
+}
+
+/// The `value` of a node written in the long form that adds `targets` (`{value: x, targets: t}`),
+/// else the node itself. Targets are not modelled.
+fn value_of(node: &Node) -> &Node {
+    match &node.value {
+        Value::Map(_) => node.get(&["value", "v"]).unwrap_or(node),
+        _ => node,
     }
 }

@@ -173,7 +173,7 @@ fn read<'a>(ctx: &mut Ctx<'_>, object: &'a Node, is_a: bool) -> Option<ObjectSpe
                 spec.term_type = TermType::Iri;
             }
             spec.datatype = object.get(&["datatype"]);
-            spec.language = object.get(&["language"]);
+            spec.language = object.get(&["language"]).map(super::value_of);
             spec.function = object.get(&["function", "fn", "f"]).map(|_| object);
             spec.mappings = object
                 .get(&["mapping", "m"])
