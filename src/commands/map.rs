@@ -1,6 +1,5 @@
 //! `citykg map` and `citykg mapping convert`.
 
-use std::fs::File;
 use std::io::{BufRead, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -240,7 +239,8 @@ pub fn convert(file: &Path, to: MappingSyntax) -> anyhow::Result<()> {
     let text = match to {
         MappingSyntax::Rml => mapping::write::to_rml(checked.mapping()),
         MappingSyntax::Yarrrml => mapping::write::to_yarrrml(checked.mapping()),
-    };
+    }
+    .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     std::io::stdout().lock().write_all(text.as_bytes())?;
     Ok(())
 }

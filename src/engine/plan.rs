@@ -493,9 +493,7 @@ impl<'m> Compiler<'m> {
             }
             Expression::Constant(term) => CompiledExpression::Constant(term.clone()),
             Expression::Reference(r) => CompiledExpression::Reference(refs.intern(r)),
-            Expression::Template(t) if t.parts.is_empty() && map.gather.is_some() => {
-                CompiledExpression::FreshBlankNode
-            }
+            Expression::Absent => CompiledExpression::FreshBlankNode,
             Expression::Template(t) => CompiledExpression::Template(
                 t.parts
                     .iter()

@@ -4,12 +4,14 @@
 //! [`check::CheckedMapping`], the only thing the engine runs. Every problem found on the way is a
 //! [`Diagnostic`] naming where it is; a mapping with any error never reaches the engine.
 
+pub mod canonical;
 pub mod check;
 pub mod functions;
 pub mod model;
 pub mod rml;
 pub mod template;
 pub mod write;
+pub mod yarrrml;
 
 use std::fmt;
 use std::path::Path;
@@ -45,9 +47,22 @@ pub fn parse(
 ) -> Result<model::Mapping, MappingError> {
     match syntax {
         Syntax::Rml => rml::parse(text, base_iri),
-        Syntax::Yarrrml => {
-            Err(Diagnostic::new("YARRRML is not wired yet", Location::default()).into())
-        }
+        Syntax::Yarrrml => yarrrml::parse_yarrrml(text, &yarrrml::YarrrmlOptions::default())
+            .map_err(|error| MappingError {
+                problems: error
+                    .problems
+                    .into_iter()
+                    .map(|problem| Diagnostic {
+                        message: problem.message,
+                        location: Location {
+                            triples_map: problem.mapping,
+                            term_map: None,
+                            line: Some(problem.line as u64),
+                            column: Some(problem.column as u64),
+                        },
+                    })
+                    .collect(),
+            }),
     }
 }
 

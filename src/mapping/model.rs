@@ -190,6 +190,10 @@ pub enum Expression {
     Reference(String),
     Template(Template),
     Function(Box<FunctionExecution>),
+    /// No expression: with term type BlankNode, a new blank node per record (a YARRRML mapping
+    /// without subject, an object `{type: blank}` without value; `rr:termType rr:BlankNode`
+    /// alone in RML).
+    Absent,
 }
 
 /// `rml:functionExecution` (RML-FNML) or legacy `fnml:functionValue`: a function IRI and its inputs.

@@ -419,6 +419,8 @@ fn expression_body(expression: &Expression) -> Node {
             vec![(rml("template"), T::Str(rml_template(template)))]
         }
         Expression::Function(execution) => function_body(execution),
+        // A fresh blank node: the term type says it all.
+        Expression::Absent => Vec::new(),
     }
 }
 
@@ -1015,6 +1017,7 @@ impl Yarrrml<'_> {
             Expression::Constant(_) => {
                 return Err(self.unsupported("a constant blank node or triple"));
             }
+            Expression::Absent => return Err(self.unsupported("a blank node without a value")),
             Expression::Reference(reference) => {
                 let mut text = String::new();
                 yarrrml_reference(&mut text, reference);

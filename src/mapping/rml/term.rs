@@ -128,7 +128,8 @@ pub fn term_map(
     let expression = match (expressions.len(), &gather) {
         (1, _) => expressions.remove(0),
         // A gather map without its own expression names its collection with a blank node.
-        (0, Some(_)) => Expression::Template(crate::mapping::model::Template { parts: Vec::new() }),
+        (0, Some(_)) => Expression::Absent,
+        (0, None) if term_type == Some(TermType::BlankNode) => Expression::Absent,
         (0, None) => {
             return Err(Diagnostic::new(
                 format!(
