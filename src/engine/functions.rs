@@ -1,31 +1,63 @@
-//! Function-valued term maps (RML-FNML), compiled against the function table.
+//! Function-valued term maps (RML-FNML), compiled once against the function table: the function
+//! is looked up and each input compiled, so a record only evaluates inputs and calls.
+
+use oxigraph::model::Term;
 
 use super::EngineError;
 use super::terms::CompiledTermMap;
-use crate::mapping::model::{FunctionExecution, TermMap};
+use crate::mapping::functions::{self, FunctionDef, Inputs};
+use crate::mapping::model::{Expression, FunctionExecution, TermMap};
 use crate::payload::{Record, Value};
 
 #[derive(Debug, Clone)]
 pub struct CompiledFunction {
-    pub inputs: Vec<CompiledTermMap>,
+    function: &'static FunctionDef,
+    inputs: Vec<(String, CompiledTermMap)>,
+    place: String,
 }
 
 pub fn compile(
     execution: &FunctionExecution,
-    _compile: &mut dyn FnMut(&TermMap, &str) -> Result<CompiledTermMap, EngineError>,
+    compile: &mut dyn FnMut(&TermMap, &str) -> Result<CompiledTermMap, EngineError>,
 ) -> Result<CompiledFunction, EngineError> {
-    Err(EngineError::Unsupported(format!(
-        "function {:?}",
-        execution.function.expression
-    )))
+    let Expression::Constant(Term::NamedNode(iri)) = &execution.function.expression else {
+        return Err(EngineError::Unsupported(
+            "a function chosen per record (rml:functionMap that is not a constant)".into(),
+        ));
+    };
+    let function = functions::lookup(iri.as_str()).ok_or_else(|| EngineError::Function {
+        place: "function execution".into(),
+        message: format!("unknown function <{}>", iri.as_str()),
+    })?;
+    let mut inputs = Vec::new();
+    for input in &execution.inputs {
+        let value = compile(&input.value, &format!("input <{}>", input.parameter.as_str()))?;
+        inputs.push((input.parameter.as_str().to_owned(), value));
+    }
+    Ok(CompiledFunction {
+        function,
+        inputs,
+        place: format!("function <{}>", iri.as_str()),
+    })
 }
 
 impl CompiledFunction {
-    pub fn call<'r>(
-        &self,
-        _record: &'r dyn Record,
-        _out: &mut Vec<Value<'r>>,
-    ) -> Result<(), EngineError> {
+    pub fn call<'r>(&self, record: &'r dyn Record, out: &mut Vec<Value<'r>>) -> Result<(), EngineError> {
+        let mut inputs = Inputs::new(self.function);
+        for (parameter, map) in &self.inputs {
+            let mut values = Vec::new();
+            map.values(record, &mut values)?;
+            inputs.add(parameter, values).map_err(|e| self.error(e))?;
+        }
+        let output = inputs.call().map_err(|e| self.error(e))?;
+        out.extend(output.values);
         Ok(())
+    }
+
+    fn error(&self, error: functions::FunctionError) -> EngineError {
+        EngineError::Function {
+            place: self.place.clone(),
+            message: error.to_string(),
+        }
     }
 }

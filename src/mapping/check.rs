@@ -5,8 +5,9 @@ use std::collections::HashSet;
 
 use oxigraph::model::{Literal, NamedNode, Term};
 
+use super::functions;
 use super::model::{
-    Expression, LogicalSource, Mapping, ObjectMap, ReferenceFormulation, Source, TermMap, TermType,
+    Expression, FunctionExecution, LogicalSource, Mapping, ObjectMap, ReferenceFormulation, Source, TermMap, TermType,
     TriplesMap,
 };
 use super::{Diagnostic, Location, MappingError};
@@ -100,6 +101,8 @@ enum Role {
     Predicate,
     Object,
     Graph,
+    /// Function inputs, language and datatype maps: any value.
+    Value,
 }
 
 impl Checker<'_> {
@@ -182,6 +185,27 @@ impl Checker<'_> {
             }
         };
         self.problem(None, "logical source", message);
+    }
+
+    /// The function exists, gets only parameters it has and every one it needs, and has the
+    /// output asked for; then its inputs, which may be functions themselves.
+    fn function(&mut self, term_map: &TermMap, execution: &FunctionExecution, what: &str) {
+        match &execution.function.expression {
+            Expression::Constant(Term::NamedNode(iri)) => {
+                let parameters = execution.inputs.iter().map(|i| i.parameter.as_str());
+                let output = execution.output.as_ref().map(NamedNode::as_str);
+                for problem in functions::check_call(iri.as_str(), parameters, output) {
+                    self.problem(Some(term_map), what, problem.to_string());
+                }
+            }
+            Expression::Constant(other) => {
+                self.problem(Some(term_map), what, format!("the function must be named by an IRI, found {other}"));
+            }
+            _ => {}
+        }
+        for input in &execution.inputs {
+            self.term_map(&input.value, Role::Value, "function input");
+        }
     }
 
     fn term_map(&mut self, term_map: &TermMap, role: Role, what: &str) {
@@ -275,10 +299,14 @@ impl Checker<'_> {
                 format!("the datatype {constant} must be an IRI"),
             );
         }
+        if let Some(language) = &term_map.language {
+            self.term_map(language, Role::Value, "language map");
+        }
+        if let Some(datatype) = &term_map.datatype {
+            self.term_map(datatype, Role::Value, "datatype map");
+        }
         if let Expression::Function(execution) = &term_map.expression {
-            for input in &execution.inputs {
-                self.term_map(&input.value, Role::Object, "function input");
-            }
+            self.function(term_map, execution, what);
         }
     }
 }
