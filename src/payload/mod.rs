@@ -10,6 +10,18 @@ use std::borrow::Cow;
 
 use crate::mapping::model::CsvDialect;
 
+mod csv;
+mod json;
+pub mod jsonpath;
+mod reader;
+pub mod resolve;
+mod text;
+mod xml;
+pub mod xpath;
+
+pub use reader::{SourceReader, check, read_records};
+pub use resolve::{SourcePolicy, open};
+
 /// How a payload's bytes are to be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PayloadFormat {
@@ -19,7 +31,9 @@ pub enum PayloadFormat {
     JsonLines,
     Csv(CsvDialect),
     /// XML, with the namespace prefixes XPath expressions may use.
-    Xml { namespaces: Vec<(String, String)> },
+    Xml {
+        namespaces: Vec<(String, String)>,
+    },
 }
 
 /// One iterator over a source and the references the triples maps under it read.
