@@ -90,3 +90,43 @@ pub fn read_records<E>(
 ) -> Result<(), ReadError<E>> {
     SourceReader::compile(format, specs)?.read(input, visit)
 }
+
+/// Test helper: every record as (spec index, the values of each reference as `text:kind`).
+#[cfg(test)]
+pub(crate) fn collect(
+    format: &PayloadFormat,
+    input: &[u8],
+    specs: &[(Option<&str>, &[&str])],
+) -> Result<Vec<(usize, Vec<Vec<String>>)>, PayloadError> {
+    let specs: Vec<IteratorSpec> = specs
+        .iter()
+        .map(|(iterator, references)| IteratorSpec {
+            iterator: iterator.map(str::to_owned),
+            references: references.iter().map(|reference| (*reference).to_owned()).collect(),
+        })
+        .collect();
+    let mut records = Vec::new();
+    let result = read_records(format, input, &specs, |index, record| {
+        let count = specs.get(index).map_or(0, |spec| spec.references.len());
+        let mut values = Vec::new();
+        for reference in 0..count {
+            let mut out = Vec::new();
+            record.values(reference, &mut out);
+            values.push(
+                out.iter()
+                    .map(|value| match value.kind {
+                        super::ValueKind::String => value.text.to_string(),
+                        kind => format!("{}:{kind:?}", value.text),
+                    })
+                    .collect(),
+            );
+        }
+        records.push((index, values));
+        Ok::<(), std::convert::Infallible>(())
+    });
+    match result {
+        Ok(()) => Ok(records),
+        Err(ReadError::Payload(error)) => Err(error),
+        Err(ReadError::Visit(never)) => match never {},
+    }
+}
