@@ -211,14 +211,16 @@ fn apply<'v>(
             }
         }
         Selector::Filter(filter) => match node {
-            Value::Array(items) => items
-                .iter()
-                .filter(|item| filter.test(item, root))
-                .for_each(|item| found(item)),
-            Value::Object(members) => members
-                .values()
-                .filter(|value| filter.test(value, root))
-                .for_each(|value| found(value)),
+            Value::Array(items) => {
+                for item in items.iter().filter(|item| filter.test(item, root)) {
+                    found(item);
+                }
+            }
+            Value::Object(members) => {
+                for value in members.values().filter(|value| filter.test(value, root)) {
+                    found(value);
+                }
+            }
             _ => {}
         },
     }
@@ -226,8 +228,16 @@ fn apply<'v>(
 
 fn children<'v>(node: &'v Value, found: &mut dyn FnMut(&'v Value)) {
     match node {
-        Value::Array(items) => items.iter().for_each(|item| found(item)),
-        Value::Object(members) => members.values().for_each(|value| found(value)),
+        Value::Array(items) => {
+            for item in items {
+                found(item);
+            }
+        }
+        Value::Object(members) => {
+            for value in members.values() {
+                found(value);
+            }
+        }
         _ => {}
     }
 }

@@ -11,6 +11,8 @@ use std::borrow::Cow;
 use crate::mapping::model::CsvDialect;
 
 mod csv;
+#[cfg(test)]
+mod fuzz_tests;
 mod json;
 pub mod jsonpath;
 mod reader;

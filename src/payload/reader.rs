@@ -91,18 +91,29 @@ pub fn read_records<E>(
     SourceReader::compile(format, specs)?.read(input, visit)
 }
 
+/// Test helper output: per record, its spec index and the values of each reference.
+#[cfg(test)]
+pub(crate) type Collected = Vec<(usize, Vec<Vec<String>>)>;
+
+/// Test helper input: per spec, its iterator and references.
+#[cfg(test)]
+pub(crate) type Specs<'a> = [(Option<&'a str>, &'a [&'a str])];
+
 /// Test helper: every record as (spec index, the values of each reference as `text:kind`).
 #[cfg(test)]
 pub(crate) fn collect(
     format: &PayloadFormat,
     input: &[u8],
-    specs: &[(Option<&str>, &[&str])],
-) -> Result<Vec<(usize, Vec<Vec<String>>)>, PayloadError> {
+    specs: &Specs<'_>,
+) -> Result<Collected, PayloadError> {
     let specs: Vec<IteratorSpec> = specs
         .iter()
         .map(|(iterator, references)| IteratorSpec {
             iterator: iterator.map(str::to_owned),
-            references: references.iter().map(|reference| (*reference).to_owned()).collect(),
+            references: references
+                .iter()
+                .map(|reference| (*reference).to_owned())
+                .collect(),
         })
         .collect();
     let mut records = Vec::new();
