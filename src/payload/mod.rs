@@ -5,6 +5,11 @@
 //! references each of them uses; it compiles them once (a bad JSONPath or a CSV column that is
 //! not in the header fails here, before any output) and then streams the source once, handing
 //! each record to the visitor with the index of the iterator it belongs to.
+//!
+//! The public face: [`SourceReader::compile`] then [`SourceReader::read`] (or [`read_records`]
+//! for both at once), [`check`] to report every bad iterator or reference without a payload, and
+//! [`open`] with a [`SourcePolicy`] to get a source's bytes. Readers report what the payload
+//! holds: an empty CSV cell is the value `""`; `rml:null` values are the engine's to drop.
 
 use std::borrow::Cow;
 
