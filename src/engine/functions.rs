@@ -31,7 +31,10 @@ pub fn compile(
     })?;
     let mut inputs = Vec::new();
     for input in &execution.inputs {
-        let value = compile(&input.value, &format!("input <{}>", input.parameter.as_str()))?;
+        let value = compile(
+            &input.value,
+            &format!("input <{}>", input.parameter.as_str()),
+        )?;
         inputs.push((input.parameter.as_str().to_owned(), value));
     }
     Ok(CompiledFunction {
@@ -42,7 +45,11 @@ pub fn compile(
 }
 
 impl CompiledFunction {
-    pub fn call<'r>(&self, record: &'r dyn Record, out: &mut Vec<Value<'r>>) -> Result<(), EngineError> {
+    pub fn call<'r>(
+        &self,
+        record: &'r dyn Record,
+        out: &mut Vec<Value<'r>>,
+    ) -> Result<(), EngineError> {
         let mut inputs = Inputs::new(self.function);
         for (parameter, map) in &self.inputs {
             let mut values = Vec::new();

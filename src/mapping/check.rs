@@ -7,8 +7,8 @@ use oxigraph::model::{Literal, NamedNode, Term};
 
 use super::functions;
 use super::model::{
-    Expression, FunctionExecution, LogicalSource, Mapping, ObjectMap, ReferenceFormulation, Source, TermMap, TermType,
-    TriplesMap,
+    Expression, FunctionExecution, LogicalSource, Mapping, ObjectMap, ReferenceFormulation, Source,
+    TermMap, TermType, TriplesMap,
 };
 use super::{Diagnostic, Location, MappingError};
 
@@ -199,7 +199,11 @@ impl Checker<'_> {
                 }
             }
             Expression::Constant(other) => {
-                self.problem(Some(term_map), what, format!("the function must be named by an IRI, found {other}"));
+                self.problem(
+                    Some(term_map),
+                    what,
+                    format!("the function must be named by an IRI, found {other}"),
+                );
             }
             _ => {}
         }

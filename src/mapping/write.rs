@@ -58,6 +58,13 @@ const PREFIXES: &[(&str, &str)] = &[
 
 /// The mapping as canonical RML-Core Turtle.
 pub fn to_rml(mapping: &Mapping) -> Result<String, WriteError> {
+    let plain;
+    let mapping = if mapping.natural_datatypes {
+        mapping
+    } else {
+        plain = with_plain_references(mapping);
+        &plain
+    };
     let mut turtle = Turtle::default();
     let mut body = String::new();
     for triples_map in &mapping.triples_maps {
@@ -79,6 +86,32 @@ pub fn to_rml(mapping: &Mapping) -> Result<String, WriteError> {
     }
     out.push_str(&body);
     Ok(out)
+}
+
+/// RML-Core gives a reference to a JSON number an `xsd:integer`/`xsd:double` literal; legacy RML
+/// and YARRRML give a plain string. Written as RML-Core, a mapping that did not ask for natural
+/// datatypes says `rml:datatype xsd:string` (the same literal as a plain one in RDF 1.1) on
+/// reference-valued literal object maps, so the converted mapping makes the same triples.
+fn with_plain_references(mapping: &Mapping) -> Mapping {
+    let mut mapping = mapping.clone();
+    mapping.natural_datatypes = true;
+    for map in &mut mapping.triples_maps {
+        for pom in &mut map.predicate_object_maps {
+            for object in &mut pom.objects {
+                if let ObjectMap::Term(term) = object
+                    && matches!(term.expression, Expression::Reference(_))
+                    && matches!(term.term_type, None | Some(TermType::Literal))
+                    && term.language.is_none()
+                    && term.datatype.is_none()
+                {
+                    term.datatype = Some(Box::new(TermMap::constant(
+                        oxigraph::model::vocab::xsd::STRING.into_owned(),
+                    )));
+                }
+            }
+        }
+    }
+    mapping
 }
 
 /// A Turtle object in the tree the writer prints.
@@ -1341,6 +1374,7 @@ mod tests {
             .push(TermMap::constant(iri("http://example.com/graph/people")));
         Mapping {
             triples_maps: vec![map],
+            natural_datatypes: true,
         }
     }
 
@@ -1398,6 +1432,7 @@ mod tests {
         check_rml(
             &Mapping {
                 triples_maps: vec![parent, child],
+                natural_datatypes: true,
             },
             &format!(
                 r#"_:p a rml:TriplesMap ; {source} ;
@@ -1464,6 +1499,7 @@ mod tests {
         };
         Mapping {
             triples_maps: vec![map],
+            natural_datatypes: true,
         }
     }
 
@@ -1512,6 +1548,7 @@ mod tests {
         map.logical_source.iterator = Some(odd.to_owned());
         let written = to_rml(&Mapping {
             triples_maps: vec![map],
+            natural_datatypes: true,
         })
         .unwrap();
         let dataset = parse(&written);

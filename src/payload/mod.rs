@@ -5,10 +5,29 @@
 //! references each of them uses; it compiles them once (a bad JSONPath or a CSV column that is
 //! not in the header fails here, before any output) and then streams the source once, handing
 //! each record to the visitor with the index of the iterator it belongs to.
+//!
+//! The public face: [`SourceReader::compile`] then [`SourceReader::read`] (or [`read_records`]
+//! for both at once), [`check`] to report every bad iterator or reference without a payload, and
+//! [`open`] with a [`SourcePolicy`] to get a source's bytes. Readers report what the payload
+//! holds: an empty CSV cell is the value `""`; `rml:null` values are the engine's to drop.
 
 use std::borrow::Cow;
 
 use crate::mapping::model::CsvDialect;
+
+mod csv;
+#[cfg(test)]
+mod fuzz_tests;
+mod json;
+pub mod jsonpath;
+mod reader;
+pub mod resolve;
+mod text;
+mod xml;
+pub mod xpath;
+
+pub use reader::{SourceReader, check, read_records};
+pub use resolve::{SourcePolicy, open};
 
 /// How a payload's bytes are to be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,14 +113,4 @@ pub enum ReadError<E> {
     Payload(#[from] PayloadError),
     #[error(transparent)]
     Visit(E),
-}
-
-// SCAFFOLD (replaced by the payload readers at merge)
-pub fn read_records<E>(
-    _format: &PayloadFormat,
-    _input: impl std::io::BufRead,
-    _specs: &[IteratorSpec],
-    _visit: impl FnMut(usize, &dyn Record) -> Result<(), E>,
-) -> Result<(), ReadError<E>> {
-    Ok(())
 }

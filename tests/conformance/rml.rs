@@ -43,7 +43,7 @@ impl SourceOpener for CaseFiles<'_> {
         citykg::payload::resolve::open(
             source,
             self.dir,
-            &citykg::payload::resolve::SourcePolicy::only(self.dir),
+            &citykg::payload::resolve::SourcePolicy::new(vec![self.dir.to_path_buf()]),
         )
     }
 }

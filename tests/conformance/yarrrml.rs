@@ -16,7 +16,8 @@ pub fn run_case(root: &Path, case: &Value) -> Result<(), String> {
         let mut documents = Vec::new();
         for file in pair["yarrrml"].as_array().ok_or("no yarrrml files")? {
             let name = file.as_str().unwrap_or_default();
-            let text = std::fs::read_to_string(dir.join(name)).map_err(|e| format!("{name}: {e}"))?;
+            let text =
+                std::fs::read_to_string(dir.join(name)).map_err(|e| format!("{name}: {e}"))?;
             documents.push((name.to_owned(), text));
         }
         let options = YarrrmlOptions {
@@ -26,7 +27,10 @@ pub fn run_case(root: &Path, case: &Value) -> Result<(), String> {
                 _ => YarrrmlTarget::Rml,
             },
         };
-        let borrowed: Vec<(&str, &str)> = documents.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+        let borrowed: Vec<(&str, &str)> = documents
+            .iter()
+            .map(|(n, t)| (n.as_str(), t.as_str()))
+            .collect();
         let translated = yarrrml::parse_yarrrml_documents(&borrowed, &options);
         if expect_error {
             return match translated {
@@ -35,20 +39,31 @@ pub fn run_case(root: &Path, case: &Value) -> Result<(), String> {
             };
         }
         let translated = translated.map_err(|e| format!("translation: {e}"))?;
-        let expected_name = pair["expected_mapping"].as_str().ok_or("no expected mapping")?;
-        let expected_text = std::fs::read_to_string(dir.join(expected_name)).map_err(|e| e.to_string())?;
-        let expected = citykg::mapping::rml::parse(&expected_text, Some("http://mapping.example.com/"))
-            .map_err(|e| format!("expected RML {expected_name}: {e}"))?;
+        let expected_name = pair["expected_mapping"]
+            .as_str()
+            .ok_or("no expected mapping")?;
+        let expected_text =
+            std::fs::read_to_string(dir.join(expected_name)).map_err(|e| e.to_string())?;
+        let expected =
+            citykg::mapping::rml::parse(&expected_text, Some("http://mapping.example.com/"))
+                .map_err(|e| format!("expected RML {expected_name}: {e}"))?;
         let (got, want) = (canonical(&translated), canonical(&expected));
         if got != want {
-            return Err(format!("{expected_name}: models differ\n    got:  {:?}\n    want: {:?}", first_difference(&got, &want).0, first_difference(&got, &want).1));
+            return Err(format!(
+                "{expected_name}: models differ\n    got:  {:?}\n    want: {:?}",
+                first_difference(&got, &want).0,
+                first_difference(&got, &want).1
+            ));
         }
     }
     Ok(())
 }
 
 /// The first triples maps that differ, to keep failure messages readable.
-fn first_difference(got: &citykg::mapping::model::Mapping, want: &citykg::mapping::model::Mapping) -> (String, String) {
+fn first_difference(
+    got: &citykg::mapping::model::Mapping,
+    want: &citykg::mapping::model::Mapping,
+) -> (String, String) {
     if got.triples_maps.len() != want.triples_maps.len() {
         return (
             format!("{} triples maps", got.triples_maps.len()),
@@ -60,5 +75,8 @@ fn first_difference(got: &citykg::mapping::model::Mapping, want: &citykg::mappin
             return (format!("{g:?}"), format!("{w:?}"));
         }
     }
-    (format!("natural_datatypes {}", got.natural_datatypes), format!("natural_datatypes {}", want.natural_datatypes))
+    (
+        format!("natural_datatypes {}", got.natural_datatypes),
+        format!("natural_datatypes {}", want.natural_datatypes),
+    )
 }

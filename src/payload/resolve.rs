@@ -1,0 +1,166 @@
+//! The only way from a mapping's file source to bytes. A path is resolved against its root,
+//! normalised, checked against the allowed folders, canonicalised (following symbolic links)
+//! and checked again; anything outside is refused, whether it exists or not. Then the bytes are
+//! decompressed and decoded to UTF-8 as the source says.
+//!
+//! Overrides (`citykg map --input NAME=PATH`) replace a source's path by one the operator gave;
+//! they are trusted operator input and are not checked against the allowed folders.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::{Component, Path, PathBuf};
+
+use flate2::read::MultiGzDecoder;
+
+use super::PayloadError;
+use crate::mapping::model::{Compression, FileSource, SourceRoot};
+
+mod archive;
+mod decode;
+
+/// Where source files may be read from, and which sources are replaced by other files.
+#[derive(Debug, Clone, Default)]
+pub struct SourcePolicy {
+    allowed: Vec<PathBuf>,
+    overrides: Vec<(String, PathBuf)>,
+}
+
+impl SourcePolicy {
+    /// A policy allowing the files under `folders` (and nothing else).
+    pub fn new(folders: impl IntoIterator<Item = PathBuf>) -> Self {
+        Self {
+            allowed: folders.into_iter().collect(),
+            overrides: Vec::new(),
+        }
+    }
+
+    /// Reads `path` instead of the source whose path or file name is `name`.
+    #[must_use]
+    pub fn with_override(mut self, name: impl Into<String>, path: impl Into<PathBuf>) -> Self {
+        self.overrides.push((name.into(), path.into()));
+        self
+    }
+
+    fn override_for(&self, source_path: &str) -> Option<&Path> {
+        let file_name = Path::new(source_path)
+            .file_name()
+            .and_then(|name| name.to_str());
+        self.overrides
+            .iter()
+            .find(|(name, _)| name == source_path || Some(name.as_str()) == file_name)
+            .map(|(_, path)| path.as_path())
+    }
+
+    /// The canonical path of `path` if it lies inside an allowed folder.
+    fn check(&self, path: &Path) -> Result<PathBuf, PayloadError> {
+        let refused = |why: &str| PayloadError::Refused {
+            reason: format!("the source `{}` {why}", path.display()),
+        };
+        let folders: Vec<PathBuf> = self
+            .allowed
+            .iter()
+            .filter_map(|folder| folder.canonicalize().ok())
+            .collect();
+        let lexical = normalize(path);
+        if !folders.iter().any(|folder| lexical.starts_with(folder)) {
+            return Err(refused("is outside the folders sources may be read from"));
+        }
+        let canonical = path.canonicalize().map_err(PayloadError::Io)?;
+        if !folders.iter().any(|folder| canonical.starts_with(folder)) {
+            return Err(refused(
+                "leads (through a symbolic link) outside the allowed folders",
+            ));
+        }
+        if !canonical.is_file() {
+            return Err(refused("is not a file"));
+        }
+        Ok(canonical)
+    }
+}
+
+/// `path` with `.` and `..` resolved without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut normal = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::ParentDir => {
+                normal.pop();
+            }
+            Component::CurDir => {}
+            other => normal.push(other),
+        }
+    }
+    normal
+}
+
+/// Opens `source` as UTF-8 bytes: resolved against `mapping_dir` (or the working directory),
+/// allowed by `policy`, decompressed and decoded.
+pub fn open(
+    source: &FileSource,
+    mapping_dir: &Path,
+    policy: &SourcePolicy,
+) -> Result<Box<dyn BufRead>, PayloadError> {
+    let path = match policy.override_for(&source.path) {
+        Some(replacement) => absolute(replacement)?,
+        None => {
+            let root = match source.root {
+                SourceRoot::MappingDirectory => absolute(mapping_dir)?,
+                SourceRoot::CurrentWorkingDirectory => std::env::current_dir()?,
+            };
+            policy.check(&root.join(&source.path))?
+        }
+    };
+    let file = File::open(&path)?;
+    let bytes = decompress(BufReader::new(file), source.compression, &path)?;
+    decode::utf8(bytes, source.encoding.as_deref())
+}
+
+fn absolute(path: &Path) -> Result<PathBuf, PayloadError> {
+    if path.is_absolute() {
+        Ok(path.to_path_buf())
+    } else {
+        Ok(std::env::current_dir()?.join(path))
+    }
+}
+
+/// The decompressed bytes of `input`.
+pub(crate) fn decompress(
+    input: impl BufRead + 'static,
+    compression: Compression,
+    path: &Path,
+) -> Result<Box<dyn BufRead>, PayloadError> {
+    Ok(match compression {
+        Compression::None => Box::new(input),
+        Compression::Gzip => Box::new(BufReader::new(MultiGzDecoder::new(input))),
+        Compression::Zip => Box::new(BufReader::new(archive::first_zip_entry(input, path)?)),
+        Compression::TarGzip => Box::new(BufReader::new(archive::first_tar_entry(
+            MultiGzDecoder::new(input),
+            path,
+        )?)),
+        Compression::TarXz => {
+            let mut input = input;
+            let mut tar = Vec::new();
+            lzma_rs::xz_decompress(&mut input, &mut tar).map_err(|error| {
+                PayloadError::Refused {
+                    reason: format!("`{}` is not a valid xz archive: {error}", path.display()),
+                }
+            })?;
+            Box::new(BufReader::new(archive::first_tar_entry(
+                std::io::Cursor::new(tar),
+                path,
+            )?))
+        }
+    })
+}
+
+/// Reads everything (for tests and small sources).
+#[cfg(test)]
+pub(crate) fn read_all(mut input: Box<dyn BufRead>) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    input.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests;
