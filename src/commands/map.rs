@@ -35,7 +35,7 @@ pub fn map(args: &MapArgs) -> anyhow::Result<()> {
         merged = Some(match merged {
             None => mapping,
             Some(mut all) => {
-                if all.natural_datatypes != mapping.natural_datatypes {
+                if all.core_semantics != mapping.core_semantics {
                     bail!(
                         "{} mixes the RML-Core and the legacy RML vocabulary with the other mapping files; their literal typing rules differ, so convert them to one (`citykg mapping convert`)",
                         file.display()

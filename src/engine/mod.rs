@@ -47,6 +47,8 @@ pub enum EngineError {
     #[error("{place}: {message}")]
     Data { place: String, message: String },
     #[error("{place}: {message}")]
+    InvalidIri { place: String, message: String },
+    #[error("{place}: {message}")]
     Function { place: String, message: String },
     #[error("cannot run this mapping: {0}")]
     Unsupported(String),

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use oxigraph::model::{NamedNode, Term};
 
 use super::EngineError;
-use super::terms::{CompiledExpression, CompiledTermMap, IriStyle, Kind, Part};
+use super::terms::{CompiledExpression, CompiledTermMap, InvalidIri, IriStyle, Kind, Part};
 use crate::mapping::check::CheckedMapping;
 use crate::mapping::model::{
     Expression, FileSource, LogicalSource, MapName, Mapping, ObjectMap, ReferenceFormulation,
@@ -133,7 +133,7 @@ pub fn build(checked: &CheckedMapping, base_iri: &str) -> Result<Plan, EngineErr
     let mut compiler = Compiler {
         mapping,
         base_iri,
-        natural: mapping.natural_datatypes,
+        natural: mapping.core_semantics,
     };
 
     // Output passes: every triples map, grouped by source then by iterator.
@@ -516,10 +516,16 @@ impl<'m> Compiler<'m> {
                 "{label}: gather maps (RML collections and containers) are not supported yet"
             )));
         }
+        let invalid_iri = if self.natural {
+            InvalidIri::Error
+        } else {
+            InvalidIri::Skip
+        };
         Ok(CompiledTermMap {
             expression,
             kind,
             label,
+            invalid_iri,
         })
     }
 }

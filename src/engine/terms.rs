@@ -7,6 +7,7 @@ use oxigraph::model::vocab::xsd;
 use oxigraph::model::{BlankNode, Literal, NamedNode, Term};
 
 use super::EngineError;
+use crate::mapping::check::is_valid_language_tag;
 use crate::payload::{Record, Value, ValueKind};
 
 /// An expression with its references resolved to indexes into the iterator's reference list.
@@ -54,6 +55,15 @@ pub struct CompiledTermMap {
     pub kind: Kind,
     /// Where it is, for data errors.
     pub label: String,
+    pub invalid_iri: InvalidIri,
+}
+
+/// What to do with a generated IRI that is not valid: RML-Core says it is an error; legacy
+/// processors skip the term.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InvalidIri {
+    Error,
+    Skip,
 }
 
 /// Per-run context for term generation.
@@ -109,7 +119,11 @@ impl CompiledTermMap {
         let mut values = Vec::new();
         self.values(record, &mut values)?;
         for value in values {
-            out.push(self.term(value, record, context)?);
+            match self.term(value, record, context) {
+                Ok(term) => out.push(term),
+                Err(EngineError::InvalidIri { .. }) if self.invalid_iri == InvalidIri::Skip => {}
+                Err(error) => return Err(error),
+            }
         }
         Ok(())
     }
@@ -121,7 +135,9 @@ impl CompiledTermMap {
         context: &mut TermContext<'_>,
     ) -> Result<Term, EngineError> {
         match &self.kind {
-            Kind::Iri(_) => self.iri(&value.text, context.base_iri).map(Term::from),
+            Kind::Iri(style) => self
+                .iri(&value.text, context.base_iri, *style)
+                .map(Term::from),
             Kind::BlankNode => Ok(blank_node(&value.text).into()),
             Kind::Literal {
                 language,
@@ -130,31 +146,34 @@ impl CompiledTermMap {
             } => {
                 if let Some(language) = language {
                     let tag = single_value(language, record)?;
-                    return Literal::new_language_tagged_literal(value.text.as_ref(), tag.as_str())
-                        .map(Term::from)
-                        .map_err(|_| EngineError::Data {
-                            place: self.label.clone(),
-                            message: format!("`{tag}` is not a valid language tag"),
-                        });
+                    let literal = is_valid_language_tag(&tag)
+                        .then(|| Literal::new_language_tagged_literal(value.text.as_ref(), tag.as_str()).ok())
+                        .flatten();
+                    return literal.map(Term::from).ok_or_else(|| EngineError::Data {
+                        place: self.label.clone(),
+                        message: format!("`{tag}` is not a valid language tag"),
+                    });
                 }
                 if let Some(datatype) = datatype {
-                    let iri = single_value(datatype, record)?;
-                    let iri = NamedNode::new(iri.as_str()).map_err(|_| EngineError::Data {
-                        place: self.label.clone(),
-                        message: format!("`{iri}` is not a valid datatype IRI"),
-                    })?;
+                    let text = single_value(datatype, record)?;
+                    // A relative datatype IRI is resolved like any generated IRI.
+                    let iri = datatype
+                        .iri(&text, context.base_iri, IriStyle::Safe)
+                        .map_err(|_| EngineError::Data {
+                            place: self.label.clone(),
+                            message: format!("`{text}` is not a valid datatype IRI"),
+                        })?;
                     return Ok(Literal::new_typed_literal(value.text, iri).into());
                 }
-                let natural_type = match (natural, value.kind, &self.expression) {
-                    (true, ValueKind::Integer, CompiledExpression::Reference(_)) => {
-                        Some(xsd::INTEGER)
-                    }
-                    (true, ValueKind::Double, CompiledExpression::Reference(_)) => {
-                        Some(xsd::DOUBLE)
-                    }
-                    (true, ValueKind::Boolean, CompiledExpression::Reference(_)) => {
-                        Some(xsd::BOOLEAN)
-                    }
+                // RML-Core's natural RDF literals: a computed value keeps its payload type.
+                let computed = matches!(
+                    self.expression,
+                    CompiledExpression::Reference(_) | CompiledExpression::Function(_)
+                );
+                let natural_type = match (*natural && computed, value.kind) {
+                    (true, ValueKind::Integer) => Some(xsd::INTEGER),
+                    (true, ValueKind::Double) => Some(xsd::DOUBLE),
+                    (true, ValueKind::Boolean) => Some(xsd::BOOLEAN),
                     _ => None,
                 };
                 Ok(match natural_type {
@@ -167,17 +186,20 @@ impl CompiledTermMap {
     }
 
     /// An IRI from a value: template values are already escaped; a relative result is
-    /// appended to the base IRI (RML-Core resolves by concatenation), then validated.
-    fn iri(&self, text: &str, base_iri: &str) -> Result<NamedNode, EngineError> {
-        let absolute = has_scheme(text);
-        let candidate = if absolute {
+    /// appended to the base IRI (RML-Core resolves by concatenation), then validated unless
+    /// the term type is `rml:UnsafeIRI`.
+    fn iri(&self, text: &str, base_iri: &str, style: IriStyle) -> Result<NamedNode, EngineError> {
+        let candidate = if has_scheme(text) {
             text.to_owned()
         } else {
             format!("{base_iri}{text}")
         };
+        if style == IriStyle::Unsafe {
+            return Ok(NamedNode::new_unchecked(candidate));
+        }
         match oxiri::Iri::parse(candidate.as_str()) {
             Ok(_) => Ok(NamedNode::new_unchecked(candidate)),
-            Err(e) => Err(EngineError::Data {
+            Err(e) => Err(EngineError::InvalidIri {
                 place: self.label.clone(),
                 message: format!("`{candidate}` is not a valid IRI ({e})"),
             }),

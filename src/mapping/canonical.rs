@@ -85,7 +85,7 @@ pub fn canonical(mapping: &Mapping) -> Mapping {
     sort_dedup(&mut triples_maps);
     Mapping {
         triples_maps,
-        natural_datatypes: mapping.natural_datatypes,
+        core_semantics: mapping.core_semantics,
     }
 }
 

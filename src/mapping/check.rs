@@ -282,7 +282,7 @@ impl Checker<'_> {
         }
         if let Some(language) = &term_map.language
             && let Expression::Constant(Term::Literal(tag)) = &language.expression
-            && Literal::new_language_tagged_literal("x", tag.value()).is_err()
+            && !is_valid_language_tag(tag.value())
         {
             self.problem(
                 Some(term_map),
@@ -314,3 +314,12 @@ impl Checker<'_> {
         }
     }
 }
+
+/// Well-formed per BCP 47, and not a 5-8 letter primary language subtag: those are reserved for
+/// registration and none is registered, so `english` is no more valid than `a-english`.
+pub fn is_valid_language_tag(tag: &str) -> bool {
+    let primary = tag.split('-').next().unwrap_or("");
+    Literal::new_language_tagged_literal("", tag).is_ok()
+        && !(primary.len() >= 5 && primary.chars().all(|c| c.is_ascii_alphabetic()))
+}
+

@@ -11,10 +11,12 @@ use oxigraph::model::{NamedNode, Term};
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Mapping {
     pub triples_maps: Vec<TriplesMap>,
-    /// RML-Core's "natural RDF literal" rule: a reference to a JSON number or boolean gives an
-    /// `xsd:integer`/`xsd:double`/`xsd:boolean` literal. Documents in the RML-Core vocabulary
-    /// ask for it; legacy RML and YARRRML (as their reference processors run them) do not.
-    pub natural_datatypes: bool,
+    /// Whether RML-Core's rules apply (documents in the `http://w3id.org/rml/` vocabulary):
+    /// a reference to a JSON number or boolean gives an `xsd:integer`/`xsd:double`/`xsd:boolean`
+    /// literal ("natural RDF literal"), and a generated IRI that is not valid is an error.
+    /// Legacy RML and YARRRML, as their reference processor runs them, give plain strings and
+    /// skip invalid IRIs.
+    pub core_semantics: bool,
 }
 
 /// How a triples map (or logical source, term map...) is named in the document: an IRI, or a blank

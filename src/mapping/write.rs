@@ -59,7 +59,7 @@ const PREFIXES: &[(&str, &str)] = &[
 /// The mapping as canonical RML-Core Turtle.
 pub fn to_rml(mapping: &Mapping) -> Result<String, WriteError> {
     let plain;
-    let mapping = if mapping.natural_datatypes {
+    let mapping = if mapping.core_semantics {
         mapping
     } else {
         plain = with_plain_references(mapping);
@@ -94,7 +94,7 @@ pub fn to_rml(mapping: &Mapping) -> Result<String, WriteError> {
 /// reference-valued literal object maps, so the converted mapping makes the same triples.
 fn with_plain_references(mapping: &Mapping) -> Mapping {
     let mut mapping = mapping.clone();
-    mapping.natural_datatypes = true;
+    mapping.core_semantics = true;
     for map in &mut mapping.triples_maps {
         for pom in &mut map.predicate_object_maps {
             for object in &mut pom.objects {
@@ -1374,7 +1374,7 @@ mod tests {
             .push(TermMap::constant(iri("http://example.com/graph/people")));
         Mapping {
             triples_maps: vec![map],
-            natural_datatypes: true,
+            core_semantics: true,
         }
     }
 
@@ -1432,7 +1432,7 @@ mod tests {
         check_rml(
             &Mapping {
                 triples_maps: vec![parent, child],
-                natural_datatypes: true,
+                core_semantics: true,
             },
             &format!(
                 r#"_:p a rml:TriplesMap ; {source} ;
@@ -1499,7 +1499,7 @@ mod tests {
         };
         Mapping {
             triples_maps: vec![map],
-            natural_datatypes: true,
+            core_semantics: true,
         }
     }
 
@@ -1548,7 +1548,7 @@ mod tests {
         map.logical_source.iterator = Some(odd.to_owned());
         let written = to_rml(&Mapping {
             triples_maps: vec![map],
-            natural_datatypes: true,
+            core_semantics: true,
         })
         .unwrap();
         let dataset = parse(&written);

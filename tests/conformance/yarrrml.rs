@@ -76,7 +76,7 @@ fn first_difference(
         }
     }
     (
-        format!("natural_datatypes {}", got.natural_datatypes),
-        format!("natural_datatypes {}", want.natural_datatypes),
+        format!("core_semantics {}", got.core_semantics),
+        format!("core_semantics {}", want.core_semantics),
     )
 }

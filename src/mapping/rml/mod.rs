@@ -44,7 +44,7 @@ pub fn parse(text: &str, base_iri: Option<&str>) -> Result<Mapping, MappingError
     if problems.is_empty() {
         Ok(Mapping {
             triples_maps,
-            natural_datatypes: doc.uses_core_vocabulary,
+            core_semantics: doc.uses_core_vocabulary,
         })
     } else {
         Err(MappingError { problems })
@@ -230,7 +230,7 @@ mod tests {
     #[test]
     fn legacy_vocabulary_reads_into_the_core_model() {
         let mapping = parse(LEGACY, None).unwrap();
-        assert!(!mapping.natural_datatypes);
+        assert!(!mapping.core_semantics);
         assert_eq!(mapping.triples_maps.len(), 2);
         let students = &mapping.triples_maps[0];
         assert_eq!(
@@ -312,7 +312,7 @@ ex:M a rml:TriplesMap ;
   rml:predicateObjectMap [ rml:predicate ex:r ; rml:objectMap [ rml:parentTriplesMap ex:Missing ] ] .
 "#;
         let mapping = parse(text, None).unwrap();
-        assert!(mapping.natural_datatypes);
+        assert!(mapping.core_semantics);
         let error = check(mapping, Purpose::Run).unwrap_err();
         let messages: Vec<String> = error.problems.iter().map(ToString::to_string).collect();
         assert_eq!(messages.len(), 4, "{messages:#?}");

@@ -179,6 +179,13 @@ pub fn term_map(
             ));
         }
     };
+    let expression = match doc.one(node, &rml("condition"), at)? {
+        None => expression,
+        Some(condition) => {
+            let condition = term_map(doc, condition, Position::Value, at)?;
+            conditional(expression, term_type, condition)
+        }
+    };
     Ok(TermMap {
         name: Some(name_of(node)),
         expression,
@@ -187,6 +194,30 @@ pub fn term_map(
         datatype,
         gather,
     })
+}
+
+/// `rml:condition`: the term map gives its value only when the condition is true. Normalised
+/// into the function YARRRML conditions use, `idlab-fn:trueCondition(strBoolean, str)`, so the
+/// model has one way to say it. The value keeps the term map's term type, so a template still
+/// percent-encodes for an IRI.
+fn conditional(expression: Expression, term_type: Option<TermType>, condition: TermMap) -> Expression {
+    let idlab = |local: &str| NamedNode::new_unchecked(format!("https://w3id.org/imec/idlab/function#{local}"));
+    let mut value = TermMap::of(expression);
+    value.term_type = term_type;
+    Expression::Function(Box::new(FunctionExecution {
+        function: Box::new(TermMap::constant(idlab("trueCondition"))),
+        inputs: vec![
+            FunctionInput {
+                parameter: idlab("strBoolean"),
+                value: condition,
+            },
+            FunctionInput {
+                parameter: idlab("str"),
+                value,
+            },
+        ],
+        output: None,
+    }))
 }
 
 fn term_type(iri: &NamedNode, at: &Location) -> Result<TermType, Diagnostic> {
