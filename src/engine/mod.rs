@@ -7,6 +7,7 @@
 
 mod dedup;
 mod functions;
+mod gather;
 mod join;
 pub mod plan;
 mod terms;
@@ -16,7 +17,10 @@ use std::io::BufRead;
 use oxigraph::model::vocab::rdf;
 use oxigraph::model::{GraphName, NamedOrBlankNode, QuadRef, Term};
 
+use std::collections::HashMap;
+
 use self::dedup::Dedup;
+use self::gather::Collections;
 use self::join::JoinIndexes;
 use self::plan::{CompiledMap, CompiledObject, IteratorPlan, Plan};
 use self::terms::TermContext;
@@ -99,11 +103,13 @@ pub fn run_plan(
 ) -> Result<RunStats, EngineError> {
     let mut indexes = JoinIndexes::new(plan.join_count);
     let mut fresh = 0u64;
+    let mut unused_collections = Collections::default();
     for pass in &plan.index_passes {
         read_pass(pass, options, |iterator, record| {
             let mut context = TermContext {
                 base_iri: options.base_iri,
                 fresh: &mut fresh,
+                collections: &mut unused_collections,
             };
             for builder in &iterator.index_builders {
                 indexes.add(builder, record, &mut context)?;
@@ -118,6 +124,8 @@ pub fn run_plan(
         fresh: &mut fresh,
         indexes: &indexes,
         buffers: Buffers::default(),
+        collections: Collections::default(),
+        collection_graphs: HashMap::new(),
     };
     for pass in &plan.output_passes {
         read_pass(pass, options, |iterator, record| {
@@ -128,6 +136,7 @@ pub fn run_plan(
             Ok(())
         })?;
     }
+    writer.finish_collections()?;
     writer.stats.remembered = writer.dedup.remembered();
     Ok(writer.stats)
 }
@@ -212,6 +221,10 @@ struct Writer<'a> {
     fresh: &'a mut u64,
     indexes: &'a JoinIndexes,
     buffers: Buffers,
+    collections: Collections,
+    /// The graphs of the first triple that used each named collection (subject, then
+    /// predicate-object graphs): its own triples go there at the end of the run.
+    collection_graphs: HashMap<Term, (Vec<Term>, Vec<Term>)>,
 }
 
 impl Writer<'_> {
@@ -231,6 +244,7 @@ impl Writer<'_> {
         let mut context = TermContext {
             base_iri: &map.base_iri,
             fresh: self.fresh,
+            collections: &mut self.collections,
         };
         b.subjects.clear();
         map.subject.terms(record, &mut context, &mut b.subjects)?;
@@ -241,6 +255,7 @@ impl Writer<'_> {
         for graph in &map.subject_graphs {
             graph.terms(record, &mut context, &mut b.subject_graphs)?;
         }
+        self.flush_collections(&b.subject_graphs, &[])?;
         let subjects = std::mem::take(&mut b.subjects);
         for subject in &subjects {
             let Ok(subject) = NamedOrBlankNode::try_from(subject.clone()) else {
@@ -264,7 +279,9 @@ impl Writer<'_> {
                 let mut context = TermContext {
                     base_iri: &map.base_iri,
                     fresh: self.fresh,
+                    collections: &mut self.collections,
                 };
+                context.collections.side.clear();
                 b.predicates.clear();
                 for predicate in &pom.predicates {
                     predicate.terms(record, &mut context, &mut b.predicates)?;
@@ -307,9 +324,54 @@ impl Writer<'_> {
                 }
                 b.predicates = predicates;
                 b.objects = objects;
+                self.flush_collections(&b.subject_graphs, &b.graphs)?;
             }
         }
         b.subjects = subjects;
+        Ok(())
+    }
+
+    /// Writes the triples of the collections just made, in the graphs of the triple using them,
+    /// and notes those graphs for named collections written at the end. Their nodes are fresh
+    /// blank nodes, so they cannot repeat across records: remembered only in the recent window.
+    fn flush_collections(
+        &mut self,
+        subject_graphs: &[Term],
+        pom_graphs: &[Term],
+    ) -> Result<(), EngineError> {
+        for name in std::mem::take(&mut self.collections.touched) {
+            self.collection_graphs
+                .entry(name)
+                .or_insert_with(|| (subject_graphs.to_vec(), pom_graphs.to_vec()));
+        }
+        for triple in std::mem::take(&mut self.collections.side) {
+            self.emit_in_graphs(
+                true,
+                &triple.subject,
+                &triple.predicate.into(),
+                &triple.object,
+                subject_graphs,
+                pom_graphs,
+            )?;
+        }
+        Ok(())
+    }
+
+    fn finish_collections(&mut self) -> Result<(), EngineError> {
+        for (name, triples) in self.collections.finish(self.fresh) {
+            let (subject_graphs, pom_graphs) =
+                self.collection_graphs.remove(&name).unwrap_or_default();
+            for triple in triples {
+                self.emit_in_graphs(
+                    true,
+                    &triple.subject,
+                    &triple.predicate.into(),
+                    &triple.object,
+                    &subject_graphs,
+                    &pom_graphs,
+                )?;
+            }
+        }
         Ok(())
     }
 

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use oxigraph::model::{NamedNode, Term};
 
 use super::EngineError;
+use super::gather::{Collection, CompiledGather};
 use super::terms::{CompiledExpression, CompiledTermMap, InvalidIri, IriStyle, Kind, Part};
 use crate::mapping::check::CheckedMapping;
 use crate::mapping::model::{
@@ -511,11 +512,32 @@ impl<'m> Compiler<'m> {
                 CompiledExpression::Function(Box::new(compiled))
             }
         };
-        if map.gather.is_some() {
-            return Err(EngineError::Unsupported(format!(
-                "{label}: gather maps (RML collections and containers) are not supported yet"
-            )));
-        }
+        let gather = match &map.gather {
+            None => None,
+            Some(gather) => {
+                let collection = Collection::from_iri(&gather.gather_as).ok_or_else(|| {
+                    EngineError::Unsupported(format!(
+                        "{label}: rml:gatherAs {} (use rdf:List, rdf:Bag, rdf:Seq or rdf:Alt)",
+                        gather.gather_as
+                    ))
+                })?;
+                let mut members = Vec::new();
+                for member in &gather.maps {
+                    members.push(self.term_map(
+                        member,
+                        Position::Object,
+                        refs,
+                        format!("{label}, gathered term map"),
+                    )?);
+                }
+                Some(Box::new(CompiledGather {
+                    members,
+                    collection,
+                    strategy: gather.strategy,
+                    allow_empty: gather.allow_empty,
+                }))
+            }
+        };
         let invalid_iri = if self.natural {
             InvalidIri::Error
         } else {
@@ -526,6 +548,7 @@ impl<'m> Compiler<'m> {
             kind,
             label,
             invalid_iri,
+            gather,
         })
     }
 }

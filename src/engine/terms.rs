@@ -56,6 +56,9 @@ pub struct CompiledTermMap {
     /// Where it is, for data errors.
     pub label: String,
     pub invalid_iri: InvalidIri,
+    /// RML-CC: the term is a collection of the gathered values (named by `expression` unless
+    /// that is a fresh blank node).
+    pub gather: Option<Box<super::gather::CompiledGather>>,
 }
 
 /// What to do with a generated IRI that is not valid: RML-Core says it is an error; legacy
@@ -71,6 +74,8 @@ pub struct TermContext<'a> {
     pub base_iri: &'a str,
     /// Numbering for fresh blank nodes.
     pub fresh: &'a mut u64,
+    /// Triples of the RDF collections gather maps make.
+    pub collections: &'a mut super::gather::Collections,
 }
 
 impl CompiledTermMap {
@@ -102,6 +107,23 @@ impl CompiledTermMap {
 
     /// The terms this term map generates on a record, appended to `out`.
     pub fn terms(
+        &self,
+        record: &dyn Record,
+        context: &mut TermContext<'_>,
+        out: &mut Vec<Term>,
+    ) -> Result<(), EngineError> {
+        match &self.gather {
+            Some(gather) => super::gather::terms(self, gather, record, context, out),
+            None => self.plain_terms(record, context, out),
+        }
+    }
+
+    pub fn is_fresh_blank_node(&self) -> bool {
+        matches!(self.expression, CompiledExpression::FreshBlankNode)
+    }
+
+    /// The terms of the expression itself (for a gather map: the collection's name).
+    pub fn plain_terms(
         &self,
         record: &dyn Record,
         context: &mut TermContext<'_>,
@@ -147,7 +169,10 @@ impl CompiledTermMap {
                 if let Some(language) = language {
                     let tag = single_value(language, record)?;
                     let literal = is_valid_language_tag(&tag)
-                        .then(|| Literal::new_language_tagged_literal(value.text.as_ref(), tag.as_str()).ok())
+                        .then(|| {
+                            Literal::new_language_tagged_literal(value.text.as_ref(), tag.as_str())
+                                .ok()
+                        })
                         .flatten();
                     return literal.map(Term::from).ok_or_else(|| EngineError::Data {
                         place: self.label.clone(),

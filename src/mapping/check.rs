@@ -322,4 +322,3 @@ pub fn is_valid_language_tag(tag: &str) -> bool {
     Literal::new_language_tagged_literal("", tag).is_ok()
         && !(primary.len() >= 5 && primary.chars().all(|c| c.is_ascii_alphabetic()))
 }
-

@@ -98,7 +98,7 @@ impl fmt::Display for Location {
             parts.push(format!("triples map {map}"));
         }
         if let Some(term_map) = &self.term_map {
-            parts.push(format!("{term_map}"));
+            parts.push(term_map.clone());
         }
         f.write_str(&parts.join(", "))
     }

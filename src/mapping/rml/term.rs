@@ -200,8 +200,14 @@ pub fn term_map(
 /// into the function YARRRML conditions use, `idlab-fn:trueCondition(strBoolean, str)`, so the
 /// model has one way to say it. The value keeps the term map's term type, so a template still
 /// percent-encodes for an IRI.
-fn conditional(expression: Expression, term_type: Option<TermType>, condition: TermMap) -> Expression {
-    let idlab = |local: &str| NamedNode::new_unchecked(format!("https://w3id.org/imec/idlab/function#{local}"));
+fn conditional(
+    expression: Expression,
+    term_type: Option<TermType>,
+    condition: TermMap,
+) -> Expression {
+    let idlab = |local: &str| {
+        NamedNode::new_unchecked(format!("https://w3id.org/imec/idlab/function#{local}"))
+    };
     let mut value = TermMap::of(expression);
     value.term_type = term_type;
     Expression::Function(Box::new(FunctionExecution {
