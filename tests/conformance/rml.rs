@@ -161,3 +161,128 @@ pub fn run_all(conformance: &Path) {
         "skip-listed RML cases now pass, remove them: {stale_skips:?}"
     );
 }
+
+/// `citykg mapping convert` writes the model back out; reading the output gives the same model
+/// (canonical form). Checked on every mapping of the suite that parses: RML-Core documents
+/// round-trip exactly; legacy ones gain `rml:datatype xsd:string` on plain references (to keep
+/// their typing under RML-Core rules), so for them the converted output must be a fixed point.
+/// YARRRML output, where YARRRML can express the mapping, must read back to the same model.
+pub fn convert_round_trips(conformance: &Path) {
+    use citykg::mapping::canonical::canonical;
+    use citykg::mapping::write;
+    let root = suite_root(conformance);
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(root.join("manifest.json")).expect("manifest.json"))
+            .expect("manifest JSON");
+    let (mut checked, mut yarrrml_checked, mut failures) = (0, 0, Vec::new());
+    for case in manifest["cases"].as_array().expect("cases") {
+        let dir = root.join(case["dir"].as_str().unwrap_or_default());
+        let files: Vec<String> = match case["mapping"].as_str() {
+            Some(m) => vec![m.to_owned()],
+            None => case["pairs"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|p| p["expected_mapping"].as_str().map(str::to_owned))
+                .collect(),
+        };
+        for file in files {
+            let Ok(text) = std::fs::read_to_string(dir.join(&file)) else {
+                continue;
+            };
+            let Ok(model) = citykg::mapping::rml::parse(&text, Some("http://example.com/")) else {
+                continue;
+            };
+            let Ok(checked_model) = check::check(model, Purpose::Convert) else {
+                continue;
+            };
+            let model = checked_model.mapping();
+            let id = format!("{} {file}", case["id"].as_str().unwrap_or("?"));
+            let once = match write::to_rml(model)
+                .map_err(|e| e.to_string())
+                .and_then(|t| {
+                    citykg::mapping::rml::parse(&t, None).map_err(|e| format!("{e}\n{t}"))
+                }) {
+                Ok(m) => m,
+                Err(e) => {
+                    failures.push(format!("{id}: converted output does not read back: {e}"));
+                    continue;
+                }
+            };
+            let twice = write::to_rml(&once)
+                .ok()
+                .and_then(|t| citykg::mapping::rml::parse(&t, None).ok());
+            let same = if model.core_semantics {
+                canonical(model) == canonical(&once)
+            } else {
+                Some(canonical(&once)) == twice.as_ref().map(canonical)
+            };
+            if same {
+                checked += 1;
+            } else {
+                failures.push(format!(
+                    "{id}: RML round trip changed the model\n  before: {:?}\n  after:  {:?}",
+                    canonical(model),
+                    canonical(&once)
+                ));
+            }
+            if let Ok(yaml) = write::to_yarrrml(model) {
+                match citykg::mapping::yarrrml::parse_yarrrml(&yaml, &Default::default()) {
+                    Ok(back) if canonical(&anonymous(&back)).triples_maps == canonical(&anonymous(model)).triples_maps => yarrrml_checked += 1,
+                    Ok(back) => failures.push(format!("{id}: YARRRML round trip changed the model\n  before: {:?}\n  after:  {:?}\n{yaml}", canonical(&anonymous(model)), canonical(&anonymous(&back)))),
+                    Err(e) => failures.push(format!("{id}: YARRRML output does not read back: {e}\n{yaml}")),
+                }
+            }
+        }
+    }
+    let _ = std::io::Write::write_all(
+        &mut std::io::stderr(),
+        format!(
+            "mapping convert: {checked} RML and {yarrrml_checked} YARRRML round trips, {} failed\n",
+            failures.len()
+        )
+        .as_bytes(),
+    );
+    for failure in failures.iter().take(5) {
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            format!("  FAILED {failure}\n").as_bytes(),
+        );
+    }
+    assert!(
+        failures.is_empty(),
+        "{} convert round trips failed",
+        failures.len()
+    );
+    assert!(checked > 100, "too few mappings checked: {checked}");
+}
+
+/// Triples maps named by position: YARRRML names maps by key, RML by IRI, and neither name is
+/// part of what a mapping means.
+fn anonymous(mapping: &citykg::mapping::model::Mapping) -> citykg::mapping::model::Mapping {
+    use citykg::mapping::model::{MapName, ObjectMap};
+    let names: Vec<MapName> = mapping
+        .triples_maps
+        .iter()
+        .map(|m| m.name.clone())
+        .collect();
+    let rename = |name: &MapName| {
+        MapName::Iri(format!(
+            "map{}",
+            names.iter().position(|n| n == name).unwrap_or(usize::MAX)
+        ))
+    };
+    let mut mapping = mapping.clone();
+    for map in &mut mapping.triples_maps {
+        map.name = rename(&map.name);
+        map.label = None;
+        for pom in &mut map.predicate_object_maps {
+            for object in &mut pom.objects {
+                if let ObjectMap::Referencing(r) = object {
+                    r.parent = rename(&r.parent);
+                }
+            }
+        }
+    }
+    mapping
+}
