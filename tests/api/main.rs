@@ -8,6 +8,7 @@ mod clients;
 mod graph_store;
 mod helpers;
 mod limits;
+mod map_cli;
 mod pages;
 mod sparql;
 mod update;
