@@ -39,8 +39,11 @@ pub trait SourceOpener {
 
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
-    #[error("{0}")]
+    #[error(transparent)]
     Payload(#[from] PayloadError),
+    /// A source could not be opened or read; says which.
+    #[error("{path}: {error}")]
+    Source { path: String, error: PayloadError },
     #[error("record {record} of {source_path}: {error}")]
     InRecord {
         record: u64,
@@ -146,7 +149,13 @@ fn read_pass(
     options: &RunOptions<'_>,
     mut each: impl FnMut(&IteratorPlan, &dyn Record) -> Result<(), EngineError>,
 ) -> Result<(), EngineError> {
-    let input = options.sources.open(&pass.source)?;
+    let input = options
+        .sources
+        .open(&pass.source)
+        .map_err(|error| EngineError::Source {
+            path: pass.source.path.clone(),
+            error,
+        })?;
     let specs: Vec<_> = pass.iterators.iter().map(|i| i.spec.clone()).collect();
     let mut record_number = 0u64;
     let result = crate::payload::read_records(&pass.format, input, &specs, |index, record| {
@@ -176,7 +185,10 @@ fn read_pass(
     });
     match result {
         Ok(()) => Ok(()),
-        Err(ReadError::Payload(e)) => Err(EngineError::Payload(e)),
+        Err(ReadError::Payload(error)) => Err(EngineError::Source {
+            path: pass.source.path.clone(),
+            error,
+        }),
         Err(ReadError::Visit(e)) => Err(e),
     }
 }

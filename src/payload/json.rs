@@ -11,6 +11,7 @@ use super::jsonpath::{JsonPath, Segment, Selector};
 use super::reader::Visit;
 use super::{IteratorSpec, PayloadError, ReadError, Record, Value, ValueKind};
 
+mod split;
 mod stream;
 
 #[derive(Debug)]
@@ -86,6 +87,9 @@ impl JsonPlan {
         visit: &mut Visit<'_, E>,
     ) -> Result<(), ReadError<E>> {
         if let Some(prefix) = &self.stream_prefix {
+            if prefix.is_empty() && split::starts_with_array(input)? {
+                return split::read_array(&self.specs, input, visit);
+            }
             // serde_json reads byte by byte; std's BufReader serves those bytes without a call
             // through the boxed reader each time.
             let buffered = BufReader::with_capacity(64 * 1024, input);

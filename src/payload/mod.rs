@@ -103,7 +103,7 @@ pub enum PayloadError {
     #[error("the payload is refused: {reason}")]
     Refused { reason: String },
     #[error("cannot read the payload: {0}")]
-    Io(#[from] std::io::Error),
+    Io(std::io::Error),
 }
 
 /// Either the payload failed or the visitor did; the caller needs to know which.
@@ -113,4 +113,12 @@ pub enum ReadError<E> {
     Payload(#[from] PayloadError),
     #[error(transparent)]
     Visit(E),
+}
+
+// Not `#[from]`: that would make the I/O error the source too, and error chains would print it
+// twice.
+impl From<std::io::Error> for PayloadError {
+    fn from(error: std::io::Error) -> Self {
+        Self::Io(error)
+    }
 }

@@ -40,15 +40,15 @@ pub(super) fn read<E>(
     }
 }
 
-struct Context<'c, 'v, E> {
-    specs: &'c [JsonSpec],
-    visit: &'c mut Visit<'v, E>,
-    failed: Option<E>,
+pub(super) struct Context<'c, 'v, E> {
+    pub(super) specs: &'c [JsonSpec],
+    pub(super) visit: &'c mut Visit<'v, E>,
+    pub(super) failed: Option<E>,
 }
 
 impl<E> Context<'_, '_, E> {
     /// Records of one element of the streamed container, spec by spec.
-    fn element<Error: de::Error>(&mut self, element: &Json) -> Result<(), Error> {
+    pub(super) fn element<Error: de::Error>(&mut self, element: &Json) -> Result<(), Error> {
         for (index, spec) in self.specs.iter().enumerate() {
             let Some((selector, rest)) = &spec.element else {
                 continue;
