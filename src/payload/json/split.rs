@@ -1,7 +1,8 @@
 //! The fast path for the common payload shape, a top-level JSON array: element boundaries are
-//! found by a byte scanner (strings, escapes and nesting only) over a reused buffer, and each
-//! element is parsed from its slice. serde_json parses a slice several times faster than a
-//! reader, and memory still holds one element at a time.
+//! found by a byte scanner (strings, escapes and nesting only; it jumps from one interesting
+//! byte to the next with memchr) over a reused buffer, and each element is parsed from its
+//! slice. serde_json parses a slice several times faster than a reader, and memory still holds
+//! one element at a time. Line numbers are only worked out when there is an error to report.
 
 use std::io::BufRead;
 
@@ -12,7 +13,7 @@ use super::stream::Context;
 use crate::payload::reader::Visit;
 use crate::payload::{PayloadError, ReadError};
 
-/// Whether the document starts (after whitespace and a UTF-8 BOM) with `[`.
+/// Whether the document starts (after whitespace) with `[`.
 pub(super) fn starts_with_array(input: &mut dyn BufRead) -> Result<bool, PayloadError> {
     loop {
         let buffer = input.fill_buf()?;
@@ -28,13 +29,60 @@ pub(super) fn starts_with_array(input: &mut dyn BufRead) -> Result<bool, Payload
     }
 }
 
-/// Scanner state between elements and inside one.
-struct Scan {
-    depth: u32,
-    in_string: bool,
-    escaped: bool,
-    /// Inside a number, `true`, `false` or `null` at the element's top level.
-    in_scalar: bool,
+/// Bytes that matter inside an element outside strings.
+const STRUCTURE: [bool; 256] = table(b"\"{}[]");
+/// Bytes that end a scalar element.
+const SCALAR_END: [bool; 256] = table(b",] \t\r\n");
+
+const fn table(bytes: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < bytes.len() {
+        table[bytes[i] as usize] = true;
+        i += 1;
+    }
+    table
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    BeforeArray,
+    /// After `[` or `,`: an element (or, after `[`, the closing `]`) comes next.
+    BeforeElement { first: bool },
+    InObject { depth: u32 },
+    InString { depth: u32 },
+    InScalar,
+    AfterElement,
+    Done,
+}
+
+/// Lines and columns for error messages, counted lazily over the bytes dropped so far.
+struct Lines {
+    dropped_newlines: u64,
+    /// Bytes since the last newline at the end of the dropped part.
+    dropped_tail: u64,
+}
+
+impl Lines {
+    fn drop(&mut self, bytes: &[u8]) {
+        let newlines = memchr::memchr_iter(b'\n', bytes).count() as u64;
+        self.dropped_newlines += newlines;
+        self.dropped_tail = match memchr::memrchr(b'\n', bytes) {
+            Some(last) => (bytes.len() - last - 1) as u64,
+            None => self.dropped_tail + bytes.len() as u64,
+        };
+    }
+
+    /// 1-based line and column of `position` in the buffer.
+    fn at(&self, buffer: &[u8], position: usize) -> (u64, u64) {
+        let before = buffer.get(..position).unwrap_or(buffer);
+        let newlines = memchr::memchr_iter(b'\n', before).count() as u64;
+        let column = match memchr::memrchr(b'\n', before) {
+            Some(last) => (before.len() - last - 1) as u64,
+            None => self.dropped_tail + before.len() as u64,
+        };
+        (self.dropped_newlines + newlines + 1, column + 1)
+    }
 }
 
 pub(super) fn read_array<E>(
@@ -48,34 +96,24 @@ pub(super) fn read_array<E>(
         failed: None,
     };
     let mut buffer: Vec<u8> = Vec::with_capacity(1 << 16);
-    let mut start: Option<usize> = None;
+    let mut lines = Lines {
+        dropped_newlines: 0,
+        dropped_tail: 0,
+    };
+    let mut start = 0usize;
     let mut position = 0usize;
-    // Where the element being scanned starts, for error positions in the whole document.
-    let (mut line, mut column) = (1u64, 1u64);
-    let (mut start_line, mut start_column) = (1u64, 1u64);
-    let mut opened = false;
-    let mut closed = false;
-    let mut expect_element = true;
-    let mut scan = Scan {
-        depth: 0,
-        in_string: false,
-        escaped: false,
-        in_scalar: false,
-    };
-    let error_at = |line: u64, column: u64, message: &str| {
-        ReadError::Payload(PayloadError::Syntax {
-            line,
-            column,
-            message: message.to_owned(),
-        })
-    };
+    let mut state = State::BeforeArray;
     loop {
-        if position == buffer.len() {
+        if position >= buffer.len() {
             // Keep only the element in progress, then read more.
-            let keep_from = start.unwrap_or(position);
+            let keep_from = match state {
+                State::InObject { .. } | State::InString { .. } | State::InScalar => start,
+                _ => position.min(buffer.len()),
+            };
+            lines.drop(buffer.get(..keep_from).unwrap_or_default());
             buffer.drain(..keep_from);
             position -= keep_from;
-            start = start.map(|_| 0);
+            start -= keep_from.min(start);
             let chunk = input.fill_buf().map_err(PayloadError::Io)?;
             if chunk.is_empty() {
                 break;
@@ -84,117 +122,107 @@ pub(super) fn read_array<E>(
             buffer.extend_from_slice(chunk);
             input.consume(len);
         }
-        let Some(&byte) = buffer.get(position) else {
-            continue;
-        };
-        let mut element_ends = false;
-        if start.is_some() {
-            if scan.in_string {
-                if scan.escaped {
-                    scan.escaped = false;
-                } else if byte == b'\\' {
-                    scan.escaped = true;
-                } else if byte == b'"' {
-                    scan.in_string = false;
-                    element_ends = scan.depth == 0;
-                }
-            } else if scan.in_scalar {
-                if matches!(byte, b',' | b']' | b' ' | b'\t' | b'\r' | b'\n') {
-                    // The scalar ended just before this byte: parse it, then look at the byte again.
-                    finish(
-                        &mut context,
-                        &buffer,
-                        start,
-                        position,
-                        start_line,
-                        start_column,
-                    )?;
-                    start = None;
-                    scan.in_scalar = false;
-                    continue;
-                }
-            } else {
-                match byte {
-                    b'"' => scan.in_string = true,
-                    b'{' | b'[' => scan.depth += 1,
-                    b'}' | b']' => {
-                        scan.depth = scan.depth.saturating_sub(1);
-                        element_ends = scan.depth == 0;
-                    }
-                    _ => {}
-                }
-            }
-        } else {
-            match byte {
-                b' ' | b'\t' | b'\r' | b'\n' => {}
-                0xEF | 0xBB | 0xBF if !opened => {}
-                b'[' if !opened => opened = true,
-                b',' if opened && !closed && !expect_element => expect_element = true,
-                b']' if opened && !closed => closed = true,
-                _ if opened && !closed && expect_element => {
-                    start = Some(position);
-                    (start_line, start_column) = (line, column);
-                    expect_element = false;
-                    match byte {
-                        b'"' => scan.in_string = true,
-                        b'{' | b'[' => scan.depth = 1,
-                        _ => scan.in_scalar = true,
+        let rest = buffer.get(position..).unwrap_or_default();
+        match state {
+            State::InString { depth } => match memchr::memchr2(b'"', b'\\', rest) {
+                None => position = buffer.len(),
+                Some(offset) => {
+                    position += offset;
+                    if rest.get(offset) == Some(&b'\\') {
+                        // Skip the escaped byte (it may be in the next chunk: position can pass the end).
+                        position += 2;
+                    } else {
+                        position += 1;
+                        if depth == 0 {
+                            finish(&mut context, &buffer, start, position, &lines)?;
+                            state = State::AfterElement;
+                        } else {
+                            state = State::InObject { depth };
+                        }
                     }
                 }
-                _ => return Err(error_at(line, column, "expected a JSON array of records")),
+            },
+            State::InObject { depth } => match rest.iter().position(|b| STRUCTURE[usize::from(*b)]) {
+                None => position = buffer.len(),
+                Some(offset) => {
+                    position += offset + 1;
+                    state = match rest.get(offset) {
+                        Some(b'"') => State::InString { depth },
+                        Some(b'{' | b'[') => State::InObject { depth: depth + 1 },
+                        _ if depth <= 1 => {
+                            finish(&mut context, &buffer, start, position, &lines)?;
+                            State::AfterElement
+                        }
+                        _ => State::InObject { depth: depth - 1 },
+                    };
+                }
+            },
+            State::InScalar => match rest.iter().position(|b| SCALAR_END[usize::from(*b)]) {
+                None => position = buffer.len(),
+                Some(offset) => {
+                    position += offset;
+                    finish(&mut context, &buffer, start, position, &lines)?;
+                    state = State::AfterElement;
+                }
+            },
+            _ => {
+                let Some(&byte) = rest.first() else { continue };
+                let is_space = matches!(byte, b' ' | b'\t' | b'\r' | b'\n');
+                state = match (state, byte) {
+                    (_, _) if is_space => state,
+                    (State::BeforeArray, b'[') => State::BeforeElement { first: true },
+                    (State::BeforeElement { first: true }, b']') | (State::AfterElement, b']') => State::Done,
+                    (State::AfterElement, b',') => State::BeforeElement { first: false },
+                    (State::BeforeElement { .. }, _) if !matches!(byte, b']' | b',') => {
+                        start = position;
+                        match byte {
+                            b'"' => State::InString { depth: 0 },
+                            b'{' | b'[' => State::InObject { depth: 1 },
+                            _ => State::InScalar,
+                        }
+                    }
+                    _ => {
+                        let (line, column) = lines.at(&buffer, position);
+                        return Err(syntax(line, column, "expected a JSON array of records"));
+                    }
+                };
+                position += 1;
             }
         }
-        if byte == b'\n' {
-            line += 1;
-            column = 1;
-        } else if byte & 0xC0 != 0x80 {
-            column += 1;
+    }
+    match state {
+        State::Done => Ok(()),
+        State::InScalar => {
+            finish(&mut context, &buffer, start, buffer.len(), &lines)?;
+            let (line, column) = lines.at(&buffer, buffer.len());
+            Err(syntax(line, column, "unexpected end of the JSON document: the array is not closed"))
         }
-        position += 1;
-        if element_ends {
-            finish(
-                &mut context,
-                &buffer,
-                start,
-                position,
-                start_line,
-                start_column,
-            )?;
-            start = None;
+        _ => {
+            let (line, column) = lines.at(&buffer, buffer.len());
+            Err(syntax(line, column, "unexpected end of the JSON document"))
         }
     }
-    if start.is_some() && scan.in_scalar {
-        finish(
-            &mut context,
-            &buffer,
-            start,
-            position,
-            start_line,
-            start_column,
-        )?;
-        start = None;
-    }
-    if start.is_some() || !opened || !closed {
-        return Err(error_at(
-            line,
-            column,
-            "unexpected end of the JSON document",
-        ));
-    }
-    Ok(())
+}
+
+fn syntax<E>(line: u64, column: u64, message: &str) -> ReadError<E> {
+    ReadError::Payload(PayloadError::Syntax {
+        line,
+        column,
+        message: message.to_owned(),
+    })
 }
 
 /// Parses one element from its bytes and hands it to the iterators.
 fn finish<E>(
     context: &mut Context<'_, '_, E>,
     buffer: &[u8],
-    start: Option<usize>,
+    start: usize,
     end: usize,
-    start_line: u64,
-    start_column: u64,
+    lines: &Lines,
 ) -> Result<(), ReadError<E>> {
-    let bytes = start.and_then(|s| buffer.get(s..end)).unwrap_or_default();
+    let bytes = buffer.get(start..end).unwrap_or_default();
     let element: Json = serde_json::from_slice(bytes).map_err(|error| {
+        let (start_line, start_column) = lines.at(buffer, start);
         let line = start_line + error.line() as u64 - 1;
         let column = if error.line() <= 1 {
             start_column + error.column() as u64 - 1
