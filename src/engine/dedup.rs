@@ -1,8 +1,9 @@
 //! "No duplicate quads" with memory that follows the number of entities, not of records.
 //!
 //! Quads of maps that can repeat across records (see `plan::mark_keyed`) are remembered by a
-//! 64-bit SipHash with per-run random keys for the whole run (a payload cannot aim for a
-//! collision; an accidental one among ten million quads has odds of about one in 300,000). Quads of keyed maps carry a per-record subject, so they can
+//! 64-bit hash with a per-run random seed (foldhash, already in the build through hashbrown) for
+//! the whole run: a payload cannot aim for a collision, and an accidental one among ten million
+//! quads has odds of about one in 300,000. Quads of keyed maps carry a per-record subject, so they can
 //! only repeat within one record (multi-valued references) or when the payload repeats a record
 //! (a retransmitted uplink): those are caught by a per-record set and a bounded window of recent
 //! quads, so memory stays flat however long the input is.
@@ -17,7 +18,7 @@ const RECENT_WINDOW: usize = 1 << 16;
 
 #[derive(Default)]
 pub struct Dedup {
-    keys: std::collections::hash_map::RandomState,
+    keys: foldhash::quality::RandomState,
     remembered: HashSet<u64, PassThrough>,
     recent: HashSet<u64, PassThrough>,
     recent_order: VecDeque<u64>,

@@ -256,6 +256,32 @@ fn subject_references(term_map: &CompiledTermMap) -> Vec<usize> {
     refs
 }
 
+/// Whether an IRI-safe template makes a valid absolute IRI whatever its values: it starts with
+/// a scheme, and the IRI is valid with every kind of encoded value in each reference (empty,
+/// unreserved text, a percent-encoded byte, a non-ASCII character). Encoded values can only be
+/// made of those, so each record's IRI needs no parsing.
+fn template_always_valid(template: &crate::mapping::model::Template) -> bool {
+    let Some(TemplatePart::Text(first)) = template.parts.first() else {
+        return false;
+    };
+    if !first.contains(':') || first.split(':').next().is_none_or(|s| s.contains('/')) {
+        return false;
+    }
+    ["", "x", "%41", "\u{e9}", "a.b~c_d-e"]
+        .iter()
+        .all(|sample| {
+            let iri: String = template
+                .parts
+                .iter()
+                .map(|p| match p {
+                    TemplatePart::Text(text) => text.as_str(),
+                    TemplatePart::Reference(_) => sample,
+                })
+                .collect();
+            oxiri::Iri::parse(iri.as_str()).is_ok()
+        })
+}
+
 struct Compiler<'m> {
     mapping: &'m Mapping,
     base_iri: &'m str,
@@ -543,11 +569,14 @@ impl<'m> Compiler<'m> {
         } else {
             InvalidIri::Skip
         };
+        let iri_checked = matches!(kind, Kind::Iri(IriStyle::Safe | IriStyle::Uri))
+            && matches!(&map.expression, Expression::Template(t) if template_always_valid(t));
         Ok(CompiledTermMap {
             expression,
             kind,
             label,
             invalid_iri,
+            iri_checked,
             gather,
         })
     }

@@ -56,6 +56,9 @@ pub struct CompiledTermMap {
     /// Where it is, for data errors.
     pub label: String,
     pub invalid_iri: InvalidIri,
+    /// The IRIs this term map makes are valid whatever the values (checked when compiled, see
+    /// `plan`), so they are not parsed again for each record.
+    pub iri_checked: bool,
     /// RML-CC: the term is a collection of the gathered values (named by `expression` unless
     /// that is a fresh blank node).
     pub gather: Option<Box<super::gather::CompiledGather>>,
@@ -219,7 +222,7 @@ impl CompiledTermMap {
         } else {
             format!("{base_iri}{text}")
         };
-        if style == IriStyle::Unsafe {
+        if style == IriStyle::Unsafe || self.iri_checked {
             return Ok(NamedNode::new_unchecked(candidate));
         }
         match oxiri::Iri::parse(candidate.as_str()) {

@@ -48,9 +48,15 @@ const fn table(bytes: &[u8]) -> [bool; 256] {
 enum State {
     BeforeArray,
     /// After `[` or `,`: an element (or, after `[`, the closing `]`) comes next.
-    BeforeElement { first: bool },
-    InObject { depth: u32 },
-    InString { depth: u32 },
+    BeforeElement {
+        first: bool,
+    },
+    InObject {
+        depth: u32,
+    },
+    InString {
+        depth: u32,
+    },
     InScalar,
     AfterElement,
     Done,
@@ -142,7 +148,8 @@ pub(super) fn read_array<E>(
                     }
                 }
             },
-            State::InObject { depth } => match rest.iter().position(|b| STRUCTURE[usize::from(*b)]) {
+            State::InObject { depth } => match rest.iter().position(|b| STRUCTURE[usize::from(*b)])
+            {
                 None => position = buffer.len(),
                 Some(offset) => {
                     position += offset + 1;
@@ -171,7 +178,9 @@ pub(super) fn read_array<E>(
                 state = match (state, byte) {
                     (_, _) if is_space => state,
                     (State::BeforeArray, b'[') => State::BeforeElement { first: true },
-                    (State::BeforeElement { first: true }, b']') | (State::AfterElement, b']') => State::Done,
+                    (State::BeforeElement { first: true }, b']') | (State::AfterElement, b']') => {
+                        State::Done
+                    }
                     (State::AfterElement, b',') => State::BeforeElement { first: false },
                     (State::BeforeElement { .. }, _) if !matches!(byte, b']' | b',') => {
                         start = position;
@@ -195,7 +204,11 @@ pub(super) fn read_array<E>(
         State::InScalar => {
             finish(&mut context, &buffer, start, buffer.len(), &lines)?;
             let (line, column) = lines.at(&buffer, buffer.len());
-            Err(syntax(line, column, "unexpected end of the JSON document: the array is not closed"))
+            Err(syntax(
+                line,
+                column,
+                "unexpected end of the JSON document: the array is not closed",
+            ))
         }
         _ => {
             let (line, column) = lines.at(&buffer, buffer.len());
