@@ -18,7 +18,10 @@
 //!   there is no expression, IRI otherwise), `rml:URI` is IRI, and a constant carries its own
 //!   type (a literal constant with term type IRI is the IRI; a literal constant with a constant
 //!   datatype or language is the typed or tagged literal);
-//! - how a template's text is cut (adjacent text parts are merged, empty ones dropped).
+//! - how a template's text is cut (adjacent text parts are merged, empty ones dropped);
+//! - the layout of an SQL query: runs of whitespace outside quotes are one space, and leading
+//!   and trailing whitespace is dropped (SQL reads them alike). A query with a `--` line
+//!   comment is kept as written, since there a line break ends the comment.
 //!
 //! It keeps everything else: template text and references, term types, datatypes, languages,
 //! sources and their options, reference formulations, iterators, joins, functions and their
@@ -28,7 +31,7 @@ use oxigraph::model::{Literal, NamedNode, Term};
 
 use super::model::{
     Expression, FunctionExecution, JoinCondition, LogicalSource, MapName, Mapping, ObjectMap,
-    PredicateObjectMap, ReferenceFormulation, SubjectMap, Template, TemplatePart, TermMap,
+    PredicateObjectMap, ReferenceFormulation, Source, SubjectMap, Template, TemplatePart, TermMap,
     TermType, TriplesMap,
 };
 
@@ -141,6 +144,11 @@ fn triples_map(map: &TriplesMap, rename: &dyn Fn(&MapName) -> MapName) -> Triple
 
 fn logical_source(source: &LogicalSource) -> LogicalSource {
     let mut source = source.clone();
+    if let Source::Database(database) = &mut source.source
+        && let Some(query) = &mut database.query
+    {
+        *query = sql_layout(query);
+    }
     sort_dedup(&mut source.null_values);
     if let Some(ReferenceFormulation::XPath { namespaces }) = &mut source.reference_formulation {
         sort_dedup(namespaces);
@@ -296,6 +304,39 @@ fn merge_text(parts: &[TemplatePart]) -> Vec<TemplatePart> {
         }
     }
     merged
+}
+
+/// `query` with each run of whitespace outside `'...'`, `"..."` and `` `...` `` as one space,
+/// trimmed; unchanged when it has a `--` comment.
+fn sql_layout(query: &str) -> String {
+    if query.contains("--") {
+        return query.to_owned();
+    }
+    let mut out = String::with_capacity(query.len());
+    let mut quote = None;
+    let mut space = false;
+    for c in query.trim().chars() {
+        match quote {
+            Some(open) => {
+                out.push(c);
+                if c == open {
+                    quote = None;
+                }
+            }
+            None if c.is_whitespace() => space = true,
+            None => {
+                if space {
+                    out.push(' ');
+                    space = false;
+                }
+                if matches!(c, '\'' | '"' | '`') {
+                    quote = Some(c);
+                }
+                out.push(c);
+            }
+        }
+    }
+    out
 }
 
 /// Sorts by the debug form (the model has no order of its own) and drops duplicates.

@@ -5,6 +5,8 @@
 //! one call reports every triples map that is wrong.
 
 mod doc;
+mod function;
+mod join;
 mod source;
 mod term;
 pub mod vocab;

@@ -58,6 +58,7 @@ pub fn logical_source(
             {
                 database.table_name = database.table_name.or(table.table_name);
                 database.query = database.query.or(table.query);
+                database.sql_version = database.sql_version.or(table.sql_version);
             }
             Source::Database(database)
         }
@@ -181,6 +182,8 @@ fn source_node(doc: &Doc<'_>, node: &Term, at: &Location) -> Result<Source, Diag
             if let Some(delimiter) = doc.one_literal(dialect, &csvw("delimiter"), at)? {
                 match delimiter.value().as_bytes() {
                     [byte] => csv.delimiter = *byte,
+                    // `"\\t"` in Turtle: a backslash and `t`, which CSVW dialects mean as tab.
+                    b"\\t" => csv.delimiter = b'\t',
                     _ => {
                         return Err(Diagnostic::new(
                             format!(
@@ -225,6 +228,7 @@ fn source_node(doc: &Doc<'_>, node: &Term, at: &Location) -> Result<Source, Diag
             driver: text(&d2rq("jdbcDriver"))?,
             username: text(&d2rq("username"))?,
             password: text(&d2rq("password"))?,
+            sql_version: sql_version(doc, node, at)?,
             ..DatabaseSource::default()
         }));
     }
@@ -248,6 +252,26 @@ fn database_table(doc: &Doc<'_>, node: &Term, at: &Location) -> Result<Source, D
     Ok(Source::Database(DatabaseSource {
         table_name,
         query,
+        sql_version: sql_version(doc, node, at)?,
         ..DatabaseSource::default()
     }))
+}
+
+/// `rr:sqlVersion` (an R2RML term, read as `rml:sqlVersion` after the vocabulary rewrite) on a
+/// logical table, logical source or database node. Kept as the R2RML IRI (`rr:SQL2008`).
+fn sql_version(doc: &Doc<'_>, node: &Term, at: &Location) -> Result<Option<String>, Diagnostic> {
+    Ok(match doc.one(node, &rml("sqlVersion"), at)? {
+        None => None,
+        Some(Term::NamedNode(iri)) => Some(match iri.as_str().strip_prefix(vocab::RML) {
+            Some(local) => format!("{}{local}", vocab::RR),
+            None => iri.as_str().to_owned(),
+        }),
+        Some(Term::Literal(text)) => Some(text.value().to_owned()),
+        Some(other) => {
+            return Err(Diagnostic::new(
+                format!("rml:sqlVersion must be an IRI, found {other}"),
+                at.clone(),
+            ));
+        }
+    })
 }

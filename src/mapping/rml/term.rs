@@ -1,15 +1,16 @@
 //! Term maps: constant, reference, template and function-valued; term types, datatypes and
-//! languages (constant or maps); referencing object maps with join conditions; graph maps;
-//! RML-CC gather maps.
+//! languages (constant or maps); graph maps; RML-CC gather maps. Referencing object maps and
+//! their join conditions are in `join`.
 
 use oxigraph::model::{Literal, NamedNode, Term};
 
 use super::doc::{Doc, show};
+use super::function::{function_execution, legacy_function};
 use super::name_of;
 use super::vocab::{self, rml};
 use crate::mapping::model::{
-    Expression, FunctionExecution, FunctionInput, Gather, GatherStrategy, JoinCondition, ObjectMap,
-    ReferencingObjectMap, TermMap, TermType,
+    Expression, FunctionExecution, FunctionInput, Gather, GatherStrategy, ObjectMap, TermMap,
+    TermType,
 };
 use crate::mapping::{Diagnostic, Location, template};
 
@@ -21,7 +22,34 @@ pub enum Position {
     Graph,
     /// Inside a function, a join, a language or datatype map: any value.
     Value,
+    /// Inside a join condition written as a function: any value, and `rml:parentTermMap`
+    /// (the side evaluated on the parent's record) is allowed.
+    Join,
 }
+
+/// `rml:constant "http://..."` (a string) where only an IRI can stand (subjects, predicates,
+/// graphs) is that IRI: yarrrml-parser writes graph constants this way. Anything that is not a
+/// valid IRI is kept as written, for the checker to report.
+fn iri_position_constant(constant: &Term, position: Position) -> Term {
+    let iri_only = matches!(
+        position,
+        Position::Subject | Position::Predicate | Position::Graph
+    );
+    match constant {
+        Term::Literal(literal)
+            if iri_only
+                && literal.language().is_none()
+                && literal.datatype().as_str() == XSD_STRING =>
+        {
+            NamedNode::new(literal.value())
+                .map(Term::NamedNode)
+                .unwrap_or_else(|_| constant.clone())
+        }
+        other => other.clone(),
+    }
+}
+
+const XSD_STRING: &str = "http://www.w3.org/2001/XMLSchema#string";
 
 /// `rml:subject ex:a` and friends: a constant term map.
 pub fn constant_shortcut(
@@ -29,9 +57,10 @@ pub fn constant_shortcut(
     position: Position,
     at: &Location,
 ) -> Result<TermMap, Diagnostic> {
-    if position != Position::Object
-        && position != Position::Value
-        && !matches!(term, Term::NamedNode(_))
+    if !matches!(
+        position,
+        Position::Object | Position::Value | Position::Join
+    ) && !matches!(term, Term::NamedNode(_))
     {
         return Err(Diagnostic::new(
             format!("a constant in {position:?} position must be an IRI, found {term}"),
@@ -53,34 +82,10 @@ pub fn graph_maps(doc: &Doc<'_>, node: &Term, at: &Location) -> Result<Vec<TermM
 }
 
 pub fn object_map(doc: &Doc<'_>, node: &Term, at: &Location) -> Result<ObjectMap, Diagnostic> {
-    let Some(parent) = doc.one(node, &rml("parentTriplesMap"), at)? else {
-        return term_map(doc, node, Position::Object, at).map(ObjectMap::Term);
-    };
-    let at = at.clone().with_term_map("referencing object map");
-    let mut joins = Vec::new();
-    for join in doc.values(node, &rml("joinCondition")) {
-        let side = |reference: &str, map: &str| -> Result<Expression, Diagnostic> {
-            match (
-                doc.one_literal(join, &rml(reference), &at)?,
-                doc.one(join, &rml(map), &at)?,
-            ) {
-                (Some(r), None) => Ok(Expression::Reference(r.value().to_owned())),
-                (None, Some(m)) => Ok(term_map(doc, m, Position::Value, &at)?.expression),
-                _ => Err(Diagnostic::new(
-                    format!("a join condition needs exactly one of rml:{reference} or rml:{map}"),
-                    at.clone(),
-                )),
-            }
-        };
-        joins.push(JoinCondition {
-            child: side("child", "childMap")?,
-            parent: side("parent", "parentMap")?,
-        });
+    match doc.one(node, &rml("parentTriplesMap"), at)? {
+        None => term_map(doc, node, Position::Object, at).map(ObjectMap::Term),
+        Some(parent) => super::join::referencing(doc, node, parent, at).map(ObjectMap::Referencing),
     }
-    Ok(ObjectMap::Referencing(ReferencingObjectMap {
-        parent: name_of(parent),
-        joins,
-    }))
 }
 
 pub fn term_map(
@@ -97,6 +102,12 @@ pub fn term_map(
     let mut expressions = Vec::new();
     if let Some(constant) = doc.one(node, &rml("constant"), at)? {
         expressions.push(Expression::Constant(constant.clone()));
+    }
+    if position == Position::Join
+        && let Some(parent) = doc.one(node, &rml("parentTermMap"), at)?
+    {
+        // yarrrml-parser's function joins: the term map evaluated on the parent's record.
+        return term_map(doc, parent, Position::Join, at);
     }
     if let Some(reference) = doc.one_literal(node, &rml("reference"), at)? {
         expressions.push(Expression::Reference(reference.value().to_owned()));
@@ -116,8 +127,13 @@ pub fn term_map(
         )?)));
     }
     if let Some(value) = doc.one(node, &format!("{}functionValue", vocab::FNML_LEGACY), at)? {
+        let inner = if position == Position::Join {
+            Position::Join
+        } else {
+            Position::Value
+        };
         expressions.push(Expression::Function(Box::new(legacy_function(
-            doc, value, at,
+            doc, value, inner, at,
         )?)));
     }
     let gather = gather(doc, node, at)?;
@@ -148,6 +164,17 @@ pub fn term_map(
                 at.clone(),
             ));
         }
+    };
+    let expression = match expression {
+        Expression::Constant(constant)
+            if matches!(
+                term_type,
+                None | Some(TermType::Iri | TermType::Uri | TermType::UnsafeIri)
+            ) =>
+        {
+            Expression::Constant(iri_position_constant(&constant, position))
+        }
+        other => other,
     };
     let language = match (
         doc.one_literal(node, &rml("language"), at)?,
@@ -248,132 +275,6 @@ fn term_type(iri: &NamedNode, at: &Location) -> Result<TermType, Diagnostic> {
             }
         },
     )
-}
-
-/// RML-FNML: `rml:functionExecution [ rml:function f ; rml:input [ rml:parameter p ; rml:inputValueMap m ] ]`.
-fn function_execution(
-    doc: &Doc<'_>,
-    node: &Term,
-    output: Option<NamedNode>,
-    at: &Location,
-) -> Result<FunctionExecution, Diagnostic> {
-    let function = match (
-        doc.one(node, &rml("function"), at)?,
-        doc.one(node, &rml("functionMap"), at)?,
-    ) {
-        (Some(constant), None) => TermMap::constant(constant.clone()),
-        (None, Some(map)) => term_map(doc, map, Position::Value, at)?,
-        _ => {
-            return Err(Diagnostic::new(
-                "a function execution needs exactly one of rml:function or rml:functionMap",
-                at.clone(),
-            ));
-        }
-    };
-    let mut inputs = Vec::new();
-    for input in doc.values(node, &rml("input")) {
-        let parameter = match (
-            doc.one(input, &rml("parameter"), at)?,
-            doc.one(input, &rml("parameterMap"), at)?,
-        ) {
-            (Some(Term::NamedNode(p)), None) => p.clone(),
-            (None, Some(map)) => match doc.one(map, &rml("constant"), at)? {
-                Some(Term::NamedNode(p)) => p.clone(),
-                _ => {
-                    return Err(Diagnostic::new(
-                        "rml:parameterMap must be a constant IRI",
-                        at.clone(),
-                    ));
-                }
-            },
-            _ => {
-                return Err(Diagnostic::new(
-                    "a function input needs one rml:parameter IRI",
-                    at.clone(),
-                ));
-            }
-        };
-        let value = match (
-            doc.one(input, &rml("inputValue"), at)?,
-            doc.one(input, &rml("inputValueMap"), at)?,
-        ) {
-            (Some(constant), None) => TermMap::constant(constant.clone()),
-            (None, Some(map)) => term_map(doc, map, Position::Value, at)?,
-            _ => {
-                return Err(Diagnostic::new(
-                    format!(
-                        "the input for {parameter} needs exactly one of rml:inputValue or rml:inputValueMap"
-                    ),
-                    at.clone(),
-                ));
-            }
-        };
-        inputs.push(FunctionInput { parameter, value });
-    }
-    Ok(FunctionExecution {
-        function: Box::new(function),
-        inputs,
-        output,
-    })
-}
-
-/// Legacy `fnml:functionValue [ rr:predicateObjectMap [ rr:predicate fno:executes ; rr:objectMap ... ], ... ]`.
-fn legacy_function(
-    doc: &Doc<'_>,
-    node: &Term,
-    at: &Location,
-) -> Result<FunctionExecution, Diagnostic> {
-    let executes = format!("{}executes", vocab::FNO);
-    let mut function = None;
-    let mut inputs = Vec::new();
-    for pom in doc.values(node, &rml("predicateObjectMap")) {
-        let mut predicates: Vec<Term> = doc.values(pom, &rml("predicate")).cloned().collect();
-        for map in doc.values(pom, &rml("predicateMap")) {
-            if let Some(constant) = doc.one(map, &rml("constant"), at)? {
-                predicates.push(constant.clone());
-            }
-        }
-        let mut objects = Vec::new();
-        for map in doc.values(pom, &rml("objectMap")) {
-            objects.push(term_map(doc, map, Position::Value, at)?);
-        }
-        for constant in doc.values(pom, &rml("object")) {
-            objects.push(TermMap::constant(constant.clone()));
-        }
-        for predicate in predicates {
-            let Term::NamedNode(predicate) = predicate else {
-                continue;
-            };
-            for object in &objects {
-                if predicate.as_str() == executes {
-                    // The function IRI is often written as a string constant; it is an IRI.
-                    let mut object = object.clone();
-                    if let Expression::Constant(Term::Literal(l)) = &object.expression
-                        && let Ok(iri) = NamedNode::new(l.value())
-                    {
-                        object = TermMap::constant(iri);
-                    }
-                    function = Some(object);
-                } else {
-                    inputs.push(FunctionInput {
-                        parameter: predicate.clone(),
-                        value: object.clone(),
-                    });
-                }
-            }
-        }
-    }
-    let Some(function) = function else {
-        return Err(Diagnostic::new(
-            "fnml:functionValue does not say which function it executes (fno:executes)",
-            at.clone(),
-        ));
-    };
-    Ok(FunctionExecution {
-        function: Box::new(function),
-        inputs,
-        output: None,
-    })
 }
 
 fn gather(doc: &Doc<'_>, node: &Term, at: &Location) -> Result<Option<Box<Gather>>, Diagnostic> {

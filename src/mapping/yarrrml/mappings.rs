@@ -2,7 +2,7 @@
 //! form, graphs, referencing objects and conditions. One triples map per source, named as the
 //! reference parser names them (`{base}map_{key}_{000}`) and labelled with the mapping key.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use oxigraph::model::NamedNode;
 
@@ -23,11 +23,17 @@ pub(super) fn translate(
     problems: &mut Vec<Problem>,
 ) -> Mapping {
     let base = document.base.as_deref().unwrap_or(DEFAULT_BASE);
-    let known: HashSet<&str> = document
+    // Each mapping's key and how many triples maps it becomes (one per source).
+    let known: HashMap<&str, usize> = document
         .mappings
         .iter()
         .filter(|(_, node, _)| !node.is_null())
-        .map(|(key, _, _)| *key)
+        .map(|(key, node, _)| {
+            let sources = node
+                .get(&["sources", "source"])
+                .map_or(0, |sources| sources.as_list().len());
+            (*key, sources)
+        })
         .collect();
     let mut mapping = Mapping::default();
     for (key, node, document_name) in &document.mappings {
@@ -58,7 +64,7 @@ pub(super) fn translate(
 
 struct Translator<'a> {
     base: &'a str,
-    known: &'a HashSet<&'a str>,
+    known: &'a HashMap<&'a str, usize>,
 }
 
 impl Translator<'_> {

@@ -9,7 +9,7 @@ use crate::mapping::model::{
     CsvDialect, DatabaseSource, FileSource, LogicalSource, ReferenceFormulation, Source, SourceRoot,
 };
 
-const SQL2008: &str = "http://www.w3.org/ns/r2rml#SQL2008";
+const RR: &str = "http://www.w3.org/ns/r2rml#";
 
 /// The logical source a mapping's `sources` entry stands for; `named` are the document's sources.
 pub(super) fn logical_source(
@@ -77,9 +77,7 @@ fn long_form(ctx: &mut Ctx<'_>, node: &Node) -> Option<LogicalSource> {
     let table = field("table");
     let query_formulation = field("queryFormulation");
     let reference_formulation = formulation.as_deref().map(reference_formulation);
-    let sql_version = query_formulation
-        .filter(|q| q.eq_ignore_ascii_case("sql2008"))
-        .map(|_| SQL2008.to_owned());
+    let sql_version = query_formulation.as_deref().map(sql_version);
     let is_database =
         kind.is_some() || table.is_some() || ctx.options.target == YarrrmlTarget::R2rml;
     if is_database {
@@ -174,4 +172,26 @@ fn jdbc_driver(kind: &str) -> String {
         other => other,
     }
     .to_owned()
+}
+
+/// The `rr:sqlVersion` IRI the reference parser writes for a `queryFormulation`; other names are
+/// kept as written.
+fn sql_version(formulation: &str) -> String {
+    let local = match formulation.to_ascii_lowercase().as_str() {
+        "sql2008" => "SQL2008",
+        "oracle" => "Oracle",
+        "mysql" => "MySQL",
+        "mssql" => "MSSQLServer",
+        "hsql" => "HSQLDB",
+        "postgresql" => "PostgreSQL",
+        "db2" => "DB2",
+        "ingres" => "Ingres",
+        "progress" => "Progress",
+        "sybasease" => "SybaseASE",
+        "sybasesqlanywhere" => "SybaseSQLAnywhere",
+        "virtuoso" => "Virtuoso",
+        "firebird" => "Firebird",
+        _ => return formulation.to_owned(),
+    };
+    format!("{RR}{local}")
 }

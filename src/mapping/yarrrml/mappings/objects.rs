@@ -48,6 +48,8 @@ impl Translator<'_> {
             for mapping in &spec.mappings {
                 out.extend(
                     self.referencing(ctx, mapping, &spec.conditions)
+                        .into_iter()
+                        .flatten()
                         .map(ObjectMap::Referencing),
                 );
             }
@@ -64,13 +66,12 @@ impl Translator<'_> {
             return;
         };
         let term_type = inner.term_type.unwrap_or(spec.term_type);
-        let Some(mut wrapped) = true_condition(ctx, condition, Some(inner), term_type) else {
+        let Some(wrapped) = true_condition(ctx, condition, Some(inner), term_type) else {
             return;
         };
-        if let Some(datatype) = spec.datatype {
-            wrapped.datatype = datatype_map(ctx, datatype).map(Box::new);
-        }
-        out.push(ObjectMap::Term(wrapped));
+        out.push(ObjectMap::Term(with_datatype_or_language(
+            ctx, wrapped, &spec,
+        )));
     }
 
     fn referencing(
@@ -78,9 +79,9 @@ impl Translator<'_> {
         ctx: &mut Ctx<'_>,
         mapping: &Node,
         conditions: &[&Node],
-    ) -> Option<ReferencingObjectMap> {
+    ) -> Option<Vec<ReferencingObjectMap>> {
         let name = ctx.text(mapping, "`mapping`")?;
-        if !self.known.contains(name) {
+        if !self.known.contains_key(name) {
             ctx.problem(mapping, format!("unknown mapping `{name}`"));
             return None;
         }
@@ -88,10 +89,17 @@ impl Translator<'_> {
         for condition in conditions {
             joins.extend(join_conditions(ctx, condition)?);
         }
-        Some(ReferencingObjectMap {
-            parent: self.map_name(name, 0),
-            joins,
-        })
+        // One referencing object map per triples map of the parent (one per source), as the
+        // reference parser writes them.
+        let parents = self.known.get(name).copied().unwrap_or(1).max(1);
+        Some(
+            (0..parents)
+                .map(|index| ReferencingObjectMap {
+                    parent: self.map_name(name, index),
+                    joins: joins.clone(),
+                })
+                .collect(),
+        )
     }
 
     /// The object's own term map, without datatype or language.
