@@ -5,6 +5,7 @@
 pub mod bulk;
 pub mod graphs;
 pub mod pool;
+pub mod sink;
 
 use crate::config::StoreLocation;
 use oxigraph::store::{StorageError, Store};
