@@ -9,6 +9,7 @@ mod graph_store;
 mod helpers;
 mod limits;
 mod map_cli;
+mod ontologies_content;
 mod pages;
 mod sparql;
 mod update;
