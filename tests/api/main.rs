@@ -10,6 +10,7 @@ mod helpers;
 mod limits;
 mod map_cli;
 mod ontologies;
+mod ontologies_content;
 mod pages;
 mod sparql;
 mod update;
