@@ -5,9 +5,18 @@ use std::path::Path;
 
 /// Shapes compiled in, for the binary-only case.
 const BUILTIN: &[(&str, &str)] = &[
-    ("measurement", include_str!("../ontologies/shapes/measurement.ttl")),
-    ("observation", include_str!("../ontologies/shapes/observation.ttl")),
-    ("provenance", include_str!("../ontologies/shapes/provenance.ttl")),
+    (
+        "measurement",
+        include_str!("../ontologies/shapes/measurement.ttl"),
+    ),
+    (
+        "observation",
+        include_str!("../ontologies/shapes/observation.ttl"),
+    ),
+    (
+        "provenance",
+        include_str!("../ontologies/shapes/provenance.ttl"),
+    ),
     ("sensor", include_str!("../ontologies/shapes/sensor.ttl")),
 ];
 
@@ -30,14 +39,21 @@ pub fn names(ontologies: &Path) -> Vec<String> {
 /// The Turtle of shape set `name`, if there is one. Names are plain words: no path can be
 /// smuggled through them.
 pub fn text(ontologies: &Path, name: &str) -> Option<String> {
-    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
         return None;
     }
     let folder = ontologies.join("shapes");
     if folder.is_dir() {
         return std::fs::read_to_string(folder.join(format!("{name}.ttl"))).ok();
     }
-    BUILTIN.iter().find(|(n, _)| *n == name).map(|(_, text)| (*text).to_owned())
+    BUILTIN
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, text)| (*text).to_owned())
 }
 
 #[cfg(test)]
@@ -47,7 +63,10 @@ mod tests {
     #[test]
     fn shapes_are_found_by_plain_names_only() {
         let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("ontologies");
-        assert_eq!(names(&folder), ["measurement", "observation", "provenance", "sensor"]);
+        assert_eq!(
+            names(&folder),
+            ["measurement", "observation", "provenance", "sensor"]
+        );
         assert!(text(&folder, "observation").is_some_and(|t| t.contains("sh:NodeShape")));
         for bad in ["../observation", "", "a/b", "observation.ttl"] {
             assert!(text(&folder, bad).is_none(), "{bad}");
