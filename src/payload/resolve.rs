@@ -61,8 +61,20 @@ impl SourcePolicy {
             .iter()
             .filter_map(|folder| folder.canonicalize().ok())
             .collect();
+        // The lexical check compares with each folder as written too: an allowed folder may
+        // itself be (or sit under) a symbolic link, which only the canonical check resolves.
+        let written: Vec<PathBuf> = self
+            .allowed
+            .iter()
+            .filter_map(|folder| std::path::absolute(folder).ok())
+            .map(|folder| normalize(&folder))
+            .collect();
         let lexical = normalize(path);
-        if !folders.iter().any(|folder| lexical.starts_with(folder)) {
+        if !folders
+            .iter()
+            .chain(&written)
+            .any(|folder| lexical.starts_with(folder))
+        {
             return Err(refused("is outside the folders sources may be read from"));
         }
         let canonical = path.canonicalize().map_err(PayloadError::Io)?;
