@@ -10,6 +10,7 @@ pub mod ontology;
 pub mod payload;
 pub mod quads;
 pub mod rdf_file;
+pub mod shacl;
 pub mod sparql;
 pub mod store;
 pub mod telemetry;
