@@ -78,7 +78,7 @@ pub enum GraphScope<'a> {
 }
 
 /// A graph of an oxigraph store, read in place.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct StoreGraph<'a> {
     store: &'a Store,
     scope: GraphScope<'a>,
@@ -156,23 +156,6 @@ pub fn subjects<D: DataGraph + ?Sized>(
         out.push(Term::from(t.subject.into_owned()));
     })?;
     Ok(out)
-}
-
-/// Whether the triple is in the data graph.
-pub fn contains<D: DataGraph + ?Sized>(
-    data: &D,
-    subject: TermRef<'_>,
-    predicate: NamedNodeRef<'_>,
-    object: TermRef<'_>,
-) -> Result<bool, D::Error> {
-    let Some(subject) = as_subject(subject) else {
-        return Ok(false);
-    };
-    let mut found = false;
-    data.for_each_triple(Some(subject), Some(predicate), Some(object), &mut |_| {
-        found = true;
-    })?;
-    Ok(found)
 }
 
 /// Every (predicate, object) of `subject`.

@@ -113,10 +113,10 @@ fn step<D: DataGraph + ?Sized>(
             }
             out.items
         }
-        Path::ZeroOrMore(q) => closure(data, q, nodes.clone(), nodes, inverse)?,
+        Path::ZeroOrMore(q) => closure(data, q, nodes, inverse)?,
         Path::OneOrMore(q) => {
             let first = step(data, q, nodes, inverse)?;
-            closure(data, q, Vec::new(), first, inverse)?
+            closure(data, q, first, inverse)?
         }
         Path::ZeroOrOne(q) => {
             let mut out = Ordered::default();
@@ -127,16 +127,14 @@ fn step<D: DataGraph + ?Sized>(
     })
 }
 
-/// `seed` plus everything reachable from `frontier` by repeating `path` (including `frontier`).
+/// `frontier` and everything reachable from it by repeating `path`.
 fn closure<D: DataGraph + ?Sized>(
     data: &D,
     path: &Path,
-    seed: Vec<Term>,
     frontier: Vec<Term>,
     inverse: bool,
 ) -> Result<Vec<Term>, D::Error> {
     let mut out = Ordered::default();
-    out.extend(seed);
     let mut frontier = out.extend(frontier);
     while !frontier.is_empty() {
         let next = step(data, path, frontier, inverse)?;

@@ -92,7 +92,7 @@ impl ValidationReport {
         for r in &self.results {
             let node = BlankNode::default();
             graph.insert(&Triple::new(report.clone(), vocab::RESULT, node.clone()));
-            let mut add = |graph: &mut Graph, p, o: Term| {
+            let add = |graph: &mut Graph, p, o: Term| {
                 graph.insert(&Triple::new(node.clone(), p, o));
             };
             add(

@@ -12,7 +12,7 @@ use super::data::as_subject;
 use super::error::{ShapeProblem, ShapesError};
 use super::model::{ShapeId, Shapes};
 use super::vocab;
-use oxigraph::io::{RdfFormat, RdfParseError, RdfParser};
+use oxigraph::io::{RdfFormat, RdfParser, RdfSyntaxError};
 use oxigraph::model::vocab::{rdf, rdfs};
 use oxigraph::model::{Graph, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, TermRef};
 use std::collections::{HashMap, HashSet};
@@ -117,14 +117,11 @@ impl Shapes {
     }
 }
 
-fn syntax_error(error: RdfParseError) -> ShapesError {
-    let (line, column) = match &error {
-        RdfParseError::Syntax(e) => e
-            .location()
-            .map(|r| (r.start.line + 1, r.start.column + 1))
-            .unwrap_or((0, 0)),
-        RdfParseError::Io(_) => (0, 0),
-    };
+fn syntax_error(error: RdfSyntaxError) -> ShapesError {
+    let (line, column) = error
+        .location()
+        .map(|r| (r.start.line + 1, r.start.column + 1))
+        .unwrap_or((0, 0));
     ShapesError::Syntax {
         line,
         column,
