@@ -132,12 +132,16 @@ fn run_test(root: &Path, test: &Value) -> Result<(), String> {
         .next()
         .ok_or("no mf:result")?
         .object;
-    let mut expected = compared_part(&test_graph, expected_root);
+    let mut expected = compared_part(&test_graph, expected_root, None);
+    let messages: Vec<Term> = expected
+        .triples_for_predicate(vocab::RESULT_MESSAGE)
+        .map(|t| t.object.into_owned())
+        .collect();
     let actual_graph = report.to_graph();
     let actual_root = actual_graph
         .subject_for_predicate_object(rdf::TYPE, vocab::VALIDATION_REPORT)
         .ok_or("no report node")?;
-    let mut actual = compared_part(&actual_graph, actual_root.into());
+    let mut actual = compared_part(&actual_graph, actual_root.into(), Some(&messages));
     expected.canonicalize(CanonicalizationAlgorithm::Unstable);
     actual.canonicalize(CanonicalizationAlgorithm::Unstable);
     if expected != actual {
@@ -150,9 +154,10 @@ fn run_test(root: &Path, test: &Value) -> Result<(), String> {
     Ok(())
 }
 
-/// The report node's compared triples, its results' compared triples, and the full structure
-/// of each `sh:resultPath`.
-fn compared_part(graph: &Graph, report: TermRef<'_>) -> Graph {
+/// The report node's compared triples, its results' compared triples, the full structure of
+/// each `sh:resultPath`, and the `sh:resultMessage`s: all of them for the expected report, only
+/// those the expected report has (`keep_messages`) for the actual one.
+fn compared_part(graph: &Graph, report: TermRef<'_>, keep_messages: Option<&[Term]>) -> Graph {
     let mut out = Graph::new();
     let Some(report) = as_subject(report) else {
         return out;
@@ -169,6 +174,10 @@ fn compared_part(graph: &Graph, report: TermRef<'_>) -> Graph {
         for t in graph.triples_for_subject(result) {
             if COMPARED.contains(&t.predicate) {
                 out.insert(t);
+            } else if t.predicate == vocab::RESULT_MESSAGE {
+                if keep_messages.is_none_or(|keep| keep.iter().any(|m| m.as_ref() == t.object)) {
+                    out.insert(t);
+                }
             } else if t.predicate == vocab::RESULT_PATH {
                 out.insert(t);
                 copy_structure(graph, t.object, &mut out);
