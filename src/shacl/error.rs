@@ -67,7 +67,9 @@ pub enum ProblemKind {
     NotANode { parameter: NamedNode, value: Term },
     #[error("{parameter} has {count} values; at most one is allowed")]
     TooManyValues { parameter: NamedNode, count: usize },
-    #[error("sh:nodeKind {value} is none of sh:BlankNode, sh:IRI, sh:Literal, sh:BlankNodeOrIRI, sh:BlankNodeOrLiteral, sh:IRIOrLiteral")]
+    #[error(
+        "sh:nodeKind {value} is none of sh:BlankNode, sh:IRI, sh:Literal, sh:BlankNodeOrIRI, sh:BlankNodeOrLiteral, sh:IRIOrLiteral"
+    )]
     UnknownNodeKind { value: Term },
     #[error("{parameter} is not a well-formed RDF list at {node}: {reason}")]
     MalformedList {
@@ -77,13 +79,17 @@ pub enum ProblemKind {
     },
     #[error("sh:path is malformed at {node}: {reason}")]
     MalformedPath { node: Term, reason: PathProblem },
-    #[error("sh:pattern {pattern:?} (flags {flags:?}) is not a valid regular expression: {message}")]
+    #[error(
+        "sh:pattern {pattern:?} (flags {flags:?}) is not a valid regular expression: {message}"
+    )]
     InvalidPattern {
         pattern: String,
         flags: String,
         message: String,
     },
-    #[error("{value} is the value of sh:property but has no sh:path, so it is not a property shape")]
+    #[error(
+        "{value} is the value of sh:property but has no sh:path, so it is not a property shape"
+    )]
     NotAPropertyShape { value: Term },
     #[error("{parameter} {value} refers to a shape that is a literal")]
     LiteralShape { parameter: NamedNode, value: Term },
@@ -107,7 +113,9 @@ pub enum ListProblem {
 pub enum PathProblem {
     #[error("a literal is not a path")]
     Literal,
-    #[error("the node is none of: IRI, list, sh:inversePath, sh:alternativePath, sh:zeroOrMorePath, sh:oneOrMorePath, sh:zeroOrOnePath")]
+    #[error(
+        "the node is none of: IRI, list, sh:inversePath, sh:alternativePath, sh:zeroOrMorePath, sh:oneOrMorePath, sh:zeroOrOnePath"
+    )]
     NotAPath,
     #[error("a path node has several path kinds or several values")]
     Ambiguous,

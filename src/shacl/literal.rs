@@ -174,8 +174,16 @@ mod tests {
             ("c", xsd::BYTE, false),
             ("55", xsd::INTEGER, true),
             ("-0", xsd::POSITIVE_INTEGER, false),
-            ("99999999999999999999999999999999999999999", xsd::INTEGER, true),
-            ("99999999999999999999999999999999999999999", xsd::LONG, false),
+            (
+                "99999999999999999999999999999999999999999",
+                xsd::INTEGER,
+                true,
+            ),
+            (
+                "99999999999999999999999999999999999999999",
+                xsd::LONG,
+                false,
+            ),
             ("1.5", xsd::DECIMAL, true),
             ("1.5e3", xsd::DECIMAL, false),
             ("INF", xsd::DOUBLE, true),
@@ -215,7 +223,10 @@ mod tests {
             Some(Ordering::Less)
         );
         assert_eq!(
-            cmp(Literal::new_language_tagged_literal_unchecked("a", "en"), lit("b", xsd::STRING)),
+            cmp(
+                Literal::new_language_tagged_literal_unchecked("a", "en"),
+                lit("b", xsd::STRING)
+            ),
             None
         );
     }

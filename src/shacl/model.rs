@@ -131,7 +131,10 @@ impl NodeKind {
             (vocab::KIND_IRI, NodeKind::Iri),
             (vocab::KIND_LITERAL, NodeKind::Literal),
             (vocab::KIND_BLANK_NODE_OR_IRI, NodeKind::BlankNodeOrIri),
-            (vocab::KIND_BLANK_NODE_OR_LITERAL, NodeKind::BlankNodeOrLiteral),
+            (
+                vocab::KIND_BLANK_NODE_OR_LITERAL,
+                NodeKind::BlankNodeOrLiteral,
+            ),
             (vocab::KIND_IRI_OR_LITERAL, NodeKind::IriOrLiteral),
         ]
         .into_iter()

@@ -43,11 +43,7 @@ impl Path {
             Path::Alternative(items) => {
                 let node = BlankNode::default();
                 let list = write_list(graph, items);
-                graph.insert(&Triple::new(
-                    node.clone(),
-                    vocab::ALTERNATIVE_PATH,
-                    list,
-                ));
+                graph.insert(&Triple::new(node.clone(), vocab::ALTERNATIVE_PATH, list));
                 node.into()
             }
         }
@@ -188,4 +184,3 @@ impl fmt::Display for Path {
         }
     }
 }
-

@@ -108,7 +108,11 @@ impl ValidationReport {
             if let Some(value) = &r.value {
                 add(&mut graph, vocab::VALUE, value.clone());
             }
-            add(&mut graph, vocab::SOURCE_SHAPE, r.source_shape.clone().into());
+            add(
+                &mut graph,
+                vocab::SOURCE_SHAPE,
+                r.source_shape.clone().into(),
+            );
             add(
                 &mut graph,
                 vocab::SOURCE_CONSTRAINT_COMPONENT,

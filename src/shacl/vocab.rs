@@ -99,8 +99,7 @@ pub const NOT: NamedNodeRef<'static> =
     NamedNodeRef::new_unchecked("http://www.w3.org/ns/shacl#not");
 pub const AND: NamedNodeRef<'static> =
     NamedNodeRef::new_unchecked("http://www.w3.org/ns/shacl#and");
-pub const OR: NamedNodeRef<'static> =
-    NamedNodeRef::new_unchecked("http://www.w3.org/ns/shacl#or");
+pub const OR: NamedNodeRef<'static> = NamedNodeRef::new_unchecked("http://www.w3.org/ns/shacl#or");
 pub const XONE: NamedNodeRef<'static> =
     NamedNodeRef::new_unchecked("http://www.w3.org/ns/shacl#xone");
 pub const NODE: NamedNodeRef<'static> =
@@ -121,8 +120,7 @@ pub const IGNORED_PROPERTIES: NamedNodeRef<'static> =
     NamedNodeRef::new_unchecked("http://www.w3.org/ns/shacl#ignoredProperties");
 pub const HAS_VALUE: NamedNodeRef<'static> =
     NamedNodeRef::new_unchecked("http://www.w3.org/ns/shacl#hasValue");
-pub const IN: NamedNodeRef<'static> =
-    NamedNodeRef::new_unchecked("http://www.w3.org/ns/shacl#in");
+pub const IN: NamedNodeRef<'static> = NamedNodeRef::new_unchecked("http://www.w3.org/ns/shacl#in");
 pub const DEACTIVATED: NamedNodeRef<'static> =
     NamedNodeRef::new_unchecked("http://www.w3.org/ns/shacl#deactivated");
 pub const SEVERITY: NamedNodeRef<'static> =
@@ -179,8 +177,9 @@ pub mod component {
         NamedNodeRef::new_unchecked("http://www.w3.org/ns/shacl#DisjointConstraintComponent");
     pub const LESS_THAN: NamedNodeRef<'static> =
         NamedNodeRef::new_unchecked("http://www.w3.org/ns/shacl#LessThanConstraintComponent");
-    pub const LESS_THAN_OR_EQUALS: NamedNodeRef<'static> =
-        NamedNodeRef::new_unchecked("http://www.w3.org/ns/shacl#LessThanOrEqualsConstraintComponent");
+    pub const LESS_THAN_OR_EQUALS: NamedNodeRef<'static> = NamedNodeRef::new_unchecked(
+        "http://www.w3.org/ns/shacl#LessThanOrEqualsConstraintComponent",
+    );
     pub const NOT: NamedNodeRef<'static> =
         NamedNodeRef::new_unchecked("http://www.w3.org/ns/shacl#NotConstraintComponent");
     pub const AND: NamedNodeRef<'static> =
@@ -193,10 +192,12 @@ pub mod component {
         NamedNodeRef::new_unchecked("http://www.w3.org/ns/shacl#NodeConstraintComponent");
     pub const PROPERTY: NamedNodeRef<'static> =
         NamedNodeRef::new_unchecked("http://www.w3.org/ns/shacl#PropertyConstraintComponent");
-    pub const QUALIFIED_MIN_COUNT: NamedNodeRef<'static> =
-        NamedNodeRef::new_unchecked("http://www.w3.org/ns/shacl#QualifiedMinCountConstraintComponent");
-    pub const QUALIFIED_MAX_COUNT: NamedNodeRef<'static> =
-        NamedNodeRef::new_unchecked("http://www.w3.org/ns/shacl#QualifiedMaxCountConstraintComponent");
+    pub const QUALIFIED_MIN_COUNT: NamedNodeRef<'static> = NamedNodeRef::new_unchecked(
+        "http://www.w3.org/ns/shacl#QualifiedMinCountConstraintComponent",
+    );
+    pub const QUALIFIED_MAX_COUNT: NamedNodeRef<'static> = NamedNodeRef::new_unchecked(
+        "http://www.w3.org/ns/shacl#QualifiedMaxCountConstraintComponent",
+    );
     pub const CLOSED: NamedNodeRef<'static> =
         NamedNodeRef::new_unchecked("http://www.w3.org/ns/shacl#ClosedConstraintComponent");
     pub const HAS_VALUE: NamedNodeRef<'static> =

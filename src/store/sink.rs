@@ -38,8 +38,12 @@ impl QuadSink for TransactionSink<'_> {
             (Some(target), GraphNameRef::DefaultGraph) => GraphNameRef::NamedNode(target.as_ref()),
             (_, graph_name) => graph_name,
         };
-        self.transaction
-            .insert(QuadRef::new(quad.subject, quad.predicate, quad.object, graph_name));
+        self.transaction.insert(QuadRef::new(
+            quad.subject,
+            quad.predicate,
+            quad.object,
+            graph_name,
+        ));
         self.inserted += 1;
         Ok(())
     }
@@ -67,9 +71,21 @@ mod tests {
   rml:predicateObjectMap [ rml:predicate <http://e/v> ; rml:objectMap [ rml:reference "v" ] ] ."#;
 
     fn run(store: &Store, body: &'static str) -> Result<u64, engine::EngineError> {
-        let mapping = check(crate::mapping::rml::parse(MAPPING, None).unwrap(), Purpose::Run).unwrap();
-        let mut sink = TransactionSink::new(store, Some(NamedNode::new_unchecked("http://e/graph"))).unwrap();
-        engine::run(&mapping, &RunOptions { base_iri: "http://e/", sources: &Body(body) }, &mut sink)?;
+        let mapping = check(
+            crate::mapping::rml::parse(MAPPING, None).unwrap(),
+            Purpose::Run,
+        )
+        .unwrap();
+        let mut sink =
+            TransactionSink::new(store, Some(NamedNode::new_unchecked("http://e/graph"))).unwrap();
+        engine::run(
+            &mapping,
+            &RunOptions {
+                base_iri: "http://e/",
+                sources: &Body(body),
+            },
+            &mut sink,
+        )?;
         let inserted = sink.inserted();
         sink.commit().unwrap();
         Ok(inserted)
@@ -80,7 +96,11 @@ mod tests {
         let store = Store::new().unwrap();
         assert_eq!(run(&store, "id,v\n1,a\n2,b\n").unwrap(), 2);
         assert_eq!(store.len().unwrap(), 2);
-        assert!(store.contains_named_graph(NamedNode::new_unchecked("http://e/graph").as_ref()).unwrap());
+        assert!(
+            store
+                .contains_named_graph(NamedNode::new_unchecked("http://e/graph").as_ref())
+                .unwrap()
+        );
         // A payload error on the third row: the transaction is dropped, nothing of it is stored.
         assert!(run(&store, "id,v\n3,c\n4,d\n5\n").is_err());
         assert_eq!(store.len().unwrap(), 2);

@@ -7,9 +7,7 @@ use citykg::shacl::{Shapes, validate, vocab};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::dataset::CanonicalizationAlgorithm;
 use oxigraph::model::vocab::rdf;
-use oxigraph::model::{
-    Graph, NamedNodeRef, NamedOrBlankNodeRef, Term, TermRef, TripleRef,
-};
+use oxigraph::model::{Graph, NamedNodeRef, NamedOrBlankNodeRef, Term, TermRef, TripleRef};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -39,7 +37,10 @@ fn skip_list() -> BTreeMap<String, String> {
             let (name, reason) = l
                 .split_once('#')
                 .unwrap_or_else(|| panic!("skip entry without a reason: {l}"));
-            assert!(!reason.trim().is_empty(), "skip entry without a reason: {l}");
+            assert!(
+                !reason.trim().is_empty(),
+                "skip entry without a reason: {l}"
+            );
             (name.trim().to_owned(), reason.trim().to_owned())
         })
         .collect()
@@ -119,7 +120,9 @@ fn run_test(root: &Path, test: &Value) -> Result<(), String> {
     };
     let shapes = Shapes::parse(&shapes_graph).map_err(|e| e.to_string())?;
     let Ok(report) = validate(&shapes, &data);
-    let expected_conforms = test["expected_conforms"].as_bool().ok_or("no expected_conforms")?;
+    let expected_conforms = test["expected_conforms"]
+        .as_bool()
+        .ok_or("no expected_conforms")?;
     if report.conforms != expected_conforms {
         return Err(format!(
             "conforms {} (expected {expected_conforms}); results: {}",
@@ -236,8 +239,9 @@ fn describe(graph: &Graph) -> String {
 fn short(term: &Term) -> String {
     let text = term.to_string();
     match text.rsplit_once(['#', '/']) {
-        Some((_, local)) if matches!(term, Term::NamedNode(_)) => local.trim_end_matches('>').to_owned(),
+        Some((_, local)) if matches!(term, Term::NamedNode(_)) => {
+            local.trim_end_matches('>').to_owned()
+        }
         _ => text,
     }
 }
-

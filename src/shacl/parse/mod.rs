@@ -97,12 +97,10 @@ impl Shapes {
     pub fn from_turtle(text: &str, base: Option<&str>) -> Result<Shapes, ShapesError> {
         let mut parser = RdfParser::from_format(RdfFormat::Turtle);
         if let Some(base) = base {
-            parser = parser
-                .with_base_iri(base)
-                .map_err(|e| ShapesError::Base {
-                    base: base.to_owned(),
-                    message: e.to_string(),
-                })?;
+            parser = parser.with_base_iri(base).map_err(|e| ShapesError::Base {
+                base: base.to_owned(),
+                message: e.to_string(),
+            })?;
         }
         let mut graph = Graph::new();
         for quad in parser.for_slice(text.as_bytes()) {

@@ -14,6 +14,9 @@ use oxigraph::model::{
 };
 use std::collections::{HashMap, HashSet};
 
+/// A constraint built from a count parameter.
+type MakeCount = fn(u64) -> Constraint;
+
 pub struct Reader<'g> {
     graph: &'g Graph,
     node: NamedOrBlankNodeRef<'g>,
@@ -245,7 +248,7 @@ impl<'g> Reader<'g> {
     }
 
     fn counts_and_lengths(&mut self, out: &mut Vec<Constraint>, is_property: bool) {
-        let kinds: [(NamedNodeRef<'_>, fn(u64) -> Constraint, bool); 4] = [
+        let kinds: [(NamedNodeRef<'_>, MakeCount, bool); 4] = [
             (vocab::MIN_COUNT, Constraint::MinCount, true),
             (vocab::MAX_COUNT, Constraint::MaxCount, true),
             (vocab::MIN_LENGTH, Constraint::MinLength, false),
@@ -370,8 +373,11 @@ impl<'g> Reader<'g> {
             }
         }
         for value in self.values(vocab::PROPERTY) {
-            let has_path = super::as_subject(value)
-                .is_some_and(|n| self.graph.object_for_subject_predicate(n, vocab::PATH).is_some());
+            let has_path = super::as_subject(value).is_some_and(|n| {
+                self.graph
+                    .object_for_subject_predicate(n, vocab::PATH)
+                    .is_some()
+            });
             if !has_path {
                 self.problem(ProblemKind::NotAPropertyShape {
                     value: value.into_owned(),
@@ -422,7 +428,10 @@ impl<'g> Reader<'g> {
             .subjects_for_predicate_object(vocab::PROPERTY, self.node)
             .collect();
         for parent in parents {
-            for sibling in self.graph.objects_for_subject_predicate(parent, vocab::PROPERTY) {
+            for sibling in self
+                .graph
+                .objects_for_subject_predicate(parent, vocab::PROPERTY)
+            {
                 let Some(sibling) = super::as_subject(sibling) else {
                     continue;
                 };
@@ -457,7 +466,10 @@ impl<'g> Reader<'g> {
                 }
             }
             for value in self.values(vocab::IGNORED_PROPERTIES) {
-                for member in self.list(vocab::IGNORED_PROPERTIES, value).unwrap_or_default() {
+                for member in self
+                    .list(vocab::IGNORED_PROPERTIES, value)
+                    .unwrap_or_default()
+                {
                     if let Some(p) = self.iri(vocab::IGNORED_PROPERTIES, member.as_ref()) {
                         allowed.insert(p);
                     }

@@ -7,7 +7,11 @@ fn value_type_constraints_check_class_datatype_and_node_kind() {
     expect(
         "ex:S sh:targetNode ex:a, ex:b, ex:c, \"lit\" ; sh:class ex:Person .",
         "ex:a a ex:Student . ex:Student rdfs:subClassOf ex:Person . ex:b a ex:Animal .",
-        &["ex:b Class ex:b", "ex:c Class ex:c", "\"lit\" Class \"lit\""],
+        &[
+            "ex:b Class ex:b",
+            "ex:c Class ex:c",
+            "\"lit\" Class \"lit\"",
+        ],
     );
     expect(
         "ex:S sh:targetSubjectsOf ex:age ; sh:property [ sh:path ex:age ; sh:datatype xsd:byte ] .",
@@ -27,7 +31,8 @@ fn value_type_constraints_check_class_datatype_and_node_kind() {
 
 #[test]
 fn cardinality_counts_value_nodes() {
-    let shapes = "ex:S sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:minCount 1 ; sh:maxCount 2 ] .";
+    let shapes =
+        "ex:S sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:minCount 1 ; sh:maxCount 2 ] .";
     expect(
         shapes,
         "ex:a a ex:C . ex:b a ex:C ; ex:p 1 . ex:c a ex:C ; ex:p 1, 2, 3 .",
@@ -90,7 +95,11 @@ fn property_pairs_compare_with_another_predicate() {
     expect(
         "ex:S sh:targetSubjectsOf ex:p ; sh:property [ sh:path ex:p ; sh:equals ex:q ; sh:disjoint ex:r ] .",
         "ex:a ex:p 1, 2 ; ex:q 2, 3 ; ex:r 1 .",
-        &["ex:a Equals \"1\"", "ex:a Equals \"3\"", "ex:a Disjoint \"1\""],
+        &[
+            "ex:a Equals \"1\"",
+            "ex:a Equals \"3\"",
+            "ex:a Disjoint \"1\"",
+        ],
     );
     expect(
         "ex:S sh:targetSubjectsOf ex:start ; sh:property [ sh:path ex:start ; sh:lessThan ex:end ; sh:lessThanOrEquals ex:max ] .",
@@ -186,4 +195,25 @@ fn recursive_shapes_terminate() {
     );
     // A paradox (a shape that is its own negation) has no defined answer: it must only stop.
     let _ = super::check("ex:S sh:targetNode ex:a ; sh:not ex:S .", "");
+}
+
+#[test]
+fn self_referencing_property_shapes_over_cyclic_or_long_data_stop() {
+    // sh:property pointing back at its own shape, over a cycle.
+    expect(
+        "ex:S sh:targetNode ex:a ; sh:property ex:P .
+         ex:P sh:path ex:next ; sh:property ex:P ; sh:nodeKind sh:IRI .",
+        "ex:a ex:next ex:b . ex:b ex:next ex:a , \"x\" .",
+        &["ex:b NodeKind \"x\""],
+    );
+    // A chain far longer than the nesting limit, each link checked with sh:node.
+    let mut data = String::new();
+    for i in 0..5000 {
+        data.push_str(&format!("ex:n{i} ex:next ex:n{} .\n", i + 1));
+    }
+    let results = super::check(
+        "ex:S sh:targetNode ex:n0 ; sh:property [ sh:path ex:next ; sh:node ex:S ] .",
+        &data,
+    );
+    assert!(results.len() <= 1, "{results:?}");
 }

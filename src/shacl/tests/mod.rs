@@ -74,5 +74,9 @@ pub fn check(shapes_ttl: &str, data_ttl: &str) -> Vec<String> {
 pub fn expect(shapes_ttl: &str, data_ttl: &str, expected: &[&str]) {
     let mut expected: Vec<String> = expected.iter().map(|s| (*s).to_owned()).collect();
     expected.sort();
-    assert_eq!(check(shapes_ttl, data_ttl), expected, "shapes:\n{shapes_ttl}\ndata:\n{data_ttl}");
+    assert_eq!(
+        check(shapes_ttl, data_ttl),
+        expected,
+        "shapes:\n{shapes_ttl}\ndata:\n{data_ttl}"
+    );
 }

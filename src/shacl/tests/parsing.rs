@@ -29,15 +29,38 @@ fn every_problem_is_reported_with_its_shape() {
             "{shape} missing from {found:?}"
         );
     }
-    assert!(found.iter().any(|(_, k)| matches!(k, ProblemKind::NotAnInteger { .. })));
-    assert!(found.iter().any(|(_, k)| matches!(k, ProblemKind::UnknownNodeKind { .. })));
+    assert!(
+        found
+            .iter()
+            .any(|(_, k)| matches!(k, ProblemKind::NotAnInteger { .. }))
+    );
+    assert!(
+        found
+            .iter()
+            .any(|(_, k)| matches!(k, ProblemKind::UnknownNodeKind { .. }))
+    );
     assert!(found.iter().any(|(_, k)| matches!(
         k,
-        ProblemKind::MalformedPath { reason: PathProblem::List(_), .. }
+        ProblemKind::MalformedPath {
+            reason: PathProblem::List(_),
+            ..
+        }
     )));
-    assert!(found.iter().any(|(_, k)| matches!(k, ProblemKind::NotAPropertyShape { .. })));
-    assert!(found.iter().any(|(_, k)| matches!(k, ProblemKind::InvalidPattern { .. })));
-    assert!(found.iter().any(|(_, k)| matches!(k, ProblemKind::TooManyValues { .. })));
+    assert!(
+        found
+            .iter()
+            .any(|(_, k)| matches!(k, ProblemKind::NotAPropertyShape { .. }))
+    );
+    assert!(
+        found
+            .iter()
+            .any(|(_, k)| matches!(k, ProblemKind::InvalidPattern { .. }))
+    );
+    assert!(
+        found
+            .iter()
+            .any(|(_, k)| matches!(k, ProblemKind::TooManyValues { .. }))
+    );
 }
 
 #[test]
@@ -58,7 +81,10 @@ fn malformed_paths_are_named() {
     let found = problems("ex:S sh:path _:loop . _:loop sh:inversePath _:loop .");
     assert!(matches!(
         found[0].1,
-        ProblemKind::MalformedPath { reason: PathProblem::Cyclic, .. }
+        ProblemKind::MalformedPath {
+            reason: PathProblem::Cyclic,
+            ..
+        }
     ));
 }
 

@@ -30,7 +30,10 @@ fn every_path_kind_reaches_its_values() {
         ("[ sh:inversePath ex:p ]", vec!["ex:z"]),
         ("( ex:p ex:p )", vec!["ex:c"]),
         ("( ex:p ex:p ex:q )", vec!["ex:d"]),
-        ("[ sh:alternativePath ( ex:p [ sh:inversePath ex:p ] ) ]", vec!["ex:b", "ex:z"]),
+        (
+            "[ sh:alternativePath ( ex:p [ sh:inversePath ex:p ] ) ]",
+            vec!["ex:b", "ex:z"],
+        ),
         ("[ sh:zeroOrMorePath ex:p ]", vec!["ex:a", "ex:b", "ex:c"]),
         ("[ sh:oneOrMorePath ex:p ]", vec!["ex:b", "ex:c"]),
         ("[ sh:zeroOrOnePath ex:p ]", vec!["ex:a", "ex:b"]),
@@ -38,7 +41,8 @@ fn every_path_kind_reaches_its_values() {
         ("[ sh:inversePath [ sh:oneOrMorePath ex:p ] ]", vec!["ex:z"]),
     ];
     for (path, values) in table {
-        let shapes = format!("ex:S sh:targetNode ex:a ; sh:property [ sh:path {path} ; sh:in () ] .");
+        let shapes =
+            format!("ex:S sh:targetNode ex:a ; sh:property [ sh:path {path} ; sh:in () ] .");
         let expected: Vec<String> = values.iter().map(|v| format!("ex:a In {v}")).collect();
         let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
         expect(&shapes, data, &expected);
@@ -74,7 +78,11 @@ fn result_paths_and_reports_are_standard_rdf() {
     );
     let json = serde_json::to_value(report.summary()).unwrap();
     assert_eq!(json["by_component"]["MinCountConstraintComponent"], 1);
-    assert!(Shapes::parse(&oxigraph::model::Graph::new()).unwrap().is_empty());
+    assert!(
+        Shapes::parse(&oxigraph::model::Graph::new())
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[test]
@@ -90,7 +98,9 @@ fn a_store_graph_validates_in_place_like_a_graph() {
     let name = NamedNodeRef::new("http://example.org/g").unwrap();
     for t in data.iter() {
         store.insert(t.in_graph(name)).unwrap();
-        store.insert(t.in_graph(GraphNameRef::DefaultGraph)).unwrap();
+        store
+            .insert(t.in_graph(GraphNameRef::DefaultGraph))
+            .unwrap();
     }
     let Ok(expected) = validate(&shapes, &data);
     for scope in [GraphScope::Graph(name.into()), GraphScope::Union] {
@@ -99,6 +109,10 @@ fn a_store_graph_validates_in_place_like_a_graph() {
         assert_eq!(report.summary(), expected.summary());
     }
     let other = NamedNodeRef::new("http://example.org/other").unwrap();
-    let report = validate(&shapes, &StoreGraph::new(&store, GraphScope::Graph(other.into()))).unwrap();
+    let report = validate(
+        &shapes,
+        &StoreGraph::new(&store, GraphScope::Graph(other.into())),
+    )
+    .unwrap();
     assert!(report.conforms);
 }

@@ -167,7 +167,7 @@ impl<D: DataGraph + ?Sized> Engine<'_, D> {
                 for v in values {
                     for (predicate, object) in data::outgoing(self.data, v.as_ref())? {
                         if !allowed.contains(&predicate) {
-                            let mut r = result(shape, v, Some(object), component::CLOSED);
+                            let mut r = result(shape, focus, Some(object), component::CLOSED);
                             r.result_path = Some(Path::Predicate(predicate));
                             out.push(r);
                         }

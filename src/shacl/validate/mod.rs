@@ -1,7 +1,9 @@
 //! The validator: focus nodes from each shape's targets, value nodes from its path, then each
 //! constraint in `constraints.rs`. Nested shapes (`sh:node`, `sh:not`, logical, qualified) are
-//! checked for conformance with early exit and memoised per (shape, node); a (shape, node) pair
-//! met again while it is being checked is taken as conforming, so recursive shapes terminate.
+//! checked for conformance with early exit and memoised per (shape, node). A (shape, node) pair
+//! met again while it is being validated, or nesting past `MAX_DEPTH`, is taken as conforming,
+//! so recursive shapes terminate on any data; answers that rest on such an assumption are not
+//! memoised.
 //! It reads the data only through [`DataGraph`] and never writes.
 
 mod constraints;
@@ -32,12 +34,18 @@ pub fn validate<D: DataGraph + ?Sized>(
     Ok(ValidationReport::from_results(results))
 }
 
+/// Nested validations deeper than this are taken as conforming, so a long chain of recursive
+/// shapes over the data cannot exhaust the stack.
+const MAX_DEPTH: usize = 64;
+
 struct Engine<'a, D: ?Sized> {
     shapes: &'a Shapes,
     data: &'a D,
-    /// (shape, node) pairs whose conformance is being checked.
+    /// (shape, node) pairs being validated, outermost first.
     in_progress: HashSet<(ShapeId, Term)>,
     conforms: HashMap<(ShapeId, Term), bool>,
+    /// Whether an answer since the last reset assumed conformance (recursion or depth).
+    assumed: bool,
     superclasses: HashMap<Term, Rc<HashSet<Term>>>,
 }
 
@@ -48,6 +56,7 @@ impl<'a, D: DataGraph + ?Sized> Engine<'a, D> {
             data,
             in_progress: HashSet::new(),
             conforms: HashMap::new(),
+            assumed: false,
             superclasses: HashMap::new(),
         }
     }
@@ -108,6 +117,25 @@ impl<'a, D: DataGraph + ?Sized> Engine<'a, D> {
         if shape.deactivated {
             return Ok(());
         }
+        let key = (id, focus.clone());
+        if self.in_progress.len() >= MAX_DEPTH || !self.in_progress.insert(key.clone()) {
+            // Recursion (this very pair is being validated further up) or too deep: assume it
+            // conforms.
+            self.assumed = true;
+            return Ok(());
+        }
+        let outcome = self.check_all(shape, focus, out, early);
+        self.in_progress.remove(&key);
+        outcome
+    }
+
+    fn check_all(
+        &mut self,
+        shape: &Shape,
+        focus: &Term,
+        out: &mut Vec<ValidationResult>,
+        early: bool,
+    ) -> Result<(), D::Error> {
         let values = match &shape.path {
             Some(path) => path.values(self.data, focus)?,
             None => vec![focus.clone()],
@@ -127,16 +155,14 @@ impl<'a, D: DataGraph + ?Sized> Engine<'a, D> {
         if let Some(known) = self.conforms.get(&key) {
             return Ok(*known);
         }
-        if !self.in_progress.insert(key.clone()) {
-            // Recursion: this very check is under way further up; assume it holds.
-            return Ok(true);
-        }
+        let outer_assumed = std::mem::replace(&mut self.assumed, false);
         let mut found = Vec::new();
-        let outcome = self.validate_shape(id, node, &mut found, true);
-        self.in_progress.remove(&key);
-        outcome?;
+        self.validate_shape(id, node, &mut found, true)?;
         let conforms = found.is_empty();
-        self.conforms.insert(key, conforms);
+        if !self.assumed {
+            self.conforms.insert(key, conforms);
+        }
+        self.assumed |= outer_assumed;
         Ok(conforms)
     }
 
