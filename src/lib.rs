@@ -7,6 +7,7 @@ pub mod engine;
 pub mod http;
 pub mod mapping;
 pub mod ontology;
+pub mod ontology_catalog;
 pub mod payload;
 pub mod quads;
 pub mod rdf_file;

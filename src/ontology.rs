@@ -15,6 +15,15 @@ use std::path::{Path, PathBuf};
 /// The modules shipped in `ontologies/`, compiled in for the binary-only case.
 const BUILTIN: &[(&str, &str)] = &[
     ("citykg", include_str!("../ontologies/citykg.ttl")),
+    ("dcat", include_str!("../ontologies/dcat.ttl")),
+    ("dcterms", include_str!("../ontologies/dcterms.ttl")),
+    ("dqv", include_str!("../ontologies/dqv.ttl")),
+    ("geosparql", include_str!("../ontologies/geosparql.ttl")),
+    ("prov", include_str!("../ontologies/prov.ttl")),
+    ("qudt", include_str!("../ontologies/qudt.ttl")),
+    ("saref", include_str!("../ontologies/saref.ttl")),
+    ("saref4city", include_str!("../ontologies/saref4city.ttl")),
+    ("skos", include_str!("../ontologies/skos.ttl")),
     ("sosa", include_str!("../ontologies/sosa.ttl")),
 ];
 

@@ -9,6 +9,7 @@ mod health;
 mod metrics;
 mod multipart;
 mod negotiate;
+mod ontologies;
 mod pages;
 mod problem;
 mod routes;

@@ -12,6 +12,8 @@ use oxigraph::sparql::results::QueryResultsFormat;
 pub enum Output {
     Results(QueryResultsFormat),
     Rdf(RdfFormat),
+    /// A JSON document of citykg's own (lists, summaries).
+    Json,
     Html,
 }
 
@@ -78,6 +80,10 @@ const JSON_LD_OFFER: Offer = offer(
 );
 
 pub const HTML: Offer = offer(Output::Html, &["text/html", "application/xhtml+xml"]);
+const JSON: Offer = offer(Output::Json, &["application/json"]);
+
+/// A JSON document, or a page for people.
+pub const JSON_OR_PAGE: &[Offer] = &[JSON, HTML];
 
 /// SELECT and ASK results, or the query page for people.
 pub const RESULTS_OR_PAGE: &[Offer] = &[SPARQL_JSON, SPARQL_XML, CSV, TSV, HTML];

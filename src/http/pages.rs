@@ -24,6 +24,15 @@ pub fn templates() -> Result<Tera, tera::Error> {
         ("base.html", include_str!("../../templates/base.html")),
         ("home.html", include_str!("../../templates/home.html")),
         ("query.html", include_str!("../../templates/query.html")),
+        (
+            "ontologies.html",
+            include_str!("../../templates/ontologies.html"),
+        ),
+        (
+            "ontology.html",
+            include_str!("../../templates/ontology.html"),
+        ),
+        ("term.html", include_str!("../../templates/term.html")),
     ])?;
     Ok(tera)
 }
@@ -187,7 +196,7 @@ fn render_or_500(state: &AppState, context: &Context, status: StatusCode) -> Htt
         .unwrap_or_else(|p| actix_web::ResponseError::error_response(&p))
 }
 
-fn render(
+pub(super) fn render(
     state: &AppState,
     template: &str,
     context: &Context,

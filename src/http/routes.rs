@@ -1,13 +1,16 @@
 //! The whole route table, in one place.
 
-use super::{graph_store, health, pages, sparql};
+use super::{graph_store, health, ontologies, pages, sparql};
 use actix_web::web;
 
 pub fn configure(config: &mut web::ServiceConfig) {
     config
         .route("/", web::get().to(pages::home))
         .route("/health", web::get().to(health::health))
-        .route("/metrics", web::get().to(health::metrics));
+        .route("/metrics", web::get().to(health::metrics))
+        .route("/ontologies", web::get().to(ontologies::list))
+        .route("/ontologies/{name}", web::get().to(ontologies::module))
+        .route("/def/{term}", web::get().to(ontologies::term));
     for path in ["/query", "/sparql"] {
         config.service(
             web::resource(path)

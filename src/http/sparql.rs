@@ -197,6 +197,8 @@ async fn run_query(
         Output::Html => {
             return pages::query_page_results(state, text, parsed, dataset, deadline, permit).await;
         }
+        // Not among the query offers.
+        Output::Json => return Err(Problem::not_acceptable(&[])),
     };
     let store = state.store.clone();
     let metrics = state.metrics.clone();
@@ -273,7 +275,7 @@ async fn describe_service(
                 .insert_header(("Vary", "Accept"))
                 .body(body))
         }
-        Output::Results(_) => Err(Problem::not_acceptable(&[
+        Output::Results(_) | Output::Json => Err(Problem::not_acceptable(&[
             "text/turtle",
             "application/ld+json",
             "text/html",

@@ -9,6 +9,8 @@ mod graph_store;
 mod helpers;
 mod limits;
 mod map_cli;
+mod ontologies;
+mod ontologies_content;
 mod pages;
 mod sparql;
 mod update;

@@ -1,0 +1,209 @@
+//! `/ontologies`, `/ontologies/{name}` and `/def/{term}`: the shared vocabulary, for clients
+//! (JSON, every RDF format) and for people (HTML pages listing terms with labels and comments).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use oxigraph::io::{RdfFormat, RdfSerializer};
+use oxigraph::model::{GraphNameRef, Triple};
+use serde::Serialize;
+use tera::Context;
+
+use super::negotiate::{self, Output};
+use super::pages::render;
+use super::problem::Problem;
+use super::state::AppState;
+use crate::ontology_catalog::{self, ModuleSummary, TermSummary};
+use crate::store::run_blocking;
+
+#[derive(Serialize)]
+struct Listed {
+    #[serde(flatten)]
+    module: ModuleSummary,
+    href: String,
+}
+
+pub async fn list(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, Problem> {
+    let offer = negotiate::negotiate(&request, negotiate::JSON_OR_PAGE)?;
+    let store = state.store.clone();
+    let base = state.settings.base_iri.clone();
+    let modules = run_blocking(move || ontology_catalog::modules(&store, &base)).await??;
+    let listed: Vec<Listed> = modules
+        .into_iter()
+        .map(|module| Listed {
+            href: format!("/ontologies/{}", module.name),
+            module,
+        })
+        .collect();
+    match offer.output {
+        Output::Html => {
+            let mut context = Context::new();
+            context.insert("modules", &listed);
+            render(&state, "ontologies.html", &context, StatusCode::OK)
+        }
+        _ => Ok(HttpResponse::Ok()
+            .content_type("application/json")
+            .insert_header(("Vary", "Accept"))
+            .json(listed)),
+    }
+}
+
+pub async fn module(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    name: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    let offer = negotiate::negotiate(&request, negotiate::RDF_OR_PAGE)?;
+    let name = name.into_inner();
+    let store = state.store.clone();
+    let base = state.settings.base_iri.clone();
+    let wanted = name.clone();
+    let found = run_blocking(move || -> Result<_, crate::store::StoreError> {
+        let Some(graph) = ontology_catalog::module_graph(&store, &base, &wanted)? else {
+            return Ok(None);
+        };
+        let summary = ontology_catalog::modules(&store, &base)?
+            .into_iter()
+            .find(|m| m.name == wanted);
+        let terms = ontology_catalog::terms(&store, &graph)?;
+        let triples: Vec<Triple> = store
+            .quads_for_pattern(
+                None,
+                None,
+                None,
+                Some(GraphNameRef::NamedNode(graph.as_ref())),
+            )
+            .filter_map(Result::ok)
+            .filter(|q| q.predicate != crate::vocab::SOURCE_SHA256)
+            .map(Triple::from)
+            .collect();
+        Ok(Some((summary, terms, triples)))
+    })
+    .await??;
+    let Some((summary, terms, triples)) = found else {
+        return Err(Problem::not_found(format!(
+            "there is no ontology module `{name}`; GET /ontologies lists them"
+        )));
+    };
+    match offer.output {
+        Output::Html => {
+            let mut context = Context::new();
+            context.insert("module", &summary);
+            context.insert("name", &name);
+            let sections: Vec<(&str, Vec<&TermSummary>)> = [
+                ("class", "Classes"),
+                ("property", "Properties"),
+                ("concept", "Concepts"),
+                ("unit", "Units and quantity kinds"),
+                ("other", "Other terms"),
+            ]
+            .into_iter()
+            .map(|(kind, title)| {
+                (
+                    title,
+                    terms.iter().filter(|t| t.kind == kind).collect::<Vec<_>>(),
+                )
+            })
+            .filter(|(_, of_kind)| !of_kind.is_empty())
+            .collect();
+            context.insert("sections", &sections);
+            render(&state, "ontology.html", &context, StatusCode::OK)
+        }
+        Output::Rdf(format) => rdf_response(format, offer.media_type(), &triples),
+        Output::Results(_) | Output::Json => Err(Problem::not_acceptable(&[])),
+    }
+}
+
+/// `GET /def/{term}`: citykg's own terms (`https://w3id.org/citykg/ns#{term}`) dereference here.
+pub async fn term(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    local: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    let offer = negotiate::negotiate(&request, negotiate::RDF_OR_PAGE)?;
+    let local = local.into_inner();
+    let Some(iri) = ontology_catalog::own_term(&local) else {
+        return Err(Problem::not_found(format!("`{local}` is not a term name")));
+    };
+    let store = state.store.clone();
+    let base = state.settings.base_iri.clone();
+    let lookup = iri.clone();
+    let triples =
+        run_blocking(move || ontology_catalog::describe(&store, &base, lookup.as_ref())).await??;
+    if triples.is_empty() {
+        return Err(Problem::not_found(format!(
+            "{iri} is not declared in any loaded ontology module"
+        )));
+    }
+    match offer.output {
+        Output::Html => {
+            let rows: Vec<(String, String)> = triples
+                .iter()
+                .map(|t| (t.predicate.as_str().to_owned(), display_object(&t.object)))
+                .collect();
+            let mut context = Context::new();
+            context.insert("iri", iri.as_str());
+            context.insert("rows", &rows);
+            render(&state, "term.html", &context, StatusCode::OK)
+        }
+        Output::Rdf(format) => rdf_response(format, offer.media_type(), &triples),
+        Output::Results(_) | Output::Json => Err(Problem::not_acceptable(&[])),
+    }
+}
+
+fn display_object(term: &oxigraph::model::Term) -> String {
+    match term {
+        oxigraph::model::Term::Literal(l) => l.value().to_owned(),
+        oxigraph::model::Term::NamedNode(n) => n.as_str().to_owned(),
+        other => other.to_string(),
+    }
+}
+
+/// Small graphs (a module, a term): serialised whole, with the usual prefixes.
+fn rdf_response(
+    format: RdfFormat,
+    media_type: &str,
+    triples: &[Triple],
+) -> Result<HttpResponse, Problem> {
+    let mut serializer = RdfSerializer::from_format(format);
+    for (prefix, iri) in PREFIXES {
+        serializer = serializer
+            .with_prefix(*prefix, *iri)
+            .map_err(|e| Problem::internal(&e))?;
+    }
+    let mut writer = serializer.for_writer(Vec::new());
+    for triple in triples {
+        writer
+            .serialize_triple(triple)
+            .map_err(|e| Problem::internal(&e))?;
+    }
+    let body = writer.finish().map_err(|e| Problem::internal(&e))?;
+    Ok(HttpResponse::Ok()
+        .content_type(media_type)
+        .insert_header(("Vary", "Accept"))
+        .body(body))
+}
+
+const PREFIXES: &[(&str, &str)] = &[
+    ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
+    ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
+    ("owl", "http://www.w3.org/2002/07/owl#"),
+    ("xsd", "http://www.w3.org/2001/XMLSchema#"),
+    ("skos", "http://www.w3.org/2004/02/skos/core#"),
+    ("dcterms", "http://purl.org/dc/terms/"),
+    ("sosa", "http://www.w3.org/ns/sosa/"),
+    ("ssn", "http://www.w3.org/ns/ssn/"),
+    ("saref", "https://saref.etsi.org/core/"),
+    ("s4city", "https://saref.etsi.org/saref4city/"),
+    ("geo", "http://www.opengis.net/ont/geosparql#"),
+    ("wgs", "http://www.w3.org/2003/01/geo/wgs84_pos#"),
+    ("qudt", "http://qudt.org/schema/qudt/"),
+    ("unit", "http://qudt.org/vocab/unit/"),
+    ("quantitykind", "http://qudt.org/vocab/quantitykind/"),
+    ("prov", "http://www.w3.org/ns/prov#"),
+    ("dcat", "http://www.w3.org/ns/dcat#"),
+    ("dqv", "http://www.w3.org/ns/dqv#"),
+    ("citykg", "https://w3id.org/citykg/ns#"),
+];
