@@ -88,6 +88,16 @@ impl<'a> StoreGraph<'a> {
     pub fn new(store: &'a Store, scope: GraphScope<'a>) -> Self {
         Self { store, scope }
     }
+
+    /// One graph of the store: a named graph, or the default graph.
+    pub fn graph(store: &'a Store, name: impl Into<GraphNameRef<'a>>) -> Self {
+        Self::new(store, GraphScope::Graph(name.into()))
+    }
+
+    /// The union of all the store's graphs.
+    pub fn union(store: &'a Store) -> Self {
+        Self::new(store, GraphScope::Union)
+    }
 }
 
 impl DataGraph for StoreGraph<'_> {

@@ -109,10 +109,10 @@ fn a_store_graph_validates_in_place_like_a_graph() {
         assert_eq!(report.summary(), expected.summary());
     }
     let other = NamedNodeRef::new("http://example.org/other").unwrap();
-    let report = validate(
-        &shapes,
-        &StoreGraph::new(&store, GraphScope::Graph(other.into())),
-    )
-    .unwrap();
+    let report = validate(&shapes, &StoreGraph::graph(&store, other)).unwrap();
     assert!(report.conforms);
+    let default_graph = StoreGraph::graph(&store, GraphNameRef::DefaultGraph);
+    assert!(!validate(&shapes, &default_graph).unwrap().conforms);
+    let union = validate(&shapes, &StoreGraph::union(&store)).unwrap();
+    assert_eq!(union.results.len(), 2, "a triple in two graphs counts once");
 }
