@@ -111,3 +111,11 @@ fn turtle_syntax_errors_have_line_and_column() {
     .unwrap();
     assert_eq!(shapes.len(), 1);
 }
+
+#[test]
+fn compiled_shapes_and_reports_can_cross_threads() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Shapes>();
+    shareable::<ShapesError>();
+    shareable::<crate::shacl::ValidationReport>();
+}
