@@ -12,6 +12,7 @@ pub mod payload;
 pub mod quads;
 pub mod rdf_file;
 pub mod shacl;
+pub mod shapes;
 pub mod sparql;
 pub mod store;
 pub mod telemetry;

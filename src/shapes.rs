@@ -1,0 +1,78 @@
+//! The shipped SHACL shapes (`ontologies/shapes/{name}.ttl`), found by name: from the
+//! operator's ontology folder when it has them, else the copies compiled into the binary.
+
+use std::path::Path;
+
+/// Shapes compiled in, for the binary-only case.
+const BUILTIN: &[(&str, &str)] = &[
+    (
+        "measurement",
+        include_str!("../ontologies/shapes/measurement.ttl"),
+    ),
+    (
+        "observation",
+        include_str!("../ontologies/shapes/observation.ttl"),
+    ),
+    (
+        "provenance",
+        include_str!("../ontologies/shapes/provenance.ttl"),
+    ),
+    ("sensor", include_str!("../ontologies/shapes/sensor.ttl")),
+];
+
+/// The names of the shipped shape sets.
+pub fn names(ontologies: &Path) -> Vec<String> {
+    let folder = ontologies.join("shapes");
+    let mut names: Vec<String> = match std::fs::read_dir(&folder) {
+        Ok(entries) => entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "ttl"))
+            .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+            .collect(),
+        Err(_) => BUILTIN.iter().map(|(n, _)| (*n).to_owned()).collect(),
+    };
+    names.sort();
+    names
+}
+
+/// The Turtle of shape set `name`, if there is one. Names are plain words: no path can be
+/// smuggled through them.
+pub fn text(ontologies: &Path, name: &str) -> Option<String> {
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return None;
+    }
+    let folder = ontologies.join("shapes");
+    if folder.is_dir() {
+        return std::fs::read_to_string(folder.join(format!("{name}.ttl"))).ok();
+    }
+    BUILTIN
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, text)| (*text).to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes_are_found_by_plain_names_only() {
+        let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("ontologies");
+        assert_eq!(
+            names(&folder),
+            ["measurement", "observation", "provenance", "sensor"]
+        );
+        assert!(text(&folder, "observation").is_some_and(|t| t.contains("sh:NodeShape")));
+        for bad in ["../observation", "", "a/b", "observation.ttl"] {
+            assert!(text(&folder, bad).is_none(), "{bad}");
+        }
+        let missing = Path::new("/nonexistent");
+        assert_eq!(names(missing).len(), 4);
+        assert!(text(missing, "sensor").is_some(), "the built-in copy");
+    }
+}
