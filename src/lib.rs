@@ -11,6 +11,7 @@ pub mod ontology_catalog;
 pub mod payload;
 pub mod quads;
 pub mod rdf_file;
+pub mod shacl;
 pub mod shapes;
 pub mod sparql;
 pub mod store;
