@@ -30,9 +30,26 @@ pub enum Command {
     /// Work with mapping files.
     #[command(subcommand)]
     Mapping(MappingCommand),
+    /// Validate RDF against SHACL shapes and print the report as Turtle (exit 3: does not conform).
+    Validate(ValidateArgs),
     /// Manage bearer tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// SHACL shapes (Turtle), e.g. ontologies/shapes/observation.ttl.
+    #[arg(long)]
+    pub shapes: PathBuf,
+    /// An RDF file to validate (format from the extension, .gz accepted).
+    #[arg(long, conflicts_with = "location")]
+    pub data: Option<PathBuf>,
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// With --location: validate only this named graph (default: the whole dataset).
+    #[arg(long, requires = "location")]
+    pub graph: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

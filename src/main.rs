@@ -21,6 +21,12 @@ fn main() -> ExitCode {
             commands::map::convert(&file, to)
         }
         Command::Token(command) => commands::token(command),
+        Command::Validate(args) => match commands::validate::validate(&args) {
+            // The report is out; 3 says the data does not conform (DESIGN.md).
+            Ok(false) => return ExitCode::from(3),
+            Ok(true) => Ok(()),
+            Err(error) => Err(error),
+        },
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -56,6 +56,46 @@ pub fn text(ontologies: &Path, name: &str) -> Option<String> {
         .map(|(_, text)| (*text).to_owned())
 }
 
+#[derive(Debug, thiserror::Error)]
+pub enum ShapeSetError {
+    #[error("there is no shipped shape set `{name}`; the shipped ones are: {known}")]
+    Unknown { name: String, known: String },
+    #[error("shipped shape set `{name}`: {source}")]
+    Invalid {
+        name: String,
+        #[source]
+        source: crate::shacl::ShapesError,
+    },
+}
+
+/// The shipped shape sets `names`, together, compiled into one `Shapes` (what ingest validates
+/// mapped data against, and what `POST /shacl?shapes=...` uses).
+pub fn load(ontologies: &Path, names: &[String]) -> Result<crate::shacl::Shapes, ShapeSetError> {
+    let mut graph = oxigraph::model::Graph::new();
+    for name in names {
+        let Some(text) = text(ontologies, name) else {
+            return Err(ShapeSetError::Unknown {
+                name: name.clone(),
+                known: self::names(ontologies).join(", "),
+            });
+        };
+        let invalid = |source| ShapeSetError::Invalid {
+            name: name.clone(),
+            source,
+        };
+        // Compiled alone first, so that a problem names the set it is in.
+        crate::shacl::Shapes::from_turtle(&text, None).map_err(invalid)?;
+        let parser = oxigraph::io::RdfParser::from_format(oxigraph::io::RdfFormat::Turtle);
+        for quad in parser.for_slice(text.as_bytes()).flatten() {
+            graph.insert(&oxigraph::model::Triple::from(quad));
+        }
+    }
+    crate::shacl::Shapes::parse(&graph).map_err(|source| ShapeSetError::Invalid {
+        name: names.join("+"),
+        source,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,6 +111,11 @@ mod tests {
         for bad in ["../observation", "", "a/b", "observation.ttl"] {
             assert!(text(&folder, bad).is_none(), "{bad}");
         }
+        assert!(load(&folder, &["observation".into(), "sensor".into()]).is_ok());
+        assert!(matches!(
+            load(&folder, &["nope".into()]),
+            Err(ShapeSetError::Unknown { .. })
+        ));
         let missing = Path::new("/nonexistent");
         assert_eq!(names(missing).len(), 4);
         assert!(text(missing, "sensor").is_some(), "the built-in copy");

@@ -1,6 +1,7 @@
 //! What each subcommand does. Output for people goes to stdout; progress and logs to stderr.
 
 pub mod map;
+pub mod validate;
 
 use anyhow::{Context, bail};
 use citykg::auth::{Role, TokenStore};
@@ -43,7 +44,7 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
     })
 }
 
-fn open_disk(args: &StoreArgs) -> anyhow::Result<(Store, PathBuf)> {
+pub(crate) fn open_disk(args: &StoreArgs) -> anyhow::Result<(Store, PathBuf)> {
     let StoreLocation::Disk(dir) = StoreLocation::from_args(args)? else {
         bail!("this command needs an on-disk store (--location)");
     };

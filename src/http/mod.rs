@@ -15,6 +15,7 @@ mod problem;
 mod routes;
 mod server;
 mod service_description;
+mod shacl;
 mod sparql;
 mod state;
 mod stats;

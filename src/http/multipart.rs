@@ -4,6 +4,8 @@
 /// One uploaded part.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Part<'a> {
+    /// The form field name (`Content-Disposition: form-data; name="..."`).
+    pub name: Option<String>,
     pub content_type: Option<String>,
     pub filename: Option<String>,
     pub body: &'a [u8],
@@ -41,6 +43,7 @@ pub fn parse<'a>(body: &'a [u8], boundary: &str) -> Option<Vec<Part<'a>>> {
         let (head, body) = split_head(part)?;
         let mut content_type = None;
         let mut filename = None;
+        let mut field = None;
         for line in std::str::from_utf8(head).ok()?.lines() {
             let Some((name, value)) = line.split_once(':') else {
                 continue;
@@ -48,14 +51,19 @@ pub fn parse<'a>(body: &'a [u8], boundary: &str) -> Option<Vec<Part<'a>>> {
             if name.trim().eq_ignore_ascii_case("content-type") {
                 content_type = Some(value.trim().to_owned());
             } else if name.trim().eq_ignore_ascii_case("content-disposition") {
-                filename = value.split(';').find_map(|p| {
-                    p.trim()
-                        .strip_prefix("filename=")
-                        .map(|f| f.trim_matches('"').to_owned())
-                });
+                let parameter = |key: &str| {
+                    value.split(';').find_map(|p| {
+                        p.trim()
+                            .strip_prefix(key)
+                            .map(|f| f.trim_matches('"').to_owned())
+                    })
+                };
+                filename = parameter("filename=");
+                field = parameter("name=");
             }
         }
         parts.push(Part {
+            name: field,
             content_type,
             filename,
             body,
@@ -89,6 +97,8 @@ mod tests {
         assert_eq!(parts.len(), 2);
         assert_eq!(parts[0].content_type.as_deref(), Some("text/turtle"));
         assert_eq!(parts[0].filename.as_deref(), Some("a.ttl"));
+        assert_eq!(parts[0].name.as_deref(), Some("a"));
+        assert_eq!(parts[1].name.as_deref(), Some("b"));
         assert_eq!(parts[0].body, b"<a:s> <a:p> 1 .\r\n");
         assert_eq!(parts[1].content_type, None);
         assert_eq!(parts[1].body, b"<a:s> <a:p> 2 .");

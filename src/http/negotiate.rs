@@ -84,6 +84,10 @@ const JSON: Offer = offer(Output::Json, &["application/json"]);
 
 /// A JSON document, or a page for people.
 pub const JSON_OR_PAGE: &[Offer] = &[JSON, HTML];
+/// JSON-LD that does not answer a plain `application/json` (that one asks for a summary).
+const JSON_LD_ONLY: Offer = offer(Output::Rdf(JSON_LD), &["application/ld+json"]);
+/// A SHACL validation report as RDF (Turtle first), or its JSON summary.
+pub const REPORT: &[Offer] = &[TURTLE, JSON_LD_ONLY, N_TRIPLES, RDF_XML, JSON];
 
 /// SELECT and ASK results, or the query page for people.
 pub const RESULTS_OR_PAGE: &[Offer] = &[SPARQL_JSON, SPARQL_XML, CSV, TSV, HTML];

@@ -66,6 +66,16 @@ impl Problem {
         self
     }
 
+    /// One more problem in `errors`, without a location.
+    pub fn with_item(mut self, detail: impl Into<String>) -> Self {
+        self.errors.push(ProblemLocation {
+            detail: detail.into(),
+            line: None,
+            column: None,
+        });
+        self
+    }
+
     pub fn bad_request(slug: &str, detail: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, slug, "Bad request", detail)
     }

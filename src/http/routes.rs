@@ -1,6 +1,6 @@
 //! The whole route table, in one place.
 
-use super::{graph_store, health, ontologies, pages, sparql};
+use super::{graph_store, health, ontologies, pages, shacl, sparql};
 use actix_web::web;
 
 pub fn configure(config: &mut web::ServiceConfig) {
@@ -10,7 +10,8 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .route("/metrics", web::get().to(health::metrics))
         .route("/ontologies", web::get().to(ontologies::list))
         .route("/ontologies/{name}", web::get().to(ontologies::module))
-        .route("/def/{term}", web::get().to(ontologies::term));
+        .route("/def/{term}", web::get().to(ontologies::term))
+        .route("/shacl", web::post().to(shacl::validate));
     for path in ["/query", "/sparql"] {
         config.service(
             web::resource(path)

@@ -297,3 +297,91 @@ async fn sigterm_lets_in_flight_requests_finish() {
     );
     assert!(child.wait().unwrap().success());
 }
+
+#[test]
+fn validate_prints_a_report_and_exits_three_when_data_does_not_conform() {
+    let dir = tempfile::tempdir().unwrap();
+    let shapes = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/ontologies/shapes/observation.ttl"
+    );
+    let good = dir.path().join("good.ttl");
+    let bad = dir.path().join("bad.nt");
+    std::fs::write(&good, "@prefix sosa: <http://www.w3.org/ns/sosa/> .\n<http://e/o> a sosa:Observation ; sosa:madeBySensor <http://e/s> ; sosa:observedProperty <http://e/p> ; sosa:hasFeatureOfInterest <http://e/f> ; sosa:hasSimpleResult 1.5 ; sosa:resultTime \"2025-01-01T00:00:00Z\"^^<http://www.w3.org/2001/XMLSchema#dateTime> .\n").unwrap();
+    std::fs::write(&bad, "<http://e/o> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/ns/sosa/Observation> .\n").unwrap();
+    let conforms = citykg(&[
+        "validate",
+        "--shapes",
+        shapes,
+        "--data",
+        good.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        conforms.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&conforms.stderr)
+    );
+    assert!(String::from_utf8_lossy(&conforms.stdout).contains("sh:conforms true"));
+    let fails = citykg(&[
+        "validate",
+        "--shapes",
+        shapes,
+        "--data",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        fails.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&fails.stderr)
+    );
+    let report = String::from_utf8_lossy(&fails.stdout);
+    assert!(
+        report.contains("sh:conforms false") && report.contains("sh:MinCountConstraintComponent"),
+        "{report}"
+    );
+
+    let store = dir.path().join("store");
+    let store = store.to_str().unwrap();
+    assert!(
+        citykg(&[
+            "load",
+            "--location",
+            store,
+            "--graph",
+            "http://e/g",
+            bad.to_str().unwrap()
+        ])
+        .status
+        .success()
+    );
+    let stored = citykg(&[
+        "validate",
+        "--shapes",
+        shapes,
+        "--location",
+        store,
+        "--graph",
+        "http://e/g",
+    ]);
+    assert_eq!(
+        stored.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&stored.stderr)
+    );
+    let empty_graph = citykg(&[
+        "validate",
+        "--shapes",
+        shapes,
+        "--location",
+        store,
+        "--graph",
+        "http://e/other",
+    ]);
+    assert_eq!(empty_graph.status.code(), Some(0));
+    let nothing = citykg(&["validate", "--shapes", shapes]);
+    assert_eq!(nothing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&nothing.stderr).contains("--data FILE"));
+}

@@ -12,5 +12,6 @@ mod map_cli;
 mod ontologies;
 mod ontologies_content;
 mod pages;
+mod shacl;
 mod sparql;
 mod update;

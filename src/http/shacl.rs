@@ -1,0 +1,246 @@
+//! `POST /shacl`: validate data against SHACL shapes and answer a standard `sh:ValidationReport`.
+//!
+//! Data: a posted data graph, else `?graph=IRI` (a named graph of the store), else the whole
+//! dataset. Shapes: posted, or the shipped sets named by `?shapes=` (repeatable or comma
+//! separated). One RDF body is the data when `?shapes=` names shipped shapes and the shapes
+//! otherwise; a `multipart/form-data` body may carry both, as the fields `data` and `shapes`.
+//! The report is content-negotiated (Turtle, JSON-LD, ...), or a short JSON summary on
+//! `Accept: application/json`.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use oxigraph::io::{RdfFormat, RdfParser, RdfSerializer};
+use oxigraph::model::{Graph, GraphNameRef, NamedNode, Triple};
+
+use super::auth::authorize;
+use super::body::{Params, content_type, read_limited};
+use super::multipart;
+use super::negotiate::{self, Output};
+use super::problem::Problem;
+use super::state::AppState;
+use crate::auth::Role;
+use crate::shacl::{self, Shapes, StoreGraph, ValidationReport};
+use crate::store::run_blocking;
+
+/// An RDF document from the request, parsed.
+struct Posted {
+    graph: Graph,
+}
+
+pub async fn validate(
+    request: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, Problem> {
+    authorize(&request, &state, Role::Read)?;
+    let offer = negotiate::negotiate(&request, negotiate::REPORT)?;
+    let params = Params::parse(request.query_string().as_bytes());
+    let shipped: Vec<String> = params
+        .all("shapes")
+        .iter()
+        .flat_map(|v| v.split(','))
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+        .collect();
+    let graph = params.single("graph")?;
+    let body = read_limited(&request, payload, state.settings.limits.max_body_bytes).await?;
+    let (mut posted_data, mut posted_shapes) = (None, None);
+    if !body.is_empty() {
+        let media = content_type(&request).unwrap_or_default();
+        if media == "multipart/form-data" {
+            for (field, document) in multipart_documents(&request, &body)? {
+                match field.as_str() {
+                    "data" => posted_data = Some(document),
+                    "shapes" => posted_shapes = Some(document),
+                    other => {
+                        return Err(Problem::bad_request(
+                            "bad-multipart",
+                            format!("unknown form field `{other}`: send `data` and/or `shapes`"),
+                        ));
+                    }
+                }
+            }
+        } else {
+            let document = parse_document(&media, &body, "body")?;
+            if shipped.is_empty() {
+                posted_shapes = Some(document);
+            } else {
+                posted_data = Some(document);
+            }
+        }
+    }
+    let shapes: Shapes = match (posted_shapes, shipped.is_empty()) {
+        (Some(posted), true) => Shapes::parse(&posted.graph).map_err(shapes_problem)?,
+        (None, false) => {
+            crate::shapes::load(&state.settings.ontologies, &shipped).map_err(|e| match e {
+                crate::shapes::ShapeSetError::Unknown { .. } => {
+                    Problem::bad_request("unknown-shapes", e.to_string())
+                }
+                crate::shapes::ShapeSetError::Invalid { source, .. } => shapes_problem(source),
+            })?
+        }
+        (Some(_), false) => {
+            return Err(Problem::bad_request(
+                "shapes-twice",
+                "give shapes either in the body or with ?shapes=, not both",
+            ));
+        }
+        (None, true) => {
+            return Err(Problem::bad_request(
+                "no-shapes",
+                format!(
+                    "say which shapes to validate against: post them (Turtle...) or name shipped ones with ?shapes= ({})",
+                    crate::shapes::names(&state.settings.ontologies).join(", ")
+                ),
+            ));
+        }
+    };
+    let target = match graph {
+        None => None,
+        Some(iri) => Some(NamedNode::new(iri.as_str()).map_err(|e| {
+            Problem::bad_request("bad-graph", format!("graph `{iri}` is not an IRI: {e}"))
+        })?),
+    };
+    let store = state.store.clone();
+    let report = run_blocking(
+        move || -> Result<ValidationReport, oxigraph::store::StorageError> {
+            match (posted_data, target) {
+                (Some(posted), _) => match shacl::validate(&shapes, &posted.graph) {
+                    Ok(report) => Ok(report),
+                    Err(never) => match never {},
+                },
+                (None, Some(graph)) => shacl::validate(
+                    &shapes,
+                    &StoreGraph::graph(&store, GraphNameRef::NamedNode(graph.as_ref())),
+                ),
+                (None, None) => shacl::validate(&shapes, &StoreGraph::union(&store)),
+            }
+        },
+    )
+    .await??;
+    match offer.output {
+        Output::Json => Ok(HttpResponse::Ok()
+            .insert_header(("Vary", "Accept"))
+            .json(report.summary())),
+        Output::Rdf(format) => {
+            let mut serializer = RdfSerializer::from_format(format);
+            for (prefix, iri) in [
+                ("sh", "http://www.w3.org/ns/shacl#"),
+                ("xsd", "http://www.w3.org/2001/XMLSchema#"),
+            ] {
+                serializer = serializer
+                    .with_prefix(prefix, iri)
+                    .map_err(|e| Problem::internal(&e))?;
+            }
+            let mut writer = serializer.for_writer(Vec::new());
+            for triple in report.to_graph().iter() {
+                writer
+                    .serialize_triple(triple)
+                    .map_err(|e| Problem::internal(&e))?;
+            }
+            let bytes = writer.finish().map_err(|e| Problem::internal(&e))?;
+            Ok(HttpResponse::Ok()
+                .content_type(offer.media_type())
+                .insert_header(("Vary", "Accept"))
+                .body(bytes))
+        }
+        Output::Results(_) | Output::Html => Err(Problem::not_acceptable(&[])),
+    }
+}
+
+fn shapes_problem(error: shacl::ShapesError) -> Problem {
+    match error {
+        shacl::ShapesError::Syntax {
+            line,
+            column,
+            message,
+        } => Problem::bad_request(
+            "shapes-syntax",
+            format!("the shapes are not valid Turtle: {message}"),
+        )
+        .with_location(line, column),
+        shacl::ShapesError::Invalid { problems } => {
+            let mut problem = Problem::bad_request(
+                "invalid-shapes",
+                format!(
+                    "{} problem(s) in the shapes; each is listed in errors",
+                    problems.len()
+                ),
+            );
+            for item in problems {
+                problem = problem.with_item(item.to_string());
+            }
+            problem
+        }
+        other => Problem::bad_request("invalid-shapes", other.to_string()),
+    }
+}
+
+fn multipart_documents(
+    request: &HttpRequest,
+    body: &[u8],
+) -> Result<Vec<(String, Posted)>, Problem> {
+    let raw = request
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let boundary = multipart::boundary(raw).ok_or_else(|| {
+        Problem::bad_request(
+            "bad-multipart",
+            "multipart/form-data needs a boundary parameter",
+        )
+    })?;
+    let parts = multipart::parse(body, &boundary).ok_or_else(|| {
+        Problem::bad_request("bad-multipart", "the multipart body is not well formed")
+    })?;
+    parts
+        .into_iter()
+        .map(|part| {
+            let field = part.name.clone().unwrap_or_default();
+            let media = part
+                .content_type
+                .clone()
+                .unwrap_or_else(|| "text/turtle".to_owned());
+            Ok((field.clone(), parse_document(&media, part.body, &field)?))
+        })
+        .collect()
+}
+
+/// Parses an RDF document (no remote contexts, no XML entities) into a graph.
+fn parse_document(media: &str, bytes: &[u8], what: &str) -> Result<Posted, Problem> {
+    let format = RdfFormat::from_media_type(media).ok_or_else(|| {
+        Problem::unsupported_media_type(
+            media,
+            &[
+                "text/turtle",
+                "application/n-triples",
+                "application/rdf+xml",
+                "application/ld+json",
+                "multipart/form-data",
+            ],
+        )
+    })?;
+    if format == RdfFormat::RdfXml
+        && bytes
+            .windows(8)
+            .any(|w| w.eq_ignore_ascii_case(b"<!ENTITY"))
+    {
+        return Err(Problem::bad_request(
+            "xml-entities",
+            "RDF/XML with <!ENTITY> declarations is not accepted (entity expansion is off)",
+        ));
+    }
+    let mut graph = Graph::new();
+    for quad in RdfParser::from_format(format).for_slice(bytes) {
+        let quad = quad.map_err(|e| {
+            let problem =
+                Problem::bad_request("rdf-syntax", format!("the {what} is not valid RDF: {e}"));
+            match e.location() {
+                Some(range) => problem.with_location(range.start.line + 1, range.start.column + 1),
+                None => problem,
+            }
+        })?;
+        graph.insert(&Triple::from(quad));
+    }
+    Ok(Posted { graph })
+}
