@@ -5,6 +5,7 @@ pub mod cli;
 pub mod config;
 pub mod engine;
 pub mod http;
+pub mod ingest;
 pub mod mapping;
 pub mod ontology;
 pub mod ontology_catalog;
