@@ -4,3 +4,6 @@
 //! handlers over these.
 
 pub mod model;
+pub mod provenance;
+pub mod quarantine;
+pub mod run;

@@ -1,0 +1,343 @@
+//! Ingest and preview: a payload through a registered mapping. Ingest writes the mapped quads
+//! and the provenance record in one transaction (nothing on failure); preview writes nothing.
+
+use std::io::BufRead;
+use std::path::PathBuf;
+
+use oxigraph::model::{Graph, GraphNameRef, Quad, QuadRef, Triple};
+use oxigraph::store::{StorageError, Store};
+use sha2::{Digest, Sha256};
+
+use super::model::{RegisteredMapping, ValidationPolicy};
+use super::provenance::{self, Activity, Record};
+use crate::config::BaseIri;
+use crate::engine::{self, EngineError, RunOptions, SourceOpener};
+use crate::mapping::model::FileSource;
+use crate::payload::resolve::{self, SourcePolicy};
+use crate::payload::{PayloadError, PayloadFormat};
+use crate::quads::{QuadSink, SinkError};
+use crate::shacl::{self, ReportSummary, ValidationReport};
+
+/// How the request body is to be read, from its Content-Type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PayloadKind {
+    Json,
+    JsonLines,
+    Csv,
+    Xml,
+}
+
+impl PayloadKind {
+    pub fn from_media_type(media: &str) -> Option<Self> {
+        Some(match media {
+            "application/json" | "text/json" | "application/ld+json" => Self::Json,
+            "application/x-ndjson"
+            | "application/jsonl"
+            | "application/json-lines"
+            | "application/x-jsonlines" => Self::JsonLines,
+            "text/csv" => Self::Csv,
+            "application/xml" | "text/xml" => Self::Xml,
+            _ => return None,
+        })
+    }
+
+    pub const MEDIA_TYPES: &'static [&'static str] = &[
+        "application/json",
+        "application/x-ndjson",
+        "text/csv",
+        "application/xml",
+    ];
+}
+
+pub struct Context<'a> {
+    pub store: &'a Store,
+    pub base: &'a BaseIri,
+    /// Folder other (reference-data) sources may be read from.
+    pub reference_data: PathBuf,
+    /// Folder of the shipped shapes (`ontologies/`).
+    pub ontologies: PathBuf,
+}
+
+pub struct Payload<'a> {
+    pub bytes: &'a [u8],
+    pub kind: PayloadKind,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    /// The payload (or the mapping on this payload) failed: keep it in the quarantine.
+    #[error("{0}")]
+    Mapping(EngineError),
+    /// The payload's kind does not fit the mapping's payload source.
+    #[error(
+        "a {got:?} payload cannot feed this mapping, whose payload source is read as {expected}"
+    )]
+    WrongKind { got: PayloadKind, expected: String },
+    /// The mapped data has violations of the shapes and the mapping's policy is `reject`.
+    #[error("the mapped data does not conform to the shapes {shapes:?}: {summary:?}")]
+    Rejected {
+        shapes: Vec<String>,
+        summary: ReportSummary,
+    },
+    /// The mapping's shapes could not be loaded.
+    #[error("{0}")]
+    Shapes(String),
+    #[error("storage error: {0}")]
+    Storage(#[from] StorageError),
+}
+
+impl IngestError {
+    /// Whether the payload should go to the quarantine (it, not the server, is at fault).
+    pub fn quarantines(&self) -> bool {
+        match self {
+            Self::Mapping(error) => !error.is_sink(),
+            Self::WrongKind { .. } | Self::Rejected { .. } => true,
+            Self::Shapes(_) | Self::Storage(_) => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Outcome {
+    #[serde(flatten)]
+    pub record: Record,
+    /// Present when the mapping validates (`warn` or `reject`).
+    pub validation: Option<ReportSummary>,
+    /// Whether this answer repeats an earlier ingest with the same Idempotency-Key.
+    pub replayed: bool,
+}
+
+/// The mapped quads of a payload, and the validation report when the mapping asks for one.
+pub struct Mapped {
+    pub quads: Vec<Quad>,
+    pub records: u64,
+    pub report: Option<ValidationReport>,
+}
+
+/// Maps the payload without storing anything.
+pub fn preview(
+    context: &Context<'_>,
+    mapping: &RegisteredMapping,
+    payload: &Payload<'_>,
+) -> Result<Mapped, IngestError> {
+    let (quads, records) = map(context, mapping, payload)?;
+    let report = if mapping.validation == ValidationPolicy::None || mapping.shapes.is_empty() {
+        None
+    } else {
+        Some(validate(context, mapping, &quads)?)
+    };
+    Ok(Mapped {
+        quads,
+        records,
+        report,
+    })
+}
+
+/// Maps the payload and stores the quads with their provenance record, in one transaction.
+pub fn ingest(
+    context: &Context<'_>,
+    mapping: &RegisteredMapping,
+    payload: &Payload<'_>,
+    agent: &str,
+    idempotency_key: Option<&str>,
+) -> Result<Outcome, IngestError> {
+    if let Some(key) = idempotency_key
+        && let Some(record) =
+            provenance::find_by_key(context.store, context.base, &mapping.id, key)?
+    {
+        return Ok(Outcome {
+            record,
+            validation: None,
+            replayed: true,
+        });
+    }
+    let started = now();
+    let mapped = preview(context, mapping, payload)?;
+    // `reject` keeps out data with violations; warnings and infos are reported, not refused.
+    if mapping.validation == ValidationPolicy::Reject
+        && let Some(report) = &mapped.report
+        && report.violations() > 0
+    {
+        return Err(IngestError::Rejected {
+            shapes: mapping.shapes.clone(),
+            summary: report.summary(),
+        });
+    }
+    let ended = now();
+    let payload_sha256 = hex_sha256(payload.bytes);
+    let activity_iri = provenance::new_activity_iri(context.base);
+    let activity = Activity {
+        base: context.base,
+        mapping,
+        agent,
+        payload_sha256: &payload_sha256,
+        payload_size: payload.bytes.len() as u64,
+        records: mapped.records,
+        quads: mapped.quads.len() as u64,
+        started: &started,
+        ended: &ended,
+        idempotency_key,
+    };
+    let mut transaction = context.store.start_transaction()?;
+    for quad in &mapped.quads {
+        transaction.insert(quad);
+    }
+    for quad in activity.quads(&activity_iri) {
+        transaction.insert(&quad);
+    }
+    transaction.commit()?;
+    Ok(Outcome {
+        record: Record {
+            activity: activity_iri.as_str().to_owned(),
+            mapping: provenance::mapping_iri(context.base, &mapping.id)
+                .as_str()
+                .to_owned(),
+            mapping_version: mapping.version,
+            records: mapped.records,
+            quads: mapped.quads.len() as u64,
+            target_graph: mapping.target_graph.as_str().to_owned(),
+            payload_sha256,
+            payload_size: payload.bytes.len() as u64,
+            started,
+            ended,
+            agent: agent.to_owned(),
+        },
+        validation: mapped.report.as_ref().map(ValidationReport::summary),
+        replayed: false,
+    })
+}
+
+fn now() -> String {
+    oxsdatatypes::DateTime::now().to_string()
+}
+
+fn hex_sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Runs the mapping over the payload into memory (a payload is bounded by the body limit).
+/// Quads the mapping leaves in the default graph go to the mapping's target graph.
+fn map(
+    context: &Context<'_>,
+    mapping: &RegisteredMapping,
+    payload: &Payload<'_>,
+) -> Result<(Vec<Quad>, u64), IngestError> {
+    let mut plan = engine::plan::build(&mapping.checked, context.base.join("").as_str())
+        .map_err(IngestError::Mapping)?;
+    for pass in plan
+        .index_passes
+        .iter_mut()
+        .chain(plan.output_passes.iter_mut())
+    {
+        if pass.source.path == mapping.payload_source {
+            pass.format = payload_format(&pass.format, payload.kind)?;
+        }
+    }
+    let opener = Opener {
+        payload_source: &mapping.payload_source,
+        payload: payload.bytes,
+        policy: SourcePolicy::new([context.reference_data.clone()]),
+        reference_data: &context.reference_data,
+    };
+    let mut sink = IntoGraph {
+        target: mapping.target_graph.as_ref().into(),
+        quads: Vec::new(),
+    };
+    let base = context.base.join("");
+    let stats = engine::run_plan(
+        &plan,
+        &RunOptions {
+            base_iri: &base,
+            sources: &opener,
+        },
+        &mut sink,
+    )
+    .map_err(IngestError::Mapping)?;
+    Ok((sink.quads, stats.records))
+}
+
+/// The format the mapping reads its payload source with, adjusted to the body's kind: a JSON
+/// mapping also reads JSON Lines (its iterators apply to each line).
+fn payload_format(mapped: &PayloadFormat, kind: PayloadKind) -> Result<PayloadFormat, IngestError> {
+    let fits = matches!(
+        (mapped, kind),
+        (
+            PayloadFormat::Json | PayloadFormat::JsonLines,
+            PayloadKind::Json | PayloadKind::JsonLines
+        ) | (PayloadFormat::Csv(_), PayloadKind::Csv)
+            | (PayloadFormat::Xml { .. }, PayloadKind::Xml)
+    );
+    if !fits {
+        return Err(IngestError::WrongKind {
+            got: kind,
+            expected: match mapped {
+                PayloadFormat::Json | PayloadFormat::JsonLines => "JSON or JSON Lines",
+                PayloadFormat::Csv(_) => "CSV",
+                PayloadFormat::Xml { .. } => "XML",
+            }
+            .to_owned(),
+        });
+    }
+    Ok(match kind {
+        PayloadKind::Json => PayloadFormat::Json,
+        PayloadKind::JsonLines => PayloadFormat::JsonLines,
+        _ => mapped.clone(),
+    })
+}
+
+fn validate(
+    context: &Context<'_>,
+    mapping: &RegisteredMapping,
+    quads: &[Quad],
+) -> Result<ValidationReport, IngestError> {
+    let shapes = crate::shapes::load(&context.ontologies, &mapping.shapes)
+        .map_err(|e| IngestError::Shapes(e.to_string()))?;
+    let graph: Graph = quads.iter().map(|q| Triple::from(q.clone())).collect();
+    match shacl::validate(&shapes, &graph) {
+        Ok(report) => Ok(report),
+        Err(never) => match never {},
+    }
+}
+
+/// The request body for the payload source; reference data from its folder; nothing else.
+struct Opener<'a> {
+    payload_source: &'a str,
+    payload: &'a [u8],
+    policy: SourcePolicy,
+    reference_data: &'a std::path::Path,
+}
+
+impl SourceOpener for Opener<'_> {
+    fn open(&self, source: &FileSource) -> Result<Box<dyn BufRead + '_>, PayloadError> {
+        if source.path == self.payload_source {
+            return Ok(Box::new(self.payload));
+        }
+        let mut source = source.clone();
+        source.root = crate::mapping::model::SourceRoot::MappingDirectory;
+        resolve::open(&source, self.reference_data, &self.policy)
+    }
+}
+
+struct IntoGraph<'a> {
+    target: GraphNameRef<'a>,
+    quads: Vec<Quad>,
+}
+
+impl QuadSink for IntoGraph<'_> {
+    fn push(&mut self, quad: QuadRef<'_>) -> Result<(), SinkError> {
+        let graph = if quad.graph_name.is_default_graph() {
+            self.target
+        } else {
+            quad.graph_name
+        };
+        self.quads
+            .push(QuadRef::new(quad.subject, quad.predicate, quad.object, graph).into_owned());
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,202 @@
+use std::sync::Arc;
+
+use oxigraph::model::NamedNode;
+use oxigraph::store::Store;
+
+use super::*;
+use crate::ingest::model::MappingId;
+use crate::mapping::check::{Purpose, check};
+
+const MAPPING: &str = r#"@prefix rml: <http://w3id.org/rml/> .
+@prefix sosa: <http://www.w3.org/ns/sosa/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<http://e/M> rml:logicalSource [ rml:source "payload.json" ; rml:referenceFormulation rml:JSONPath ; rml:iterator "$[*]" ] ;
+  rml:subjectMap [ rml:template "http://e/obs/{id}" ; rml:class sosa:Observation ] ;
+  rml:predicateObjectMap [ rml:predicate sosa:madeBySensor ; rml:objectMap [ rml:template "http://e/sensor/{sensor}" ] ] ;
+  rml:predicateObjectMap [ rml:predicate sosa:observedProperty ; rml:objectMap [ rml:constant <http://e/pm25> ] ] ;
+  rml:predicateObjectMap [ rml:predicate sosa:hasFeatureOfInterest ; rml:objectMap [ rml:constant <http://e/district/1> ] ] ;
+  rml:predicateObjectMap [ rml:predicate sosa:hasSimpleResult ; rml:objectMap [ rml:reference "value" ; rml:datatype xsd:double ] ] ;
+  rml:predicateObjectMap [ rml:predicate sosa:resultTime ; rml:objectMap [ rml:reference "time" ; rml:datatype xsd:dateTime ] ] ."#;
+
+fn registered(validation: ValidationPolicy) -> RegisteredMapping {
+    let checked = check(
+        crate::mapping::rml::parse(MAPPING, None).unwrap(),
+        Purpose::Run,
+    )
+    .unwrap();
+    RegisteredMapping {
+        id: MappingId::parse("test/obs").unwrap(),
+        version: 3,
+        checked: Arc::new(checked),
+        payload_source: "payload.json".into(),
+        target_graph: NamedNode::new_unchecked("http://citykg.test/graph/source/test/obs"),
+        validation,
+        shapes: vec!["observation".into()],
+        sha256: String::new(),
+    }
+}
+
+fn context(store: &Store) -> Context<'_> {
+    Context {
+        store,
+        base: Box::leak(Box::new(
+            crate::config::BaseIri::parse("http://citykg.test/").unwrap(),
+        )),
+        reference_data: std::env::temp_dir().join("citykg-no-reference-data"),
+        ontologies: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ontologies"),
+    }
+}
+
+const GOOD: &str = r#"[{"id": "1", "sensor": "s1", "value": 12.5, "time": "2025-03-03T00:00:00Z"},
+                      {"id": "2", "sensor": "s1", "value": 13, "time": "2025-03-03T00:10:00Z"}]"#;
+
+#[test]
+fn an_ingest_stores_the_quads_and_its_provenance_in_one_go() {
+    let store = Store::new().unwrap();
+    let context = context(&store);
+    let mapping = registered(ValidationPolicy::Warn);
+    let payload = Payload {
+        bytes: GOOD.as_bytes(),
+        kind: PayloadKind::Json,
+    };
+    let outcome = ingest(&context, &mapping, &payload, "alice", Some("k1")).unwrap();
+    assert_eq!(outcome.record.records, 2);
+    assert_eq!(outcome.record.quads, 12);
+    assert_eq!(outcome.record.mapping_version, 3);
+    assert!(
+        outcome.validation.as_ref().unwrap().conforms,
+        "{:?}",
+        outcome.validation
+    );
+    let target = GraphNameRef::NamedNode(mapping.target_graph.as_ref());
+    assert_eq!(
+        store
+            .quads_for_pattern(None, None, None, Some(target))
+            .count(),
+        12
+    );
+    let provenance = provenance::provenance_graph(context.base);
+    assert_eq!(
+        store
+            .quads_for_pattern(None, None, None, Some(provenance.as_ref().into()))
+            .count(),
+        13
+    );
+    // The provenance record conforms to the shipped provenance shapes.
+    let shapes = crate::shapes::load(&context.ontologies, &["provenance".into()]).unwrap();
+    let report = crate::shacl::validate(
+        &shapes,
+        &crate::shacl::StoreGraph::graph(&store, GraphNameRef::NamedNode(provenance.as_ref())),
+    )
+    .unwrap();
+    assert!(report.conforms, "{:?}", report.summary());
+
+    // The same Idempotency-Key: the first answer, nothing applied twice.
+    let again = ingest(&context, &mapping, &payload, "alice", Some("k1")).unwrap();
+    assert!(again.replayed);
+    assert_eq!(again.record.activity, outcome.record.activity);
+    assert_eq!(again.record.quads, 12);
+    assert_eq!(
+        store
+            .quads_for_pattern(None, None, None, Some(provenance.as_ref().into()))
+            .count(),
+        13
+    );
+}
+
+#[test]
+fn json_lines_feed_a_json_mapping() {
+    let store = Store::new().unwrap();
+    let lines = "[{\"id\": \"1\", \"sensor\": \"s\", \"value\": 1, \"time\": \"2025-03-03T00:00:00Z\"}]\n[{\"id\": \"2\", \"sensor\": \"s\", \"value\": 2, \"time\": \"2025-03-03T00:00:01Z\"}]\n";
+    let payload = Payload {
+        bytes: lines.as_bytes(),
+        kind: PayloadKind::JsonLines,
+    };
+    let outcome = ingest(
+        &context(&store),
+        &registered(ValidationPolicy::None),
+        &payload,
+        "a",
+        None,
+    )
+    .unwrap();
+    assert_eq!(outcome.record.records, 2);
+    let csv = Payload {
+        bytes: b"id\n1\n",
+        kind: PayloadKind::Csv,
+    };
+    assert!(matches!(
+        ingest(
+            &context(&store),
+            &registered(ValidationPolicy::None),
+            &csv,
+            "a",
+            None
+        ),
+        Err(IngestError::WrongKind { .. })
+    ));
+}
+
+#[test]
+fn failures_store_nothing_and_say_whether_to_quarantine() {
+    let store = Store::new().unwrap();
+    let context = context(&store);
+    let broken = Payload {
+        bytes: b"[{\"id\": \"1\",,}]",
+        kind: PayloadKind::Json,
+    };
+    let error = ingest(
+        &context,
+        &registered(ValidationPolicy::None),
+        &broken,
+        "a",
+        None,
+    )
+    .unwrap_err();
+    assert!(error.quarantines());
+    assert!(error.to_string().contains("line 1"), "{error}");
+    // No result time: the observation shapes say no, and `reject` keeps it out.
+    let incomplete = Payload {
+        bytes: br#"[{"id": "1", "sensor": "s", "value": 1}]"#,
+        kind: PayloadKind::Json,
+    };
+    let error = ingest(
+        &context,
+        &registered(ValidationPolicy::Reject),
+        &incomplete,
+        "a",
+        None,
+    )
+    .unwrap_err();
+    assert!(matches!(error, IngestError::Rejected { .. }), "{error}");
+    assert!(error.quarantines());
+    assert_eq!(store.len().unwrap(), 0);
+    // `warn` stores it and reports.
+    let outcome = ingest(
+        &context,
+        &registered(ValidationPolicy::Warn),
+        &incomplete,
+        "a",
+        None,
+    )
+    .unwrap();
+    assert!(!outcome.validation.unwrap().conforms);
+}
+
+#[test]
+fn preview_stores_nothing() {
+    let store = Store::new().unwrap();
+    let payload = Payload {
+        bytes: GOOD.as_bytes(),
+        kind: PayloadKind::Json,
+    };
+    let mapped = preview(
+        &context(&store),
+        &registered(ValidationPolicy::Warn),
+        &payload,
+    )
+    .unwrap();
+    assert_eq!(mapped.quads.len(), 12);
+    assert!(mapped.report.unwrap().conforms);
+    assert_eq!(store.len().unwrap(), 0);
+}
