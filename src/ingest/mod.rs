@@ -3,4 +3,6 @@
 //! that could not be mapped. `src/http/mappings.rs`, `ingest.rs` and `quarantine.rs` are thin
 //! handlers over these.
 
+pub mod lint;
 pub mod model;
+pub mod registry;

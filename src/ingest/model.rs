@@ -27,7 +27,9 @@ pub enum ValidationPolicy {
 pub struct MappingId(String);
 
 #[derive(Debug, thiserror::Error)]
-#[error("`{0}` is not a mapping id: use lowercase letters, digits, `-`, `_`, `.` and `/` between segments (at most 100 characters)")]
+#[error(
+    "`{0}` is not a mapping id: use lowercase letters, digits, `-`, `_`, `.` and `/` between segments (at most 100 characters)"
+)]
 pub struct BadMappingId(pub String);
 
 impl MappingId {
@@ -36,7 +38,9 @@ impl MappingId {
             !s.is_empty()
                 && s != "."
                 && s != ".."
-                && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
+                && s.chars().all(|c| {
+                    c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.')
+                })
         };
         if text.len() <= 100 && text.split('/').all(segment_ok) {
             Ok(Self(text.to_owned()))
@@ -101,7 +105,17 @@ mod tests {
         for good in ["ttn", "builtin/ttn-v3", "city/parking_2024.v2"] {
             assert!(MappingId::parse(good).is_ok(), "{good}");
         }
-        for bad in ["", "A", "a//b", "../x", "a/../b", "a b", "/a", "a/", &"x".repeat(101)] {
+        for bad in [
+            "",
+            "A",
+            "a//b",
+            "../x",
+            "a/../b",
+            "a b",
+            "/a",
+            "a/",
+            &"x".repeat(101),
+        ] {
             assert!(MappingId::parse(bad).is_err(), "{bad}");
         }
         assert!(MappingId::parse("builtin/x").unwrap().is_builtin());
