@@ -141,6 +141,13 @@ pub struct ServeArgs {
     /// Folder of ontology modules loaded into graph/ontology/{name} [default: ./ontologies].
     #[arg(long, env = "CITYKG_ONTOLOGIES")]
     pub ontologies: Option<PathBuf>,
+    /// Folder of built-in mappings registered read-only as builtin/{name} [default: ./mappings].
+    #[arg(long, env = "CITYKG_MAPPINGS")]
+    pub mappings: Option<PathBuf>,
+    /// Folder that registered mappings may read reference files from (besides the request body)
+    /// [default: <location>/reference-data].
+    #[arg(long, env = "CITYKG_REFERENCE_DATA")]
+    pub reference_data: Option<PathBuf>,
     /// Require a read token for reads too.
     #[arg(long, env = "CITYKG_PRIVATE")]
     pub private: bool,

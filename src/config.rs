@@ -45,6 +45,8 @@ pub struct FileSettings {
     pub max_concurrent_queries: Option<usize>,
     pub allow_hosts: Option<Vec<String>>,
     pub ontologies: Option<PathBuf>,
+    pub mappings: Option<PathBuf>,
+    pub reference_data: Option<PathBuf>,
     pub private: Option<bool>,
 }
 
@@ -171,12 +173,26 @@ pub struct Settings {
     pub limits: Limits,
     pub allow_list: AllowList,
     pub ontologies: PathBuf,
+    /// Built-in mappings, registered read-only as `builtin/{name}`.
+    pub mappings: PathBuf,
+    /// Where registered mappings may read reference files; `None` = `<location>/reference-data`
+    /// (and no reference files at all on a memory store).
+    pub reference_data: Option<PathBuf>,
     pub private: bool,
     /// `CITYKG_ADMIN_TOKEN`: registered as an admin token at start.
     pub admin_token: Option<String>,
 }
 
 impl Settings {
+    /// The reference-data folder: the configured one, else `<location>/reference-data` on disk.
+    pub fn reference_data_folder(&self) -> Option<PathBuf> {
+        match (&self.reference_data, &self.location) {
+            (Some(folder), _) => Some(folder.clone()),
+            (None, StoreLocation::Disk(dir)) => Some(dir.join("reference-data")),
+            (None, StoreLocation::Memory) => None,
+        }
+    }
+
     pub fn from_serve_args(args: &ServeArgs) -> Result<Self, ConfigError> {
         let file = FileSettings::read(args.store.config.as_deref())?;
         let memory = args.memory || file.memory.unwrap_or(false);
@@ -239,6 +255,12 @@ impl Settings {
                 .clone()
                 .or(file.ontologies)
                 .unwrap_or_else(|| PathBuf::from("ontologies")),
+            mappings: args
+                .mappings
+                .clone()
+                .or(file.mappings)
+                .unwrap_or_else(|| PathBuf::from("mappings")),
+            reference_data: args.reference_data.clone().or(file.reference_data),
             private: args.private || file.private.unwrap_or(false),
             admin_token: std::env::var("CITYKG_ADMIN_TOKEN")
                 .ok()
@@ -255,6 +277,8 @@ impl Settings {
             limits: Limits::default(),
             allow_list: AllowList::default(),
             ontologies: PathBuf::from("ontologies"),
+            mappings: PathBuf::from("mappings"),
+            reference_data: None,
             private: false,
             admin_token: None,
         }

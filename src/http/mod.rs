@@ -6,6 +6,7 @@ mod body;
 mod deadline;
 mod graph_store;
 mod health;
+mod mappings;
 mod metrics;
 mod multipart;
 mod negotiate;

@@ -15,6 +15,8 @@ pub enum Output {
     /// A JSON document of citykg's own (lists, summaries).
     Json,
     Html,
+    /// The resource's own document in its own media type (a mapping file).
+    Document,
 }
 
 /// An output and the media types that ask for it; the first one is what the response says.
@@ -81,6 +83,18 @@ const JSON_LD_OFFER: Offer = offer(
 
 pub const HTML: Offer = offer(Output::Html, &["text/html", "application/xhtml+xml"]);
 const JSON: Offer = offer(Output::Json, &["application/json"]);
+
+/// A mapping's metadata, its page, or the RML Turtle file itself.
+pub const MAPPING_RML: &[Offer] = &[JSON, HTML, offer(Output::Document, &["text/turtle"])];
+/// A mapping's metadata, its page, or the YARRRML file itself.
+pub const MAPPING_YARRRML: &[Offer] = &[
+    JSON,
+    HTML,
+    offer(
+        Output::Document,
+        &["application/yaml", "application/x-yaml", "text/yaml"],
+    ),
+];
 
 /// A JSON document, or a page for people.
 pub const JSON_OR_PAGE: &[Offer] = &[JSON, HTML];

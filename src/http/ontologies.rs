@@ -112,7 +112,7 @@ pub async fn module(
             render(&state, "ontology.html", &context, StatusCode::OK)
         }
         Output::Rdf(format) => rdf_response(format, offer.media_type(), &triples),
-        Output::Results(_) | Output::Json => Err(Problem::not_acceptable(&[])),
+        Output::Results(_) | Output::Json | Output::Document => Err(Problem::not_acceptable(&[])),
     }
 }
 
@@ -149,7 +149,7 @@ pub async fn term(
             render(&state, "term.html", &context, StatusCode::OK)
         }
         Output::Rdf(format) => rdf_response(format, offer.media_type(), &triples),
-        Output::Results(_) | Output::Json => Err(Problem::not_acceptable(&[])),
+        Output::Results(_) | Output::Json | Output::Document => Err(Problem::not_acceptable(&[])),
     }
 }
 

@@ -33,6 +33,11 @@ pub fn templates() -> Result<Tera, tera::Error> {
             include_str!("../../templates/ontology.html"),
         ),
         ("term.html", include_str!("../../templates/term.html")),
+        (
+            "mappings.html",
+            include_str!("../../templates/mappings.html"),
+        ),
+        ("mapping.html", include_str!("../../templates/mapping.html")),
     ])?;
     Ok(tera)
 }

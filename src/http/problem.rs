@@ -2,6 +2,7 @@
 //! error. A 500 says little to the caller; its cause goes to the log.
 
 use crate::auth::Role;
+use crate::ingest::registry::RegistryError;
 use crate::sparql::SparqlError;
 use crate::store::StoreError;
 use actix_web::http::StatusCode;
@@ -21,6 +22,11 @@ pub struct ProblemLocation {
     pub line: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<u64>,
+    /// The triples map (and term map) involved, for mapping errors.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub triples_map: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub term_map: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -62,6 +68,8 @@ impl Problem {
             detail: self.detail.clone(),
             line: Some(line),
             column: Some(column),
+            triples_map: None,
+            term_map: None,
         });
         self
     }
@@ -72,6 +80,8 @@ impl Problem {
             detail: detail.into(),
             line: None,
             column: None,
+            triples_map: None,
+            term_map: None,
         });
         self
     }
@@ -235,6 +245,53 @@ impl From<SparqlError> for Problem {
                 detail,
             ),
             SparqlError::Storage(_) | SparqlError::Write(_) => Problem::internal(&detail),
+        }
+    }
+}
+
+impl From<RegistryError> for Problem {
+    fn from(error: RegistryError) -> Self {
+        let detail = error.to_string();
+        match error {
+            RegistryError::Invalid { problems } => {
+                let mut problem = Problem::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid-mapping",
+                    "Invalid mapping",
+                    format!(
+                        "the mapping cannot be registered: {}",
+                        problems
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    ),
+                );
+                problem.errors = problems
+                    .into_iter()
+                    .map(|p| ProblemLocation {
+                        detail: p.message,
+                        line: p.location.line,
+                        column: p.location.column,
+                        triples_map: p.location.triples_map,
+                        term_map: p.location.term_map,
+                    })
+                    .collect();
+                problem
+            }
+            RegistryError::ReadOnly(_) => Problem::new(
+                StatusCode::FORBIDDEN,
+                "read-only-mapping",
+                "Read-only mapping",
+                detail,
+            ),
+            RegistryError::NotFound(_) => Problem::not_found(detail),
+            RegistryError::ReservedId(_) => Problem::bad_request("bad-mapping-id", detail),
+            RegistryError::UnknownShapes { .. } => Problem::bad_request("unknown-shapes", detail),
+            RegistryError::Builtin { .. }
+            | RegistryError::Io { .. }
+            | RegistryError::Meta { .. }
+            | RegistryError::Storage(_) => Problem::internal(&detail),
         }
     }
 }

@@ -1,6 +1,6 @@
 //! The whole route table, in one place.
 
-use super::{graph_store, health, ontologies, pages, shacl, sparql};
+use super::{graph_store, health, mappings, ontologies, pages, shacl, sparql};
 use actix_web::web;
 
 pub fn configure(config: &mut web::ServiceConfig) {
@@ -36,5 +36,26 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 .default_service(web::to(graph_store::method_not_allowed)),
         );
     }
+    // The mapping registry. Ids may contain `/`, so sub-resources are matched first by their
+    // suffix (`/versions/{n}`; ingest adds `/preview` and `/mappings/preview` here, before the
+    // catch-all), and `/mappings/{id:.*}` comes last. The registry refuses ids that end in
+    // `preview` or hold `versions/{n}`, so the two never collide.
+    config
+        .service(
+            web::resource("/mappings")
+                .route(web::get().to(mappings::list))
+                .route(web::post().to(mappings::post)),
+        )
+        .route(
+            "/mappings/{id:.+}/versions/{n:[0-9]+}",
+            web::get().to(mappings::get_version),
+        )
+        .service(
+            web::resource("/mappings/{id:.+}")
+                .route(web::get().to(mappings::get))
+                .route(web::put().to(mappings::put))
+                .route(web::delete().to(mappings::delete))
+                .default_service(web::to(mappings::method_not_allowed)),
+        );
     config.default_service(web::to(health::not_found));
 }

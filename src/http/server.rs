@@ -35,6 +35,8 @@ pub enum AppError {
     },
     #[error("cannot start the query threads: {0}")]
     Threads(std::io::Error),
+    #[error("cannot open the mapping registry: {0}")]
+    Registry(#[from] crate::ingest::registry::RegistryError),
     #[error("the page templates are broken: {0}")]
     Templates(#[from] tera::Error),
 }
@@ -53,6 +55,11 @@ impl Application {
         let store = store::open(&settings.location)?;
         let report = ontology::sync(&store, &settings.base_iri, &settings.ontologies)?;
         tracing::info!(loaded = ?report.loaded, unchanged = report.unchanged.len(), removed = ?report.removed, "ontologies");
+        let registry = Arc::new(crate::ingest::registry::Registry::open(
+            store.clone(),
+            &settings,
+        )?);
+        tracing::info!(mappings = registry.list().len(), "mapping registry");
         let tokens = TokenStore::open(match &settings.location {
             StoreLocation::Memory => None,
             StoreLocation::Disk(dir) => Some(dir.join("tokens.json")),
@@ -88,6 +95,7 @@ impl Application {
             metrics: Arc::new(Metrics::default()),
             templates: Arc::new(pages::templates()?),
             stats: Arc::default(),
+            registry,
         };
         let data = web::Data::new(state);
         let server = HttpServer::new(move || {

@@ -143,7 +143,7 @@ pub async fn validate(
                 .insert_header(("Vary", "Accept"))
                 .body(bytes))
         }
-        Output::Results(_) | Output::Html => Err(Problem::not_acceptable(&[])),
+        Output::Results(_) | Output::Html | Output::Document => Err(Problem::not_acceptable(&[])),
     }
 }
 

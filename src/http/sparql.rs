@@ -198,7 +198,7 @@ async fn run_query(
             return pages::query_page_results(state, text, parsed, dataset, deadline, permit).await;
         }
         // Not among the query offers.
-        Output::Json => return Err(Problem::not_acceptable(&[])),
+        Output::Json | Output::Document => return Err(Problem::not_acceptable(&[])),
     };
     let store = state.store.clone();
     let metrics = state.metrics.clone();
@@ -275,7 +275,7 @@ async fn describe_service(
                 .insert_header(("Vary", "Accept"))
                 .body(body))
         }
-        Output::Results(_) | Output::Json => Err(Problem::not_acceptable(&[
+        Output::Results(_) | Output::Json | Output::Document => Err(Problem::not_acceptable(&[
             "text/turtle",
             "application/ld+json",
             "text/html",

@@ -1,4 +1,5 @@
-//! What every handler shares: the store, settings, tokens, metrics, templates, query slots.
+//! What every handler shares: the store, settings, tokens, metrics, templates, query slots,
+//! the mapping registry.
 
 use super::metrics::Metrics;
 use crate::auth::TokenStore;
@@ -20,4 +21,6 @@ pub struct AppState {
     pub stats: Arc<super::stats::StatsCache>,
     /// Threads that evaluate queries, one per query slot.
     pub eval_pool: crate::store::pool::EvalPool,
+    /// The mapping registry (issue 5).
+    pub registry: Arc<crate::ingest::registry::Registry>,
 }

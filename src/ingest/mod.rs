@@ -3,7 +3,9 @@
 //! that could not be mapped. `src/http/mappings.rs`, `ingest.rs` and `quarantine.rs` are thin
 //! handlers over these.
 
+pub mod lint;
 pub mod model;
 pub mod provenance;
 pub mod quarantine;
+pub mod registry;
 pub mod run;

@@ -11,3 +11,13 @@ pub fn ontology_graph(
 ) -> Result<NamedNode, oxigraph::model::IriParseError> {
     NamedNode::new(base.join(&format!("graph/ontology/{name}")))
 }
+
+/// `{base}graph/mappings`: the mapping registry's metadata.
+pub fn mappings_graph(base: &BaseIri) -> Result<NamedNode, oxigraph::model::IriParseError> {
+    NamedNode::new(base.join("graph/mappings"))
+}
+
+/// `{base}graph/source/{id}`: where ingest through mapping `id` writes by default.
+pub fn source_graph(base: &BaseIri, id: &str) -> Result<NamedNode, oxigraph::model::IriParseError> {
+    NamedNode::new(base.join(&format!("graph/source/{id}")))
+}

@@ -9,6 +9,7 @@ mod graph_store;
 mod helpers;
 mod limits;
 mod map_cli;
+mod mappings;
 mod ontologies;
 mod ontologies_content;
 mod pages;

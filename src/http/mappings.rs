@@ -1,0 +1,274 @@
+//! `/mappings`: the mapping registry over HTTP, thin handlers over `crate::ingest::registry`.
+//! Writes need the steward role; reads follow the read policy. `GET` answers the metadata as
+//! JSON, a page, or the mapping file itself when `Accept` asks for its own media type.
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use oxigraph::model::NamedNode;
+use serde::Serialize;
+use tera::Context;
+
+use super::auth::authorize;
+use super::body::{Params, content_type, read_limited};
+use super::negotiate::{self, Output};
+use super::pages::render;
+use super::problem::Problem;
+use super::state::AppState;
+use crate::auth::Role;
+use crate::ingest::model::{MappingId, ValidationPolicy};
+use crate::ingest::registry::PutOptions;
+use crate::ingest::registry::meta::{MappingMeta, MappingSyntax, VersionMeta};
+use crate::store::run_blocking;
+
+const RML_TYPES: &[&str] = &["text/turtle", "application/x-turtle"];
+const YARRRML_TYPES: &[&str] = &[
+    "application/yaml",
+    "application/x-yaml",
+    "text/yaml",
+    "text/x-yaml",
+];
+
+fn mapping_id(text: &str) -> Result<MappingId, Problem> {
+    MappingId::parse(text).map_err(|e| Problem::bad_request("bad-mapping-id", e.to_string()))
+}
+
+fn missing(id: &MappingId) -> Problem {
+    Problem::not_found(format!("no mapping {id}; GET /mappings lists them"))
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn list(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, Problem> {
+    authorize(&request, &state, Role::Read)?;
+    let offer = negotiate::negotiate(&request, negotiate::JSON_OR_PAGE)?;
+    let metas = state.registry.list();
+    let summaries: Vec<_> = metas.iter().filter_map(MappingMeta::summary).collect();
+    match offer.output {
+        Output::Html => {
+            let mut context = Context::new();
+            context.insert("mappings", &summaries);
+            render(&state, "mappings.html", &context, StatusCode::OK)
+        }
+        _ => Ok(HttpResponse::Ok()
+            .insert_header(("Vary", "Accept"))
+            .json(summaries)),
+    }
+}
+
+#[tracing::instrument(skip_all, fields(id = %path))]
+pub async fn get(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    authorize(&request, &state, Role::Read)?;
+    let id = mapping_id(&path)?;
+    let meta = state.registry.meta(&id).ok_or_else(|| missing(&id))?;
+    let latest = meta.latest().ok_or_else(|| missing(&id))?;
+    respond(&request, &state, &meta, latest, true)
+}
+
+#[tracing::instrument(skip_all, fields(id = %path.0, version = path.1))]
+pub async fn get_version(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, u32)>,
+) -> Result<HttpResponse, Problem> {
+    authorize(&request, &state, Role::Read)?;
+    let (id, n) = path.into_inner();
+    let id = mapping_id(&id)?;
+    let meta = state.registry.meta(&id).ok_or_else(|| missing(&id))?;
+    let version = meta
+        .version(n)
+        .ok_or_else(|| Problem::not_found(format!("mapping {id} has no version {n}")))?;
+    respond(&request, &state, &meta, version, false)
+}
+
+#[derive(Serialize)]
+struct VersionView<'a> {
+    id: &'a MappingId,
+    read_only: bool,
+    #[serde(flatten)]
+    version: &'a VersionMeta,
+}
+
+fn respond(
+    request: &HttpRequest,
+    state: &AppState,
+    meta: &MappingMeta,
+    version: &VersionMeta,
+    whole: bool,
+) -> Result<HttpResponse, Problem> {
+    let offers = match version.syntax {
+        MappingSyntax::Rml => negotiate::MAPPING_RML,
+        MappingSyntax::Yarrrml => negotiate::MAPPING_YARRRML,
+    };
+    let offer = negotiate::negotiate(request, offers)?;
+    match offer.output {
+        Output::Document => {
+            let (text, _) = state
+                .registry
+                .text(&meta.id, Some(version.version))
+                .ok_or_else(|| missing(&meta.id))?;
+            Ok(HttpResponse::Ok()
+                .content_type(version.syntax.media_type())
+                .insert_header(("Vary", "Accept"))
+                .body(text.to_string()))
+        }
+        Output::Html => {
+            let text = state
+                .registry
+                .text(&meta.id, Some(version.version))
+                .map(|(t, _)| t.to_string());
+            let mut context = Context::new();
+            context.insert("mapping", &meta.summary());
+            context.insert("shown", version);
+            context.insert("text", &text.unwrap_or_default());
+            render(state, "mapping.html", &context, StatusCode::OK)
+        }
+        _ if whole => Ok(HttpResponse::Ok()
+            .insert_header(("Vary", "Accept"))
+            .json(meta.summary())),
+        _ => Ok(HttpResponse::Ok()
+            .insert_header(("Vary", "Accept"))
+            .json(VersionView {
+                id: &meta.id,
+                read_only: meta.read_only,
+                version,
+            })),
+    }
+}
+
+#[tracing::instrument(skip_all, fields(id = %path))]
+pub async fn put(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Payload,
+) -> Result<HttpResponse, Problem> {
+    let id = mapping_id(&path)?;
+    store(request, state, id, body).await
+}
+
+/// `POST /mappings` with `Slug: {id}`: creates a mapping; 409 when the id is taken.
+#[tracing::instrument(skip_all)]
+pub async fn post(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Payload,
+) -> Result<HttpResponse, Problem> {
+    authorize(&request, &state, Role::Steward)?;
+    let slug = request
+        .headers()
+        .get("Slug")
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| {
+            Problem::bad_request(
+                "missing-slug",
+                "POST /mappings needs a Slug header with the new mapping's id",
+            )
+        })?;
+    let id = mapping_id(slug.trim())?;
+    if state.registry.meta(&id).is_some() {
+        return Err(Problem::new(
+            StatusCode::CONFLICT,
+            "mapping-exists",
+            "Mapping exists",
+            format!("a mapping {id} exists; PUT /mappings/{id} replaces it"),
+        ));
+    }
+    store(request, state, id, body).await
+}
+
+async fn store(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    id: MappingId,
+    body: web::Payload,
+) -> Result<HttpResponse, Problem> {
+    let token = authorize(&request, &state, Role::Steward)?;
+    let author = token.map_or_else(|| "anonymous".to_owned(), |t| t.name);
+    let syntax = match content_type(&request).as_deref() {
+        Some(t) if RML_TYPES.contains(&t) => MappingSyntax::Rml,
+        Some(t) if YARRRML_TYPES.contains(&t) => MappingSyntax::Yarrrml,
+        other => {
+            let accepted: Vec<&str> = RML_TYPES.iter().chain(YARRRML_TYPES).copied().collect();
+            return Err(Problem::unsupported_media_type(
+                other.unwrap_or("(none)"),
+                &accepted,
+            ));
+        }
+    };
+    let options = options(&Params::parse_utf8(request.query_string().as_bytes())?)?;
+    let bytes = read_limited(&request, body, state.settings.limits.max_body_bytes).await?;
+    let text = String::from_utf8(bytes.to_vec())
+        .map_err(|_| Problem::bad_request("not-utf8", "the mapping file must be UTF-8"))?;
+    let registry = state.registry.clone();
+    let outcome =
+        run_blocking(move || registry.put(&id, &text, syntax, &author, &options)).await??;
+    let status = if outcome.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok(HttpResponse::build(status)
+        .insert_header((header::LOCATION, format!("/mappings/{}", outcome.meta.id)))
+        .json(outcome.meta.summary()))
+}
+
+fn options(params: &Params) -> Result<PutOptions, Problem> {
+    let validation = match params.single("validation")?.as_deref() {
+        None => None,
+        Some("none") => Some(ValidationPolicy::None),
+        Some("warn") => Some(ValidationPolicy::Warn),
+        Some("reject") => Some(ValidationPolicy::Reject),
+        Some(other) => {
+            return Err(Problem::bad_request(
+                "bad-validation",
+                format!("validation={other:?}: use none, warn or reject"),
+            ));
+        }
+    };
+    let shapes = params.single("shapes")?.map(|list| {
+        list.split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()
+    });
+    let target_graph = params
+        .single("graph")?
+        .map(|iri| {
+            NamedNode::new(iri.as_str()).map_err(|e| {
+                Problem::bad_request(
+                    "bad-graph-iri",
+                    format!("graph={iri:?} is not an absolute IRI: {e}"),
+                )
+            })
+        })
+        .transpose()?;
+    Ok(PutOptions {
+        validation,
+        shapes,
+        target_graph,
+    })
+}
+
+#[tracing::instrument(skip_all, fields(id = %path))]
+pub async fn delete(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    authorize(&request, &state, Role::Steward)?;
+    let id = mapping_id(&path)?;
+    let registry = state.registry.clone();
+    run_blocking(move || registry.delete(&id)).await??;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+pub async fn method_not_allowed() -> Result<HttpResponse, Problem> {
+    Err(Problem::method_not_allowed("GET, PUT, DELETE"))
+}

@@ -1,0 +1,159 @@
+//! The registry mirrored as RDF into `{base}graph/mappings`, for SPARQL: one `citykg:Mapping`
+//! resource per mapping (`{base}mappings/{id}`) and one per version (`.../versions/{n}`, linked
+//! with `dcterms:hasVersion`). A mapping's part is rewritten whole, in one transaction.
+
+use oxigraph::model::vocab::{rdf, xsd};
+use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term};
+use oxigraph::store::{StorageError, Store};
+
+use super::meta::{MappingMeta, VersionMeta};
+use crate::config::BaseIri;
+use crate::ingest::model::{MappingId, ValidationPolicy};
+use crate::vocab::registry as ck;
+use crate::vocab::{SOURCE_SHA256, dcterms};
+
+/// What to write: mappings whose part is replaced, and ids whose part is removed.
+pub struct Change<'a> {
+    pub graph: &'a NamedNode,
+    pub base: &'a BaseIri,
+    pub write: &'a [&'a MappingMeta],
+    pub remove: &'a [&'a MappingId],
+    /// Drop the whole graph first (at start: the files are the truth).
+    pub reset: bool,
+}
+
+pub fn mapping_iri(base: &BaseIri, id: &MappingId) -> NamedNode {
+    NamedNode::new_unchecked(base.join(&format!("mappings/{id}")))
+}
+
+fn version_iri(base: &BaseIri, id: &MappingId, version: u32) -> NamedNode {
+    NamedNode::new_unchecked(base.join(&format!("mappings/{id}/versions/{version}")))
+}
+
+pub fn apply(store: &Store, change: &Change<'_>) -> Result<(), StorageError> {
+    let graph = GraphName::NamedNode(change.graph.clone());
+    let mut quads = Vec::new();
+    for meta in change.write {
+        describe(change.base, meta, &graph, &mut quads);
+    }
+    let mut transaction = store.start_transaction()?;
+    if change.reset {
+        transaction.clear_graph(change.graph)?;
+    } else {
+        for id in change
+            .remove
+            .iter()
+            .copied()
+            .chain(change.write.iter().map(|m| &m.id))
+        {
+            let subject = mapping_iri(change.base, id);
+            let mut subjects = vec![NamedOrBlankNode::from(subject.clone())];
+            for quad in transaction.quads_for_pattern(
+                Some(subject.as_ref().into()),
+                Some(dcterms::HAS_VERSION),
+                None,
+                Some(graph.as_ref()),
+            ) {
+                if let Term::NamedNode(version) = quad?.object {
+                    subjects.push(version.into());
+                }
+            }
+            for subject in &subjects {
+                let old: Vec<Quad> = transaction
+                    .quads_for_pattern(Some(subject.as_ref()), None, None, Some(graph.as_ref()))
+                    .collect::<Result<_, _>>()?;
+                for quad in &old {
+                    transaction.remove(quad);
+                }
+            }
+        }
+    }
+    for quad in &quads {
+        transaction.insert(quad);
+    }
+    transaction.commit()
+}
+
+fn describe(base: &BaseIri, meta: &MappingMeta, graph: &GraphName, quads: &mut Vec<Quad>) {
+    let subject = mapping_iri(base, &meta.id);
+    let mut add = |s: &NamedNode, p: oxigraph::model::NamedNodeRef<'_>, o: Term| {
+        quads.push(Quad::new(s.clone(), p, o, graph.clone()));
+    };
+    let date = |text: &str| Term::from(Literal::new_typed_literal(text, xsd::DATE_TIME));
+    add(&subject, rdf::TYPE, ck::MAPPING.into());
+    add(
+        &subject,
+        dcterms::IDENTIFIER,
+        Literal::from(meta.id.as_str()).into(),
+    );
+    add(&subject, dcterms::CREATED, date(&meta.created));
+    add(&subject, dcterms::MODIFIED, date(&meta.updated));
+    if meta.read_only {
+        add(&subject, ck::READ_ONLY, Literal::from(true).into());
+    }
+    if let Some(latest) = meta.latest() {
+        add(
+            &subject,
+            ck::MAPPING_VERSION,
+            Literal::from(i64::from(latest.version)).into(),
+        );
+        add(
+            &subject,
+            dcterms::CREATOR,
+            Literal::from(latest.author.as_str()).into(),
+        );
+        settings(&subject, latest, &mut add);
+    }
+    for version in &meta.versions {
+        let v = version_iri(base, &meta.id, version.version);
+        add(&subject, dcterms::HAS_VERSION, v.clone().into());
+        add(&v, rdf::TYPE, ck::MAPPING.into());
+        add(&v, dcterms::IS_VERSION_OF, subject.clone().into());
+        add(
+            &v,
+            dcterms::IDENTIFIER,
+            Literal::from(meta.id.as_str()).into(),
+        );
+        add(
+            &v,
+            ck::MAPPING_VERSION,
+            Literal::from(i64::from(version.version)).into(),
+        );
+        add(&v, dcterms::CREATED, date(&version.created));
+        add(
+            &v,
+            dcterms::CREATOR,
+            Literal::from(version.author.as_str()).into(),
+        );
+        add(
+            &v,
+            dcterms::FORMAT,
+            Literal::from(version.syntax.media_type()).into(),
+        );
+        add(
+            &v,
+            SOURCE_SHA256,
+            Literal::from(version.sha256.as_str()).into(),
+        );
+        settings(&v, version, &mut add);
+    }
+}
+
+fn settings(
+    subject: &NamedNode,
+    version: &VersionMeta,
+    add: &mut impl FnMut(&NamedNode, oxigraph::model::NamedNodeRef<'_>, Term),
+) {
+    match version.validation {
+        ValidationPolicy::Reject => add(subject, ck::VALIDATION_POLICY, ck::REJECT_INVALID.into()),
+        ValidationPolicy::Warn => add(
+            subject,
+            ck::VALIDATION_POLICY,
+            ck::ACCEPT_WITH_REPORT.into(),
+        ),
+        ValidationPolicy::None => {}
+    }
+    if let Ok(target) = NamedNode::new(version.target_graph.as_str()) {
+        add(subject, ck::TARGET_GRAPH, target.into());
+    }
+}
