@@ -132,6 +132,9 @@ pub struct ServeArgs {
     /// Maximal request body size in bytes [default: 64 MiB].
     #[arg(long, env = "CITYKG_MAX_BODY_BYTES")]
     pub max_body_bytes: Option<usize>,
+    /// Bytes of failed payloads the quarantine keeps before refusing more [default: 256 MiB].
+    #[arg(long, env = "CITYKG_MAX_QUARANTINE_BYTES")]
+    pub max_quarantine_bytes: Option<usize>,
     /// Maximal number of queries evaluated at once [default: 2 x CPUs].
     #[arg(long, env = "CITYKG_MAX_CONCURRENT_QUERIES")]
     pub max_concurrent_queries: Option<usize>,

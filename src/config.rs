@@ -13,6 +13,8 @@ pub const DEFAULT_BIND: &str = "127.0.0.1:7700";
 pub const DEFAULT_LOCATION: &str = "data";
 pub const DEFAULT_QUERY_TIMEOUT_SECS: f64 = 30.0;
 pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+/// 256 MiB of payloads kept for replay.
+pub const DEFAULT_QUARANTINE_BYTES: u64 = 256 << 20;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -42,6 +44,7 @@ pub struct FileSettings {
     pub base_iri: Option<String>,
     pub query_timeout: Option<f64>,
     pub max_body_bytes: Option<usize>,
+    pub max_quarantine_bytes: Option<usize>,
     pub max_concurrent_queries: Option<usize>,
     pub allow_hosts: Option<Vec<String>>,
     pub ontologies: Option<PathBuf>,
@@ -91,6 +94,8 @@ pub struct Limits {
     pub query_timeout: Duration,
     pub max_body_bytes: usize,
     pub max_concurrent_queries: usize,
+    /// Bytes the quarantine may hold before new failed payloads are refused.
+    pub quarantine_bytes: u64,
 }
 
 impl Default for Limits {
@@ -98,6 +103,7 @@ impl Default for Limits {
         Self {
             query_timeout: Duration::from_secs_f64(DEFAULT_QUERY_TIMEOUT_SECS),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            quarantine_bytes: DEFAULT_QUARANTINE_BYTES,
             max_concurrent_queries: default_concurrency(),
         }
     }
@@ -238,6 +244,11 @@ impl Settings {
                 args.max_concurrent_queries.or(file.max_concurrent_queries),
                 default_concurrency(),
             )?,
+            quarantine_bytes: positive(
+                "max_quarantine_bytes",
+                args.max_quarantine_bytes.or(file.max_quarantine_bytes),
+                DEFAULT_QUARANTINE_BYTES as usize,
+            )? as u64,
         };
         Ok(Self {
             location,

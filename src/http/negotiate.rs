@@ -98,6 +98,8 @@ pub const MAPPING_YARRRML: &[Offer] = &[
 
 /// A JSON document, or a page for people.
 pub const JSON_OR_PAGE: &[Offer] = &[JSON, HTML];
+/// What a mapping preview can be: the quads (N-Quads first), or a JSON summary.
+pub const PREVIEW: &[Offer] = &[N_QUADS, TRIG, JSON];
 /// JSON-LD that does not answer a plain `application/json` (that one asks for a summary).
 const JSON_LD_ONLY: Offer = offer(Output::Rdf(JSON_LD), &["application/ld+json"]);
 /// A SHACL validation report as RDF (Turtle first), or its JSON summary.

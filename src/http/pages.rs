@@ -34,6 +34,10 @@ pub fn templates() -> Result<Tera, tera::Error> {
         ),
         ("term.html", include_str!("../../templates/term.html")),
         (
+            "quarantine.html",
+            include_str!("../../templates/quarantine.html"),
+        ),
+        (
             "mappings.html",
             include_str!("../../templates/mappings.html"),
         ),

@@ -1,6 +1,6 @@
 //! The whole route table, in one place.
 
-use super::{graph_store, health, mappings, ontologies, pages, shacl, sparql};
+use super::{graph_store, health, ingest, mappings, ontologies, pages, quarantine, shacl, sparql};
 use actix_web::web;
 
 pub fn configure(config: &mut web::ServiceConfig) {
@@ -50,12 +50,26 @@ pub fn configure(config: &mut web::ServiceConfig) {
             "/mappings/{id:.+}/versions/{n:[0-9]+}",
             web::get().to(mappings::get_version),
         )
+        .route("/mappings/{id:.+}/preview", web::post().to(ingest::preview))
         .service(
             web::resource("/mappings/{id:.+}")
                 .route(web::get().to(mappings::get))
                 .route(web::put().to(mappings::put))
                 .route(web::delete().to(mappings::delete))
                 .default_service(web::to(mappings::method_not_allowed)),
+        );
+    // Ingest and the quarantine.
+    config
+        .route("/ingest/{id:.+}", web::post().to(ingest::ingest))
+        .route("/quarantine", web::get().to(quarantine::list))
+        .route(
+            "/quarantine/{id}/replay",
+            web::post().to(quarantine::replay),
+        )
+        .service(
+            web::resource("/quarantine/{id}")
+                .route(web::get().to(quarantine::get))
+                .route(web::delete().to(quarantine::delete)),
         );
     config.default_service(web::to(health::not_found));
 }

@@ -37,6 +37,8 @@ pub enum AppError {
     Threads(std::io::Error),
     #[error("cannot open the mapping registry: {0}")]
     Registry(#[from] crate::ingest::registry::RegistryError),
+    #[error("cannot open the quarantine: {0}")]
+    Quarantine(#[from] crate::ingest::quarantine::QuarantineError),
     #[error("the page templates are broken: {0}")]
     Templates(#[from] tera::Error),
 }
@@ -60,6 +62,13 @@ impl Application {
             &settings,
         )?);
         tracing::info!(mappings = registry.list().len(), "mapping registry");
+        let quarantine = Arc::new(crate::ingest::quarantine::Quarantine::open(
+            match &settings.location {
+                StoreLocation::Memory => None,
+                StoreLocation::Disk(dir) => Some(dir.join("quarantine")),
+            },
+            settings.limits.quarantine_bytes,
+        )?);
         let tokens = TokenStore::open(match &settings.location {
             StoreLocation::Memory => None,
             StoreLocation::Disk(dir) => Some(dir.join("tokens.json")),
@@ -96,6 +105,7 @@ impl Application {
             templates: Arc::new(pages::templates()?),
             stats: Arc::default(),
             registry,
+            quarantine,
         };
         let data = web::Data::new(state);
         let server = HttpServer::new(move || {

@@ -23,4 +23,6 @@ pub struct AppState {
     pub eval_pool: crate::store::pool::EvalPool,
     /// The mapping registry (issue 5).
     pub registry: Arc<crate::ingest::registry::Registry>,
+    /// Payloads that could not be stored, kept for replay.
+    pub quarantine: Arc<crate::ingest::quarantine::Quarantine>,
 }

@@ -52,8 +52,8 @@ impl PayloadKind {
 pub struct Context<'a> {
     pub store: &'a Store,
     pub base: &'a BaseIri,
-    /// Folder other (reference-data) sources may be read from.
-    pub reference_data: PathBuf,
+    /// Folder other (reference-data) sources may be read from; `None`: no such sources.
+    pub reference_data: Option<PathBuf>,
     /// Folder of the shipped shapes (`ontologies/`).
     pub ontologies: PathBuf,
 }
@@ -239,8 +239,8 @@ fn map(
     let opener = Opener {
         payload_source: &mapping.payload_source,
         payload: payload.bytes,
-        policy: SourcePolicy::new([context.reference_data.clone()]),
-        reference_data: &context.reference_data,
+        policy: SourcePolicy::new(context.reference_data.clone()),
+        reference_data: context.reference_data.as_deref(),
     };
     let mut sink = IntoGraph {
         target: mapping.target_graph.as_ref().into(),
@@ -307,7 +307,7 @@ struct Opener<'a> {
     payload_source: &'a str,
     payload: &'a [u8],
     policy: SourcePolicy,
-    reference_data: &'a std::path::Path,
+    reference_data: Option<&'a std::path::Path>,
 }
 
 impl SourceOpener for Opener<'_> {
@@ -315,9 +315,17 @@ impl SourceOpener for Opener<'_> {
         if source.path == self.payload_source {
             return Ok(Box::new(self.payload));
         }
+        let Some(folder) = self.reference_data else {
+            return Err(PayloadError::Refused {
+                reason: format!(
+                    "the source `{}` is not the payload, and no reference-data folder is configured",
+                    source.path
+                ),
+            });
+        };
         let mut source = source.clone();
         source.root = crate::mapping::model::SourceRoot::MappingDirectory;
-        resolve::open(&source, self.reference_data, &self.policy)
+        resolve::open(&source, folder, &self.policy)
     }
 }
 

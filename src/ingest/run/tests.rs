@@ -42,7 +42,7 @@ fn context(store: &Store) -> Context<'_> {
         base: Box::leak(Box::new(
             crate::config::BaseIri::parse("http://citykg.test/").unwrap(),
         )),
-        reference_data: std::env::temp_dir().join("citykg-no-reference-data"),
+        reference_data: None,
         ontologies: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ontologies"),
     }
 }

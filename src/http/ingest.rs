@@ -1,0 +1,219 @@
+//! `POST /ingest/{mapping}`: a vendor payload through a registered mapping into the store. A
+//! payload that cannot be stored is kept in the quarantine and the answer says where.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::auth::authorize;
+use super::body::{content_type, read_limited};
+use super::problem::Problem;
+use super::state::AppState;
+use crate::auth::Role;
+use crate::ingest::model::{MappingId, RegisteredMapping};
+use crate::ingest::quarantine::QuarantineError;
+use crate::ingest::run::{self, IngestError, Payload, PayloadKind};
+use crate::store::run_blocking;
+
+pub async fn ingest(
+    request: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    let token = authorize(&request, &state, Role::Steward)?;
+    let agent = token.map_or_else(|| "anonymous".to_owned(), |t| t.name);
+    let id = MappingId::parse(&id).map_err(|e| Problem::not_found(e.to_string()))?;
+    let mapping = state.registry.get(&id).ok_or_else(|| {
+        Problem::not_found(format!(
+            "there is no mapping `{id}`; GET /mappings lists them"
+        ))
+    })?;
+    let media = content_type(&request).unwrap_or_default();
+    let kind = PayloadKind::from_media_type(&media)
+        .ok_or_else(|| Problem::unsupported_media_type(&media, PayloadKind::MEDIA_TYPES))?;
+    let key = idempotency_key(&request)?;
+    let body = read_limited(&request, payload, state.settings.limits.max_body_bytes).await?;
+    let outcome = run_ingest(
+        &state,
+        mapping,
+        body.to_vec(),
+        kind,
+        media,
+        agent,
+        key,
+        true,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(outcome))
+}
+
+/// Ingests; on a payload-side failure answers 422 and (for a new payload) keeps it in the
+/// quarantine, saying where. Shared by ingest and replay (which keeps its entry instead).
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn run_ingest(
+    state: &web::Data<AppState>,
+    mapping: std::sync::Arc<RegisteredMapping>,
+    body: Vec<u8>,
+    kind: PayloadKind,
+    media: String,
+    agent: String,
+    key: Option<String>,
+    quarantine_on_failure: bool,
+) -> Result<run::Outcome, Problem> {
+    let store = state.store.clone();
+    let base = state.settings.base_iri.clone();
+    let reference_data = state.settings.reference_data_folder();
+    let ontologies = state.settings.ontologies.clone();
+    let quarantine = state.quarantine.clone();
+    let result = run_blocking(move || -> Result<run::Outcome, Box<Failure>> {
+        let context = run::Context {
+            store: &store,
+            base: &base,
+            reference_data,
+            ontologies,
+        };
+        let payload = Payload { bytes: &body, kind };
+        match run::ingest(&context, &mapping, &payload, &agent, key.as_deref()) {
+            Ok(outcome) => Ok(outcome),
+            Err(error) if error.quarantines() && !quarantine_on_failure => {
+                Err(Box::new((error, None)))
+            }
+            Err(error) if error.quarantines() => {
+                let kept = quarantine.keep(
+                    mapping.id.as_str(),
+                    mapping.version,
+                    &media,
+                    &body,
+                    &error.to_string(),
+                    &agent,
+                );
+                Err(Box::new((error, Some(kept))))
+            }
+            Err(error) => Err(Box::new((error, None))),
+        }
+    })
+    .await?;
+    match result.map_err(|failure| *failure) {
+        Ok(outcome) => Ok(outcome),
+        Err((error, None)) if error.quarantines() => Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "payload-not-stored",
+            "Payload not stored",
+            format!("{error}. Nothing was stored."),
+        )),
+        Err((error, None)) => Err(match error {
+            IngestError::Shapes(message) => Problem::internal(&message),
+            other => Problem::internal(&other),
+        }),
+        Err((error, Some(Err(QuarantineError::Full { used, cap })))) => Err(Problem::new(
+            StatusCode::INSUFFICIENT_STORAGE,
+            "quarantine-full",
+            "Quarantine full",
+            format!("{error}; the payload could not be kept either: the quarantine is full ({used} of {cap} bytes), replay or delete entries first"),
+        )),
+        Err((_, Some(Err(other)))) => Err(Problem::internal(&other)),
+        Err((error, Some(Ok(entry)))) => Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "payload-not-stored",
+            "Payload not stored",
+            format!(
+                "{error}. Nothing was stored; the payload is kept as /quarantine/{} for replay once the mapping or the payload is fixed",
+                entry.id
+            ),
+        )
+        .with_item(format!("/quarantine/{}", entry.id))),
+    }
+}
+
+/// A failed ingest, and what became of its payload (kept, or not even that).
+type Failure = (
+    IngestError,
+    Option<Result<crate::ingest::quarantine::Entry, QuarantineError>>,
+);
+
+/// `Idempotency-Key`: printable ASCII, at most 200 characters.
+fn idempotency_key(request: &HttpRequest) -> Result<Option<String>, Problem> {
+    let Some(value) = request.headers().get("Idempotency-Key") else {
+        return Ok(None);
+    };
+    let text = value
+        .to_str()
+        .ok()
+        .filter(|t| !t.is_empty() && t.len() <= 200 && t.chars().all(|c| c.is_ascii_graphic()));
+    text.map(|t| Some(t.to_owned())).ok_or_else(|| {
+        Problem::bad_request(
+            "bad-idempotency-key",
+            "Idempotency-Key must be 1 to 200 printable ASCII characters",
+        )
+    })
+}
+
+/// `POST /mappings/{id}/preview`: what ingest would store for this payload, stored nowhere.
+/// N-Quads or TriG, or on `Accept: application/json` a summary with the quads as N-Quads text
+/// and the SHACL summary when the mapping validates.
+pub async fn preview(
+    request: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    authorize(&request, &state, Role::Steward)?;
+    let id = MappingId::parse(&id).map_err(|e| Problem::not_found(e.to_string()))?;
+    let mapping = state.registry.get(&id).ok_or_else(|| {
+        Problem::not_found(format!(
+            "there is no mapping `{id}`; GET /mappings lists them"
+        ))
+    })?;
+    let offer = super::negotiate::negotiate(&request, super::negotiate::PREVIEW)?;
+    let media = content_type(&request).unwrap_or_default();
+    let kind = PayloadKind::from_media_type(&media)
+        .ok_or_else(|| Problem::unsupported_media_type(&media, PayloadKind::MEDIA_TYPES))?;
+    let body = read_limited(&request, payload, state.settings.limits.max_body_bytes).await?;
+    let store = state.store.clone();
+    let base = state.settings.base_iri.clone();
+    let reference_data = state.settings.reference_data_folder();
+    let ontologies = state.settings.ontologies.clone();
+    let mapped = run_blocking(move || {
+        let context = run::Context {
+            store: &store,
+            base: &base,
+            reference_data,
+            ontologies,
+        };
+        run::preview(&context, &mapping, &Payload { bytes: &body, kind })
+    })
+    .await?
+    .map_err(|error| {
+        Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "payload-not-mapped",
+            "Payload could not be mapped",
+            error.to_string(),
+        )
+    })?;
+    let format = match offer.output {
+        super::negotiate::Output::Rdf(format) => format,
+        _ => oxigraph::io::RdfFormat::NQuads,
+    };
+    let mut writer = oxigraph::io::RdfSerializer::from_format(format).for_writer(Vec::new());
+    for quad in &mapped.quads {
+        writer
+            .serialize_quad(quad)
+            .map_err(|e| Problem::internal(&e))?;
+    }
+    let rdf = writer.finish().map_err(|e| Problem::internal(&e))?;
+    match offer.output {
+        super::negotiate::Output::Json => Ok(HttpResponse::Ok()
+            .insert_header(("Vary", "Accept"))
+            .json(serde_json::json!({
+                "records": mapped.records,
+                "quads": mapped.quads.len(),
+                "nquads": String::from_utf8_lossy(&rdf),
+                "validation": mapped.report.as_ref().map(crate::shacl::ValidationReport::summary),
+            }))),
+        _ => Ok(HttpResponse::Ok()
+            .content_type(offer.media_type())
+            .insert_header(("Vary", "Accept"))
+            .body(rdf)),
+    }
+}

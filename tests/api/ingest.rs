@@ -1,0 +1,271 @@
+//! `POST /ingest/{mapping}`, `/mappings/{id}/preview` and `/quarantine`: the steward's loop.
+
+use awc::http::Method;
+
+use crate::helpers::{ADMIN, TestApp, spawn_app};
+
+pub const OBSERVATIONS: &str = r#"@prefix rml: <http://w3id.org/rml/> .
+@prefix sosa: <http://www.w3.org/ns/sosa/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<http://e/M> rml:logicalSource [ rml:source "payload.json" ; rml:referenceFormulation rml:JSONPath ; rml:iterator "$[*]" ] ;
+  rml:subjectMap [ rml:template "http://e/obs/{id}" ; rml:class sosa:Observation ] ;
+  rml:predicateObjectMap [ rml:predicate sosa:madeBySensor ; rml:objectMap [ rml:template "http://e/sensor/{sensor}" ] ] ;
+  rml:predicateObjectMap [ rml:predicate sosa:observedProperty ; rml:objectMap [ rml:constant <http://e/pm25> ] ] ;
+  rml:predicateObjectMap [ rml:predicate sosa:hasFeatureOfInterest ; rml:objectMap [ rml:constant <http://e/district/1> ] ] ;
+  rml:predicateObjectMap [ rml:predicate sosa:hasSimpleResult ; rml:objectMap [ rml:reference "value" ; rml:datatype xsd:double ] ] ;
+  rml:predicateObjectMap [ rml:predicate sosa:resultTime ; rml:objectMap [ rml:reference "time" ; rml:datatype xsd:dateTime ] ] ."#;
+
+pub fn readings(from: usize, count: usize) -> String {
+    let items: Vec<String> = (from..from + count)
+        .map(|i| format!(r#"{{"id": "{i}", "sensor": "s{}", "value": {i}.5, "time": "2025-03-03T00:00:{:02}Z"}}"#, i % 7, i % 60))
+        .collect();
+    format!("[{}]", items.join(","))
+}
+
+pub async fn register(app: &TestApp, id: &str, query: &str, mapping: &str) {
+    let reply = app
+        .send(
+            app.admin(
+                Method::PUT,
+                &format!("/mappings/{id}{query}"),
+                Some("text/turtle"),
+            ),
+            mapping.as_bytes().to_vec(),
+        )
+        .await;
+    assert!(reply.status.is_success(), "{}", reply.text());
+}
+
+async fn ingest(app: &TestApp, id: &str, body: &str, key: Option<&str>) -> crate::helpers::Reply {
+    let mut request = app.admin(
+        Method::POST,
+        &format!("/ingest/{id}"),
+        Some("application/json"),
+    );
+    if let Some(key) = key {
+        request = request.insert_header(("Idempotency-Key", key));
+    }
+    app.send(request, body.as_bytes().to_vec()).await
+}
+
+#[actix_web::test]
+async fn a_payload_is_mapped_stored_and_recorded() {
+    let app = spawn_app().await;
+    register(
+        &app,
+        "city/air",
+        "?validation=warn&shapes=observation",
+        OBSERVATIONS,
+    )
+    .await;
+    let reply = ingest(&app, "city/air", &readings(0, 3), Some("batch-1")).await;
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let outcome = reply.json();
+    assert_eq!(outcome["records"], 3);
+    assert_eq!(outcome["quads"], 18);
+    assert_eq!(
+        outcome["target_graph"],
+        "http://citykg.test/graph/source/city/air"
+    );
+    assert!(
+        outcome["activity"]
+            .as_str()
+            .unwrap()
+            .starts_with("http://citykg.test/provenance/")
+    );
+    assert_eq!(outcome["validation"]["conforms"], true, "{outcome}");
+    assert_eq!(app.count("SELECT * { GRAPH <http://citykg.test/graph/source/city/air> { ?s a <http://www.w3.org/ns/sosa/Observation> } }").await, 3);
+    let provenance = "SELECT * { GRAPH <http://citykg.test/graph/provenance> { ?a <https://w3id.org/citykg/ns#quadCount> 18 ; <http://www.w3.org/ns/prov#used> <http://citykg.test/mappings/city/air> } }";
+    assert_eq!(app.count(provenance).await, 1);
+    // A retry with the same key is answered from the first ingest; nothing is applied twice.
+    let again = ingest(&app, "city/air", &readings(0, 3), Some("batch-1"))
+        .await
+        .json();
+    assert_eq!(again["activity"], outcome["activity"]);
+    assert_eq!(again["replayed"], true);
+    assert_eq!(app.count("SELECT * { GRAPH <http://citykg.test/graph/provenance> { ?a a <http://www.w3.org/ns/prov#Activity> } }").await, 1);
+}
+
+#[actix_web::test]
+async fn writes_need_the_steward_role_and_a_known_mapping() {
+    let app = spawn_app().await;
+    register(&app, "city/air", "", OBSERVATIONS).await;
+    let anonymous = app
+        .client
+        .post(app.url("/ingest/city/air"))
+        .insert_header(("Content-Type", "application/json"));
+    assert_eq!(app.send(anonymous, readings(0, 1)).await.status, 401);
+    let reader = app.token("reader", citykg::auth::Role::Read);
+    let read_only = app
+        .client
+        .post(app.url("/ingest/city/air"))
+        .insert_header(("Content-Type", "application/json"))
+        .insert_header(("Authorization", format!("Bearer {reader}")));
+    assert_eq!(app.send(read_only, readings(0, 1)).await.status, 403);
+    ingest(&app, "city/nowhere", &readings(0, 1), None)
+        .await
+        .problem(404);
+    let csv = app.admin(Method::POST, "/ingest/city/air", Some("application/pdf"));
+    assert_eq!(app.send(csv, b"x".to_vec()).await.status, 415);
+}
+
+#[actix_web::test]
+async fn a_broken_payload_is_quarantined_then_replayed_after_the_mapping_is_fixed() {
+    let app = spawn_app().await;
+    // Version 1 reads the value from a key the vendor does not send, and rejects what fails.
+    let wrong = OBSERVATIONS.replace("rml:reference \"time\"", "rml:reference \"timestamp\"");
+    register(
+        &app,
+        "city/air",
+        "?validation=reject&shapes=observation",
+        &wrong,
+    )
+    .await;
+    let reply = ingest(&app, "city/air", &readings(0, 2), None).await;
+    let problem = reply.problem(422);
+    let location = problem["errors"][0]["detail"].as_str().unwrap().to_owned();
+    assert!(location.starts_with("/quarantine/"), "{problem}");
+    assert_eq!(
+        app.count("SELECT * { GRAPH ?g { ?s a <http://www.w3.org/ns/sosa/Observation> } }")
+            .await,
+        0
+    );
+    let listed = app
+        .send(app.admin(Method::GET, "/quarantine", None), Vec::new())
+        .await
+        .json();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    let kept = app
+        .send(
+            app.admin(Method::GET, &format!("{location}?payload"), None),
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(kept.text(), readings(0, 2));
+    // Replaying with the broken mapping still fails and keeps the entry.
+    let still = app
+        .send(
+            app.admin(Method::POST, &format!("{location}/replay"), None),
+            Vec::new(),
+        )
+        .await;
+    still.problem(422);
+    // Fix the mapping (version 2), replay: stored, and the entry is gone.
+    register(
+        &app,
+        "city/air",
+        "?validation=reject&shapes=observation",
+        OBSERVATIONS,
+    )
+    .await;
+    let replayed = app
+        .send(
+            app.admin(Method::POST, &format!("{location}/replay"), None),
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(replayed.status, 200, "{}", replayed.text());
+    assert_eq!(replayed.json()["mapping_version"], 2);
+    assert_eq!(
+        app.count("SELECT * { GRAPH ?g { ?s a <http://www.w3.org/ns/sosa/Observation> } }")
+            .await,
+        2
+    );
+    let listed = app
+        .send(app.admin(Method::GET, "/quarantine", None), Vec::new())
+        .await
+        .json();
+    assert!(listed.as_array().unwrap().is_empty());
+    // Garbage JSON: quarantined too, then discarded.
+    let garbage = ingest(&app, "city/air", "[{,", None).await.problem(422);
+    let location = garbage["errors"][0]["detail"].as_str().unwrap().to_owned();
+    assert!(
+        garbage["detail"].as_str().unwrap().contains("line 1"),
+        "{garbage}"
+    );
+    assert_eq!(
+        app.send(app.admin(Method::DELETE, &location, None), Vec::new())
+            .await
+            .status,
+        204
+    );
+}
+
+#[actix_web::test]
+async fn preview_shows_what_ingest_would_store_and_stores_nothing() {
+    let app = spawn_app().await;
+    register(
+        &app,
+        "city/air",
+        "?validation=warn&shapes=observation",
+        OBSERVATIONS,
+    )
+    .await;
+    let preview = app
+        .send(
+            app.admin(
+                Method::POST,
+                "/mappings/city/air/preview",
+                Some("application/json"),
+            )
+            .insert_header(("Accept", "application/n-quads")),
+            readings(0, 2),
+        )
+        .await;
+    assert_eq!(preview.status, 200, "{}", preview.text());
+    assert_eq!(preview.text().lines().count(), 12);
+    let summary = app
+        .send(
+            app.admin(
+                Method::POST,
+                "/mappings/city/air/preview",
+                Some("application/json"),
+            )
+            .insert_header(("Accept", "application/json")),
+            readings(0, 2),
+        )
+        .await
+        .json();
+    assert_eq!(summary["quads"], 12);
+    assert_eq!(summary["validation"]["conforms"], true);
+    assert_eq!(
+        app.count("SELECT * { GRAPH ?g { ?s a <http://www.w3.org/ns/sosa/Observation> } }")
+            .await,
+        0
+    );
+}
+
+#[actix_web::test]
+async fn eight_concurrent_clients_lose_nothing() {
+    let app = spawn_app().await;
+    register(&app, "city/air", "", OBSERVATIONS).await;
+    let mut tasks = Vec::new();
+    for client in 0..8 {
+        let app = TestApp {
+            address: app.address.clone(),
+            client: awc::Client::default(),
+            tokens: app.tokens.clone(),
+        };
+        tasks.push(actix_web::rt::spawn(async move {
+            for batch in 0..5 {
+                let reply = ingest(
+                    &app,
+                    "city/air",
+                    &readings(client * 1000 + batch * 100, 50),
+                    None,
+                )
+                .await;
+                assert_eq!(reply.status, 200, "{}", reply.text());
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    assert_eq!(
+        app.count("SELECT * { GRAPH ?g { ?s a <http://www.w3.org/ns/sosa/Observation> } }")
+            .await,
+        8 * 5 * 50
+    );
+    let _ = ADMIN;
+}
