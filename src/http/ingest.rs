@@ -149,8 +149,8 @@ fn idempotency_key(request: &HttpRequest) -> Result<Option<String>, Problem> {
 }
 
 /// `POST /mappings/{id}/preview`: what ingest would store for this payload, stored nowhere.
-/// N-Quads or TriG, or on `Accept: application/json` a summary with the quads as N-Quads text
-/// and the SHACL summary when the mapping validates.
+/// N-Quads or TriG, or on `Accept: application/json` a summary with the quads as N-Quads text,
+/// the mapping's lint warnings and the SHACL summary when the mapping validates.
 pub async fn preview(
     request: HttpRequest,
     payload: web::Payload,
@@ -164,11 +164,103 @@ pub async fn preview(
             "there is no mapping `{id}`; GET /mappings lists them"
         ))
     })?;
+    let warnings = state
+        .registry
+        .meta(&id)
+        .and_then(|meta| meta.latest().map(|v| v.warnings.clone()))
+        .unwrap_or_default();
     let offer = super::negotiate::negotiate(&request, super::negotiate::PREVIEW)?;
     let media = content_type(&request).unwrap_or_default();
     let kind = PayloadKind::from_media_type(&media)
         .ok_or_else(|| Problem::unsupported_media_type(&media, PayloadKind::MEDIA_TYPES))?;
     let body = read_limited(&request, payload, state.settings.limits.max_body_bytes).await?;
+    preview_response(&state, offer, mapping, body.to_vec(), kind, warnings).await
+}
+
+/// `POST /mappings/preview`: an unsaved mapping tried on a payload, as `multipart/form-data`
+/// with the parts `mapping` (Turtle or YARRRML, by its Content-Type) and `payload`. The mapping
+/// goes through every upload check first (422 with every problem); nothing is stored.
+pub async fn preview_unsaved(
+    request: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, Problem> {
+    authorize(&request, &state, Role::Steward)?;
+    let offer = super::negotiate::negotiate(&request, super::negotiate::PREVIEW)?;
+    let raw = request
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let boundary = super::multipart::boundary(&raw).ok_or_else(|| {
+        Problem::bad_request(
+            "bad-multipart",
+            "send multipart/form-data with the parts `mapping` and `payload`",
+        )
+    })?;
+    let body = read_limited(&request, payload, state.settings.limits.max_body_bytes).await?;
+    let parts = super::multipart::parse(&body, &boundary).ok_or_else(|| {
+        Problem::bad_request("bad-multipart", "the multipart body is not well formed")
+    })?;
+    let part = |name: &str| parts.iter().find(|p| p.name.as_deref() == Some(name));
+    let (Some(mapping_part), Some(payload_part)) = (part("mapping"), part("payload")) else {
+        return Err(Problem::bad_request(
+            "bad-multipart",
+            "send the parts `mapping` and `payload`",
+        ));
+    };
+    let mapping_type = mapping_part
+        .content_type
+        .as_deref()
+        .unwrap_or("text/turtle");
+    let syntax = if super::mappings::YARRRML_TYPES.contains(&mapping_type) {
+        crate::ingest::registry::meta::MappingSyntax::Yarrrml
+    } else if super::mappings::RML_TYPES.contains(&mapping_type) {
+        crate::ingest::registry::meta::MappingSyntax::Rml
+    } else {
+        return Err(Problem::unsupported_media_type(
+            mapping_type,
+            &["text/turtle", "application/yaml"],
+        ));
+    };
+    let text = std::str::from_utf8(mapping_part.body)
+        .map_err(|_| Problem::bad_request("bad-encoding", "the mapping is not UTF-8"))?
+        .to_owned();
+    let payload_type = payload_part.content_type.clone().unwrap_or_default();
+    let kind = PayloadKind::from_media_type(&payload_type)
+        .ok_or_else(|| Problem::unsupported_media_type(&payload_type, PayloadKind::MEDIA_TYPES))?;
+    let payload_bytes = payload_part.body.to_vec();
+    let options = super::mappings::options(&super::body::Params::parse_utf8(
+        request.query_string().as_bytes(),
+    )?)?;
+    let registry = state.registry.clone();
+    let prepared = run_blocking(move || {
+        let id = MappingId::parse("unsaved").map_err(|e| Problem::internal(&e))?;
+        registry
+            .prepare(&id, &text, syntax, &options)
+            .map_err(Problem::from)
+    })
+    .await??;
+    preview_response(
+        &state,
+        offer,
+        std::sync::Arc::new(prepared.mapping),
+        payload_bytes,
+        kind,
+        prepared.warnings,
+    )
+    .await
+}
+
+async fn preview_response(
+    state: &web::Data<AppState>,
+    offer: super::negotiate::Offer,
+    mapping: std::sync::Arc<RegisteredMapping>,
+    body: Vec<u8>,
+    kind: PayloadKind,
+    warnings: Vec<crate::ingest::registry::meta::LintWarning>,
+) -> Result<HttpResponse, Problem> {
     let store = state.store.clone();
     let base = state.settings.base_iri.clone();
     let reference_data = state.settings.reference_data_folder();
@@ -209,6 +301,7 @@ pub async fn preview(
                 "records": mapped.records,
                 "quads": mapped.quads.len(),
                 "nquads": String::from_utf8_lossy(&rdf),
+                "warnings": warnings,
                 "validation": mapped.report.as_ref().map(crate::shacl::ValidationReport::summary),
             }))),
         _ => Ok(HttpResponse::Ok()

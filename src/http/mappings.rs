@@ -20,8 +20,8 @@ use crate::ingest::registry::PutOptions;
 use crate::ingest::registry::meta::{MappingMeta, MappingSyntax, VersionMeta};
 use crate::store::run_blocking;
 
-const RML_TYPES: &[&str] = &["text/turtle", "application/x-turtle"];
-const YARRRML_TYPES: &[&str] = &[
+pub(super) const RML_TYPES: &[&str] = &["text/turtle", "application/x-turtle"];
+pub(super) const YARRRML_TYPES: &[&str] = &[
     "application/yaml",
     "application/x-yaml",
     "text/yaml",
@@ -218,7 +218,7 @@ async fn store(
         .json(outcome.meta.summary()))
 }
 
-fn options(params: &Params) -> Result<PutOptions, Problem> {
+pub(super) fn options(params: &Params) -> Result<PutOptions, Problem> {
     let validation = match params.single("validation")?.as_deref() {
         None => None,
         Some("none") => Some(ValidationPolicy::None),

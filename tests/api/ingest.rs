@@ -269,3 +269,42 @@ async fn eight_concurrent_clients_lose_nothing() {
     );
     let _ = ADMIN;
 }
+
+#[actix_web::test]
+async fn an_unsaved_mapping_is_tried_on_a_payload() {
+    let app = spawn_app().await;
+    let boundary = "B0uNd";
+    let body = |mapping: &str| {
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"mapping\"\r\nContent-Type: text/turtle\r\n\r\n{mapping}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"payload\"\r\nContent-Type: application/json\r\n\r\n{}\r\n--{boundary}--\r\n",
+            readings(0, 2)
+        )
+    };
+    let request = || {
+        app.admin(
+            Method::POST,
+            "/mappings/preview?validation=warn&shapes=observation",
+            Some(&format!("multipart/form-data; boundary={boundary}")),
+        )
+        .insert_header(("Accept", "application/json"))
+    };
+    let reply = app.send(request(), body(OBSERVATIONS)).await;
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let summary = reply.json();
+    assert_eq!(summary["quads"], 12);
+    assert_eq!(summary["validation"]["conforms"], true, "{summary}");
+    // A broken template: the upload checks answer, with the place.
+    let broken = app
+        .send(
+            request(),
+            body(&OBSERVATIONS.replace("{sensor}", "{sensor")),
+        )
+        .await
+        .problem(422);
+    assert!(broken["errors"][0]["line"].is_number(), "{broken}");
+    assert_eq!(
+        app.count("SELECT * { GRAPH ?g { ?s a <http://www.w3.org/ns/sosa/Observation> } }")
+            .await,
+        0
+    );
+}
