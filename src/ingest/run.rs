@@ -1,5 +1,5 @@
 //! Ingest and preview: a payload through a registered mapping. Ingest writes the mapped quads
-//! and the provenance record in one transaction (nothing on failure); preview writes nothing.
+//! and the provenance record in one atomic commit (nothing on failure); preview writes nothing.
 
 use std::io::BufRead;
 use std::path::PathBuf;
@@ -178,14 +178,12 @@ pub fn ingest(
         ended: &ended,
         idempotency_key,
     };
-    let mut transaction = context.store.start_transaction()?;
-    for quad in &mapped.quads {
-        transaction.insert(quad);
-    }
-    for quad in activity.quads(&activity_iri) {
-        transaction.insert(&quad);
-    }
-    transaction.commit()?;
+    // oxigraph's bulk loader is atomic (nothing is visible before `commit`, and the commit
+    // ingests every index at once) and writes sorted files instead of going through memtables:
+    // several times faster than a transaction for a batch of records.
+    let mut loader = context.store.bulk_loader();
+    loader.load_quads(mapped.quads.iter().cloned().chain(activity.quads(&activity_iri)))?;
+    loader.commit()?;
     Ok(Outcome {
         record: Record {
             activity: activity_iri.as_str().to_owned(),
