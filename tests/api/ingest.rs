@@ -135,6 +135,19 @@ async fn a_broken_payload_is_quarantined_then_replayed_after_the_mapping_is_fixe
         .await
         .json();
     assert_eq!(listed.as_array().unwrap().len(), 1);
+    let page = app
+        .send(
+            app.admin(Method::GET, "/quarantine", None)
+                .insert_header(("Accept", "text/html")),
+            Vec::new(),
+        )
+        .await;
+    let id = location.trim_start_matches("/quarantine/");
+    assert!(
+        page.text().contains(id) && page.text().contains("city&#x2F;air"),
+        "{}",
+        page.text()
+    );
     let kept = app
         .send(
             app.admin(Method::GET, &format!("{location}?payload"), None),
