@@ -182,7 +182,13 @@ pub fn ingest(
     // ingests every index at once) and writes sorted files instead of going through memtables:
     // several times faster than a transaction for a batch of records.
     let mut loader = context.store.bulk_loader();
-    loader.load_quads(mapped.quads.iter().cloned().chain(activity.quads(&activity_iri)))?;
+    loader.load_quads(
+        mapped
+            .quads
+            .iter()
+            .cloned()
+            .chain(activity.quads(&activity_iri)),
+    )?;
     loader.commit()?;
     Ok(Outcome {
         record: Record {
