@@ -1,6 +1,6 @@
 //! citykg's own functions (`https://w3id.org/citykg/function#`), the few that vendor envelopes
 //! need and GREL/IDLab lack: times to UTC `xsd:dateTime`, numbers sent as strings, and a
-//! property key from a vendor's field name. A malformed time or number is an error, so that the
+//! property IRI from a vendor's field name. A malformed time or number is an error, so that the
 //! run fails and the service quarantines the payload: nothing is guessed.
 
 use std::borrow::Cow;
@@ -9,7 +9,7 @@ use std::str::FromStr;
 use oxsdatatypes::{DateTime, DayTimeDuration, Decimal, TimezoneOffset};
 
 use super::call::{integer, string};
-use super::params::{Call, def, one};
+use super::params::{Call, def, one, optional};
 use super::{Args, FunctionDef, OutputDef, ParameterDef};
 use crate::payload::{Value, ValueKind};
 
@@ -17,6 +17,10 @@ use crate::payload::{Value, ValueKind};
 pub const NAMESPACE: &str = citykg_fn!("");
 
 const VALUE: ParameterDef = one(citykg_fn!("value"), &[]);
+const GROUP: ParameterDef = optional(citykg_fn!("group"), &[]);
+
+/// Where [`property_iri`] mints property IRIs (the `cprop:` concepts of `ontologies/citykg.ttl`).
+const PROPERTY_NAMESPACE: &str = "https://w3id.org/citykg/property/";
 const OUTPUT: &[OutputDef] = &[OutputDef {
     iri: citykg_fn!("output"),
     aliases: &[],
@@ -36,7 +40,12 @@ pub(super) const FUNCTIONS: &[FunctionDef] = &[
         epoch_millis_to_date_time,
     ),
     def(citykg_fn!("toNumber"), &[VALUE], OUTPUT, to_number),
-    def(citykg_fn!("propertyKey"), &[VALUE], OUTPUT, property_key),
+    def(
+        citykg_fn!("propertyIri"),
+        &[VALUE, GROUP],
+        OUTPUT,
+        property_iri,
+    ),
 ];
 
 /// An RFC 3339 time with an offset (`Z`, `+00:00`, `-05:00`; any number of fractional digits)
@@ -100,13 +109,28 @@ fn to_number(args: &Args<'_>) -> Call {
     }
 }
 
-/// A vendor field name -> a property key: lowercase ASCII letters and digits, every other run
-/// of characters one `_` (`"Battery Status"` -> `battery_status`, `"Temperature"` ->
-/// `temperature`, `"pm2.5"` -> `pm2_5`). A name with no letter or digit gives no value.
-fn property_key(args: &Args<'_>) -> Call {
-    let text = text_or_none!(args, 0);
-    let mut key = String::with_capacity(text.len());
-    let mut gap = false;
+/// A vendor field name (and, for a field nested in a group such as `"Device Status"`, the
+/// group's name) -> a citykg property IRI `https://w3id.org/citykg/property/{key}`, the key in
+/// lowercase ASCII letters and digits with every other run of characters one `_`
+/// (`"Temperature"` -> `cprop:temperature`, `"Battery Status"` -> `cprop:battery_status`,
+/// group `"Device Status"` + `"Sensor Fault"` -> `cprop:device_status_sensor_fault`). A name
+/// with no letter or digit gives no value.
+fn property_iri(args: &Args<'_>) -> Call {
+    let name = text_or_none!(args, 0);
+    let mut key = String::with_capacity(name.len() + 16);
+    if let Some(group) = args.text(1) {
+        push_key(&mut key, group);
+    }
+    let before = key.len();
+    push_key(&mut key, name);
+    if key.len() == before {
+        return Ok(None);
+    }
+    Ok(string(format!("{PROPERTY_NAMESPACE}{key}")))
+}
+
+fn push_key(key: &mut String, text: &str) {
+    let mut gap = !key.is_empty();
     for character in text.chars() {
         if character.is_ascii_alphanumeric() {
             if gap && !key.is_empty() {
@@ -118,5 +142,4 @@ fn property_key(args: &Args<'_>) -> Call {
             gap = true;
         }
     }
-    Ok((!key.is_empty()).then(|| Value::string(key)))
 }

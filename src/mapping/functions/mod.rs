@@ -19,7 +19,7 @@
 //! Layout: the types, the checker and the table (assembled from each family's part) are here;
 //! [`Inputs`] and [`Args`] (how values reach an implementation) in `call`; the FnO parameter and
 //! output descriptions in `params`; implementations in `grel`, `idlab`, `date` (Java-style
-//! date patterns) and `citykg` (citykg's own: UTC times, numbers sent as strings, property keys).
+//! date patterns) and `citykg` (citykg's own: UTC times, numbers sent as strings, property IRIs).
 
 use crate::payload::Value;
 

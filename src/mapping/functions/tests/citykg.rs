@@ -1,6 +1,8 @@
-//! citykg's own functions: UTC times, numbers sent as strings, property keys.
+//! citykg's own functions: UTC times, numbers sent as strings, property IRIs.
 
 use super::*;
+
+const P: &str = "https://w3id.org/citykg/property/";
 
 #[test]
 fn each_citykg_function_computes_what_its_description_says() {
@@ -22,10 +24,15 @@ fn each_citykg_function_computes_what_its_description_says() {
         ("citykg:toNumber", vec![(v, &[" 32.592782 "])], kind("32.592782", ValueKind::Double)),
         ("citykg:toNumber", vec![(v, &["-106.927742"])], kind("-106.927742", ValueKind::Double)),
         ("citykg:toNumber", vec![(v, &["1.5e3"])], kind("1500", ValueKind::Double)),
-        ("citykg:propertyKey", vec![(v, &["Battery Status"])], s("battery_status")),
-        ("citykg:propertyKey", vec![(v, &["Temperature"])], s("temperature")),
-        ("citykg:propertyKey", vec![(v, &[" pm2.5 "])], s("pm2_5")),
-        ("citykg:propertyKey", vec![(v, &["--"])], vec![]),
+        ("citykg:propertyIri", vec![(v, &["Battery Status"])], s(&format!("{P}battery_status"))),
+        ("citykg:propertyIri", vec![(v, &["Temperature"])], s(&format!("{P}temperature"))),
+        ("citykg:propertyIri", vec![(v, &[" pm2.5 "])], s(&format!("{P}pm2_5"))),
+        (
+            "citykg:propertyIri",
+            vec![(v, &["Sensor Fault"]), ("citykg:group", &["Device Status"])],
+            s(&format!("{P}device_status_sensor_fault")),
+        ),
+        ("citykg:propertyIri", vec![(v, &["--"]), ("citykg:group", &["g"])], vec![]),
     ]);
 }
 
