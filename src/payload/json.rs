@@ -144,15 +144,16 @@ impl JsonPlan {
         for (index, spec) in self.specs.iter().enumerate() {
             let mut failed = None;
             let start = Trail::start(document, None);
-            spec.iterator.for_each_trail(&start, document, &mut |trail| {
-                if failed.is_none() {
-                    let record = JsonRecord {
-                        trail,
-                        references: &spec.references,
-                    };
-                    failed = visit(index, &record).err();
-                }
-            });
+            spec.iterator
+                .for_each_trail(&start, document, &mut |trail| {
+                    if failed.is_none() {
+                        let record = JsonRecord {
+                            trail,
+                            references: &spec.references,
+                        };
+                        failed = visit(index, &record).err();
+                    }
+                });
             if let Some(error) = failed {
                 return Err(ReadError::Visit(error));
             }

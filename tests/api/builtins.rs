@@ -18,19 +18,52 @@ fn payloads_dir() -> PathBuf {
 
 /// Every LoRaWAN envelope of the corpus (see its SOURCES.md) with its built-in mapping.
 const CORPUS: &[(&str, &str)] = &[
-    ("bertrik-sensor-data-bridge/ttnv3_mqtt_message.json", "ttn-v3"),
+    (
+        "bertrik-sensor-data-bridge/ttnv3_mqtt_message.json",
+        "ttn-v3",
+    ),
     ("bertrik-sensor-data-bridge/ttn_mqtt_message.json", "ttn-v2"),
     ("bertrik-sensor-data-bridge/helium_uplink.json", "helium"),
-    ("thingsboard-data-converters/Bosch-Parking-Lot-Sensor.ttn.payload.json", "ttn-v3"),
-    ("thingsboard-data-converters/Decentlab-DL-MBX.tti.payload.json", "ttn-v3"),
-    ("thingsboard-data-converters/Ezurio-RS26x.ttn.payload.json", "ttn-v3"),
-    ("thingsboard-data-converters/Milesight-EM300-DI.tti.payload.json", "ttn-v3"),
-    ("thingsboard-data-converters/Yobiiq-EM2101.ttn.payload.json", "ttn-v3"),
-    ("thingsboard-data-converters/Milesight-AM319.chirpstack.payload.json", "chirpstack-v4"),
-    ("thingsboard-data-converters/Nwave-G4-NPS-FM.chirpstack.payload.json", "chirpstack-v4"),
-    ("thingsboard-data-converters/Yobiiq-EM2101.chirpstack.payload.json", "chirpstack-v4"),
-    ("thingsboard-data-converters/Milesight-AM319.loriot.payload.json", "loriot"),
-    ("thingsboard-data-converters/Decentlab-DL-ATM41.thingpark.payload.json", "thingpark"),
+    (
+        "thingsboard-data-converters/Bosch-Parking-Lot-Sensor.ttn.payload.json",
+        "ttn-v3",
+    ),
+    (
+        "thingsboard-data-converters/Decentlab-DL-MBX.tti.payload.json",
+        "ttn-v3",
+    ),
+    (
+        "thingsboard-data-converters/Ezurio-RS26x.ttn.payload.json",
+        "ttn-v3",
+    ),
+    (
+        "thingsboard-data-converters/Milesight-EM300-DI.tti.payload.json",
+        "ttn-v3",
+    ),
+    (
+        "thingsboard-data-converters/Yobiiq-EM2101.ttn.payload.json",
+        "ttn-v3",
+    ),
+    (
+        "thingsboard-data-converters/Milesight-AM319.chirpstack.payload.json",
+        "chirpstack-v4",
+    ),
+    (
+        "thingsboard-data-converters/Nwave-G4-NPS-FM.chirpstack.payload.json",
+        "chirpstack-v4",
+    ),
+    (
+        "thingsboard-data-converters/Yobiiq-EM2101.chirpstack.payload.json",
+        "chirpstack-v4",
+    ),
+    (
+        "thingsboard-data-converters/Milesight-AM319.loriot.payload.json",
+        "loriot",
+    ),
+    (
+        "thingsboard-data-converters/Decentlab-DL-ATM41.thingpark.payload.json",
+        "thingpark",
+    ),
 ];
 
 fn payload(file: &str) -> Value {
@@ -191,7 +224,8 @@ async fn ttn_v2_and_chirpstack_decoded_values_become_observations() {
             .ends_with("/id/device/000084B14CA4AE30")
     );
 
-    let mut chirpstack = payload("thingsboard-data-converters/Milesight-AM319.chirpstack.payload.json");
+    let mut chirpstack =
+        payload("thingsboard-data-converters/Milesight-AM319.chirpstack.payload.json");
     chirpstack["object"] = json!({"temperature": 23.4, "humidity": 51, "co2": 612});
     let graph = ingest(&app, "chirpstack-v4", &chirpstack).await;
     assert_conforms(&app, &graph, "ChirpStack with object").await;

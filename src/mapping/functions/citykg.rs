@@ -75,9 +75,7 @@ fn epoch_millis_to_date_time(args: &Args<'_>) -> Call {
         .parse()
         .map_err(|_| args.invalid(0, text, "not a whole number of milliseconds"))?;
     let range = || args.invalid(0, text, "out of the xsd:dateTime range");
-    let seconds = Decimal::from(millis)
-        .checked_div(1000)
-        .ok_or_else(range)?;
+    let seconds = Decimal::from(millis).checked_div(1000).ok_or_else(range)?;
     let epoch = DateTime::from_str("1970-01-01T00:00:00Z").map_err(|_| range())?;
     let time = epoch
         .checked_add_day_time_duration(DayTimeDuration::new(seconds))
