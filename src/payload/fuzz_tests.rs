@@ -1,7 +1,7 @@
 //! Random and mutated bytes through every reader and both compilers: errors are fine, panics
 //! are not. A fixed seed keeps the run reproducible.
 
-use super::jsonpath::JsonPath;
+use super::jsonpath::{JsonPath, JsonReference};
 use super::reader::{Specs, collect};
 use super::xpath::XPath;
 use super::{PayloadFormat, resolve};
@@ -137,10 +137,11 @@ fn random_expressions_never_panic_the_compilers() {
     let xpath_seed = b"//ex:a[@b='c' and d > 2]/../e[1]/text()";
     let namespaces = [("ex".to_owned(), "http://example.org".to_owned())];
     for _ in 0..ROUNDS {
-        let text = random.mutate(json_seed, b"$@.[]()?*:,'\"\\!=<>&|-0u");
+        let text = random.mutate(json_seed, b"$@.[]()?*:,'\"\\!=<>&|-0u~^");
         let text = String::from_utf8_lossy(&text);
         let _ = JsonPath::parse(&text);
         let _ = JsonPath::reference(&text);
+        let _ = JsonReference::parse(&text);
         let text = random.mutate(xpath_seed, b"/@.[]()*:='\"<>!");
         let _ = XPath::parse(&String::from_utf8_lossy(&text), &namespaces);
     }

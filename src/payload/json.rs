@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader};
 
 use serde_json::Value as Json;
 
-use super::jsonpath::{JsonPath, Segment, Selector};
+use super::jsonpath::{Found, JsonPath, JsonReference, Key, Segment, Selector, Trail};
 use super::reader::Visit;
 use super::{IteratorSpec, PayloadError, ReadError, Record, Value, ValueKind};
 
@@ -24,7 +24,7 @@ pub(crate) struct JsonPlan {
 #[derive(Debug)]
 struct JsonSpec {
     iterator: JsonPath,
-    references: Vec<JsonPath>,
+    references: Vec<JsonReference>,
     /// For streaming: the selector over the streamed container's elements and the rest.
     element: Option<(Selector, JsonPath)>,
 }
@@ -48,7 +48,7 @@ impl JsonPlan {
                 .references
                 .iter()
                 .filter_map(|reference| {
-                    JsonPath::reference(reference)
+                    JsonReference::parse(reference)
                         .map_err(|error| {
                             problems.push(PayloadError::InvalidReference {
                                 expression: reference.clone(),
@@ -70,7 +70,11 @@ impl JsonPlan {
         if problems.len() > before {
             return None;
         }
-        let stream_prefix = if may_stream {
+        // A reference that climbs above the record needs the document around it.
+        let climbs = compiled
+            .iter()
+            .any(|spec| spec.references.iter().any(JsonReference::climbs));
+        let stream_prefix = if may_stream && !climbs {
             stream_split(&mut compiled)
         } else {
             None
@@ -139,15 +143,17 @@ impl JsonPlan {
     ) -> Result<(), ReadError<E>> {
         for (index, spec) in self.specs.iter().enumerate() {
             let mut failed = None;
-            spec.iterator.for_each(document, document, &mut |node| {
-                if failed.is_none() {
-                    let record = JsonRecord {
-                        node,
-                        references: &spec.references,
-                    };
-                    failed = visit(index, &record).err();
-                }
-            });
+            let start = Trail::start(document, None);
+            spec.iterator
+                .for_each_trail(&start, document, &mut |trail| {
+                    if failed.is_none() {
+                        let record = JsonRecord {
+                            trail,
+                            references: &spec.references,
+                        };
+                        failed = visit(index, &record).err();
+                    }
+                });
             if let Some(error) = failed {
                 return Err(ReadError::Visit(error));
             }
@@ -211,16 +217,23 @@ fn stream_split(specs: &mut [JsonSpec]) -> Option<Vec<Box<str>>> {
     prefix
 }
 
-/// One JSON node selected by an iterator.
+/// One JSON node selected by an iterator, with where it sits.
 pub(super) struct JsonRecord<'a> {
-    pub(super) node: &'a Json,
-    pub(super) references: &'a [JsonPath],
+    pub(super) trail: &'a Trail<'a, 'a>,
+    pub(super) references: &'a [JsonReference],
 }
 
 impl Record for JsonRecord<'_> {
     fn values<'r>(&'r self, reference: usize, out: &mut Vec<Value<'r>>) {
-        if let Some(path) = self.references.get(reference) {
-            path.for_each(self.node, self.node, &mut |node| push_values(node, out));
+        if let Some(reference) = self.references.get(reference) {
+            reference.for_each(self.trail, &mut |found| match found {
+                Found::Node(node) => push_values(node, out),
+                Found::Key(Key::Member(name)) => out.push(Value::string(name)),
+                Found::Key(Key::Index(index)) => out.push(Value {
+                    text: index.to_string().into(),
+                    kind: ValueKind::Integer,
+                }),
+            });
         }
     }
 }

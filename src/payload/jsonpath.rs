@@ -6,10 +6,16 @@
 //! (`length()`, `match()`...) are not supported and fail at compile time. RML references are
 //! relative to the record, so [`JsonPath::reference`] also accepts `a.b`, `a[0]` and `['x y']`.
 //! Evaluation never panics and never allocates beyond the caller's output vector.
+//!
+//! Evaluation also tells where each selected node sits ([`Trail`]: its member name or index and
+//! the nodes above it), for the citykg reference extensions of [`JsonReference`] (`~`, `^`).
 
 use serde_json::Value;
 
 mod parse;
+mod reference;
+
+pub use reference::{Found, JsonReference};
 
 /// A compiled JSONPath query.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,6 +82,42 @@ pub struct JsonPathError {
     pub message: String,
 }
 
+/// Where a node sits in its parent: the member name or the array index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key<'v> {
+    Member(&'v str),
+    Index(usize),
+}
+
+/// A selected node, its key in its parent and the nodes above it, as far as the evaluation
+/// knows them (a streamed element knows its key but not the document above its container).
+/// Lives on the stack of the walk that found it.
+#[derive(Debug, Clone, Copy)]
+pub struct Trail<'t, 'v> {
+    pub node: &'v Value,
+    pub key: Option<Key<'v>>,
+    pub parent: Option<&'t Trail<'t, 'v>>,
+}
+
+impl<'t, 'v> Trail<'t, 'v> {
+    /// A node whose parent is unknown (a document root, a streamed element).
+    pub fn start(node: &'v Value, key: Option<Key<'v>>) -> Self {
+        Self {
+            node,
+            key,
+            parent: None,
+        }
+    }
+
+    fn child(&'t self, node: &'v Value, key: Key<'v>) -> Self {
+        Self {
+            node,
+            key: Some(key),
+            parent: Some(self),
+        }
+    }
+}
+
 impl JsonPath {
     /// Compiles a full query; it must start with `$`.
     pub fn parse(expression: &str) -> Result<Self, JsonPathError> {
@@ -106,7 +148,19 @@ impl JsonPath {
 
     /// Calls `found` with every node selected from `node` (`root` is what `$` means in filters).
     pub fn for_each<'v>(&self, node: &'v Value, root: &'v Value, found: &mut dyn FnMut(&'v Value)) {
-        walk(&self.segments, node, root, found);
+        let start = Trail::start(node, None);
+        walk(&self.segments, &start, root, &mut |trail| found(trail.node));
+    }
+
+    /// Like [`JsonPath::for_each`], from `start` (a node with what is known of its place), and
+    /// telling where each selected node sits.
+    pub fn for_each_trail<'v>(
+        &self,
+        start: &Trail<'_, 'v>,
+        root: &'v Value,
+        found: &mut dyn FnMut(&Trail<'_, 'v>),
+    ) {
+        walk(&self.segments, start, root, found);
     }
 
     /// Whether any filter inside refers to the document root (`$`): such a query cannot be
@@ -147,24 +201,24 @@ impl Selector {
 
 fn walk<'v>(
     segments: &[Segment],
-    node: &'v Value,
+    here: &Trail<'_, 'v>,
     root: &'v Value,
-    found: &mut dyn FnMut(&'v Value),
+    found: &mut dyn FnMut(&Trail<'_, 'v>),
 ) {
     let Some((segment, rest)) = segments.split_first() else {
-        found(node);
+        found(here);
         return;
     };
     match segment {
         Segment::Child(selectors) => {
             for selector in selectors {
-                apply(selector, node, root, &mut |child| {
+                apply(selector, here, root, &mut |child| {
                     walk(rest, child, root, found)
                 });
             }
         }
         Segment::Descendant(selectors) => {
-            descend(node, &mut |visited| {
+            descend(here, &mut |visited| {
                 for selector in selectors {
                     apply(selector, visited, root, &mut |child| {
                         walk(rest, child, root, found)
@@ -175,67 +229,63 @@ fn walk<'v>(
     }
 }
 
-/// Visits `node` and then every descendant, parents before children, in document order.
-fn descend<'v>(node: &'v Value, visit: &mut dyn FnMut(&'v Value)) {
-    visit(node);
-    match node {
-        Value::Array(items) => items.iter().for_each(|item| descend(item, visit)),
-        Value::Object(members) => members.values().for_each(|value| descend(value, visit)),
-        _ => {}
-    }
+/// Visits `here` and then every descendant, parents before children, in document order.
+fn descend<'v>(here: &Trail<'_, 'v>, visit: &mut dyn FnMut(&Trail<'_, 'v>)) {
+    visit(here);
+    children(here, &mut |child| descend(child, visit));
 }
 
 fn apply<'v>(
     selector: &Selector,
-    node: &'v Value,
+    here: &Trail<'_, 'v>,
     root: &'v Value,
-    found: &mut dyn FnMut(&'v Value),
+    found: &mut dyn FnMut(&Trail<'_, 'v>),
 ) {
     match selector {
         Selector::Name(name) => {
-            if let Some(value) = node.as_object().and_then(|members| members.get(&**name)) {
-                found(value);
+            if let Some((key, value)) = here
+                .node
+                .as_object()
+                .and_then(|members| members.get_key_value(&**name))
+            {
+                found(&here.child(value, Key::Member(key)));
             }
         }
-        Selector::Wildcard => children(node, found),
+        Selector::Wildcard => children(here, found),
         Selector::Index(index) => {
-            if let Value::Array(items) = node {
-                if let Some(item) = normalize(*index, items.len()).and_then(|at| items.get(at)) {
-                    found(item);
+            if let Value::Array(items) = here.node {
+                if let Some(at) = normalize(*index, items.len()) {
+                    if let Some(item) = items.get(at) {
+                        found(&here.child(item, Key::Index(at)));
+                    }
                 }
             }
         }
         Selector::Slice { start, end, step } => {
-            if let Value::Array(items) = node {
-                slice(items, *start, *end, *step, found);
+            if let Value::Array(items) = here.node {
+                slice(items, *start, *end, *step, &mut |at, item| {
+                    found(&here.child(item, Key::Index(at)))
+                });
             }
         }
-        Selector::Filter(filter) => match node {
-            Value::Array(items) => {
-                for item in items.iter().filter(|item| filter.test(item, root)) {
-                    found(item);
-                }
+        Selector::Filter(filter) => children(here, &mut |child| {
+            if filter.test(child.node, root) {
+                found(child);
             }
-            Value::Object(members) => {
-                for value in members.values().filter(|value| filter.test(value, root)) {
-                    found(value);
-                }
-            }
-            _ => {}
-        },
+        }),
     }
 }
 
-fn children<'v>(node: &'v Value, found: &mut dyn FnMut(&'v Value)) {
-    match node {
+fn children<'v>(here: &Trail<'_, 'v>, found: &mut dyn FnMut(&Trail<'_, 'v>)) {
+    match here.node {
         Value::Array(items) => {
-            for item in items {
-                found(item);
+            for (at, item) in items.iter().enumerate() {
+                found(&here.child(item, Key::Index(at)));
             }
         }
         Value::Object(members) => {
-            for value in members.values() {
-                found(value);
+            for (name, value) in members {
+                found(&here.child(value, Key::Member(name)));
             }
         }
         _ => {}
@@ -262,7 +312,7 @@ fn slice<'v>(
     start: Option<i64>,
     end: Option<i64>,
     step: Option<i64>,
-    found: &mut dyn FnMut(&'v Value),
+    found: &mut dyn FnMut(usize, &'v Value),
 ) {
     let Ok(len) = i64::try_from(items.len()) else {
         return;
@@ -278,14 +328,18 @@ fn slice<'v>(
             len.saturating_add(value)
         }
     };
-    let get = |at: i64| usize::try_from(at).ok().and_then(|at| items.get(at));
+    let get = |at: i64| {
+        usize::try_from(at)
+            .ok()
+            .and_then(|at| items.get(at).map(|item| (at, item)))
+    };
     if step > 0 {
         let lower = bound(start.unwrap_or(0)).clamp(0, len);
         let upper = bound(end.unwrap_or(len)).clamp(0, len);
         let mut at = lower;
         while at < upper {
-            if let Some(item) = get(at) {
-                found(item);
+            if let Some((index, item)) = get(at) {
+                found(index, item);
             }
             at = at.saturating_add(step);
         }
@@ -294,8 +348,8 @@ fn slice<'v>(
         let lower = end.map_or(-1, |end| bound(end).clamp(-1, len.saturating_sub(1)));
         let mut at = upper;
         while lower < at {
-            if let Some(item) = get(at) {
-                found(item);
+            if let Some((index, item)) = get(at) {
+                found(index, item);
             }
             at = at.saturating_add(step);
         }

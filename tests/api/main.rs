@@ -3,6 +3,7 @@
 
 mod architecture;
 mod auth;
+mod builtins;
 mod cli;
 mod clients;
 mod crash;

@@ -9,10 +9,36 @@ use super::RegistryError;
 use super::meta::MappingSyntax;
 
 /// Built-ins compiled in, for the binary-only case: (path below `mappings/`, text).
-const BUILTIN: &[(&str, &str)] = &[(
-    "builtin/readings-csv.yml",
-    include_str!("../../../mappings/builtin/readings-csv.yml"),
-)];
+const BUILTIN: &[(&str, &str)] = &[
+    (
+        "builtin/chirpstack-v4.yml",
+        include_str!("../../../mappings/builtin/chirpstack-v4.yml"),
+    ),
+    (
+        "builtin/helium.yml",
+        include_str!("../../../mappings/builtin/helium.yml"),
+    ),
+    (
+        "builtin/loriot.yml",
+        include_str!("../../../mappings/builtin/loriot.yml"),
+    ),
+    (
+        "builtin/readings-csv.yml",
+        include_str!("../../../mappings/builtin/readings-csv.yml"),
+    ),
+    (
+        "builtin/thingpark.yml",
+        include_str!("../../../mappings/builtin/thingpark.yml"),
+    ),
+    (
+        "builtin/ttn-v2.yml",
+        include_str!("../../../mappings/builtin/ttn-v2.yml"),
+    ),
+    (
+        "builtin/ttn-v3.yml",
+        include_str!("../../../mappings/builtin/ttn-v3.yml"),
+    ),
+];
 
 /// One built-in mapping file.
 pub struct Builtin {

@@ -18,8 +18,8 @@
 //!
 //! Layout: the types, the checker and the table (assembled from each family's part) are here;
 //! [`Inputs`] and [`Args`] (how values reach an implementation) in `call`; the FnO parameter and
-//! output descriptions in `params`; implementations in `grel`, `idlab` and `date` (Java-style
-//! date patterns).
+//! output descriptions in `params`; implementations in `grel`, `idlab`, `date` (Java-style
+//! date patterns) and `citykg` (citykg's own: UTC times, numbers sent as strings, property IRIs).
 
 use crate::payload::Value;
 
@@ -31,6 +31,12 @@ macro_rules! grel {
 macro_rules! idlab {
     ($name:literal) => {
         concat!("https://w3id.org/imec/idlab/function#", $name)
+    };
+}
+
+macro_rules! citykg_fn {
+    ($name:literal) => {
+        concat!("https://w3id.org/citykg/function#", $name)
     };
 }
 
@@ -55,6 +61,7 @@ macro_rules! or_none {
 }
 
 mod call;
+mod citykg;
 mod date;
 mod grel;
 mod idlab;
@@ -68,6 +75,9 @@ pub use call::{Args, Inputs, Output};
 pub const GREL_NAMESPACE: &str = grel!("");
 /// The IDLab function namespace (RMLMapper's own functions).
 pub const IDLAB_NAMESPACE: &str = idlab!("");
+
+/// citykg's own function namespace.
+pub const CITYKG_NAMESPACE: &str = citykg::NAMESPACE;
 
 /// Calls with more combinations of multi-valued inputs than this fail instead of exploding.
 pub const MAX_COMBINATIONS: usize = 10_000;
@@ -228,6 +238,7 @@ const PARTS: &[&[FunctionDef]] = &[
     date::GREL_FUNCTIONS,
     idlab::FUNCTIONS,
     date::IDLAB_FUNCTIONS,
+    citykg::FUNCTIONS,
 ];
 
 const TABLE_LEN: usize = {

@@ -50,6 +50,7 @@ const PREFIXES: &[(&str, &str)] = &[
     ),
     ("grel", functions::GREL_NAMESPACE),
     ("idlab-fn", functions::IDLAB_NAMESPACE),
+    ("citykg-fn", functions::CITYKG_NAMESPACE),
 ];
 
 /// Local names written as prefixed names without escapes: letters, digits, `_`, `-`, and not

@@ -96,11 +96,7 @@ pub(super) fn read_array<E>(
     input: &mut dyn BufRead,
     visit: &mut Visit<'_, E>,
 ) -> Result<(), ReadError<E>> {
-    let mut context = Context {
-        specs,
-        visit,
-        failed: None,
-    };
+    let mut context = Context::new(specs, visit);
     let mut buffer: Vec<u8> = Vec::with_capacity(1 << 16);
     let mut lines = Lines {
         dropped_newlines: 0,
@@ -248,7 +244,7 @@ fn finish<E>(
             message: error.to_string(),
         })
     })?;
-    match context.element::<serde_json::Error>(&element) {
+    match context.next_element::<serde_json::Error>(&element) {
         Ok(()) => Ok(()),
         Err(_) => match context.failed.take() {
             Some(error) => Err(ReadError::Visit(error)),

@@ -9,6 +9,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use serde_json::Value as Json;
 
 use super::{JsonRecord, JsonSpec, syntax};
+use crate::payload::jsonpath::{Key, Trail};
 use crate::payload::reader::Visit;
 use crate::payload::{PayloadError, ReadError};
 
@@ -18,11 +19,7 @@ pub(super) fn read<E>(
     input: impl Read,
     visit: &mut Visit<'_, E>,
 ) -> Result<(), ReadError<E>> {
-    let mut context = Context {
-        specs,
-        visit,
-        failed: None,
-    };
+    let mut context = Context::new(specs, visit);
     let mut deserializer = serde_json::Deserializer::from_reader(input);
     let result = Walk {
         prefix,
@@ -44,11 +41,34 @@ pub(super) struct Context<'c, 'v, E> {
     pub(super) specs: &'c [JsonSpec],
     pub(super) visit: &'c mut Visit<'v, E>,
     pub(super) failed: Option<E>,
+    /// The index of the next element of a streamed array (what `~` gives for it).
+    next_index: usize,
 }
 
-impl<E> Context<'_, '_, E> {
+impl<'c, 'v, E> Context<'c, 'v, E> {
+    pub(super) fn new(specs: &'c [JsonSpec], visit: &'c mut Visit<'v, E>) -> Self {
+        Self {
+            specs,
+            visit,
+            failed: None,
+            next_index: 0,
+        }
+    }
+
+    /// Records of the next element of a streamed array.
+    pub(super) fn next_element<Error: de::Error>(&mut self, element: &Json) -> Result<(), Error> {
+        let key = Key::Index(self.next_index);
+        self.next_index += 1;
+        self.element(key, element)
+    }
+
     /// Records of one element of the streamed container, spec by spec.
-    pub(super) fn element<Error: de::Error>(&mut self, element: &Json) -> Result<(), Error> {
+    pub(super) fn element<Error: de::Error>(
+        &mut self,
+        key: Key<'_>,
+        element: &Json,
+    ) -> Result<(), Error> {
+        let start = Trail::start(element, Some(key));
         for (index, spec) in self.specs.iter().enumerate() {
             let Some((selector, rest)) = &spec.element else {
                 continue;
@@ -58,10 +78,10 @@ impl<E> Context<'_, '_, E> {
             }
             let visit = &mut *self.visit;
             let failed = &mut self.failed;
-            rest.for_each(element, element, &mut |node| {
+            rest.for_each_trail(&start, element, &mut |trail| {
                 if failed.is_none() {
                     let record = JsonRecord {
-                        node,
+                        trail,
                         references: &spec.references,
                     };
                     *failed = visit(index, &record).err();
@@ -99,7 +119,7 @@ impl<'de, E> Visitor<'de> for Walk<'_, '_, '_, E> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         if self.prefix.is_empty() {
             while let Some(element) = seq.next_element::<Json>()? {
-                self.context.element(&element)?;
+                self.context.next_element(&element)?;
             }
         } else {
             while seq.next_element::<IgnoredAny>()?.is_some() {}
@@ -110,9 +130,9 @@ impl<'de, E> Visitor<'de> for Walk<'_, '_, '_, E> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         match self.prefix.split_first() {
             None => {
-                while map.next_key::<IgnoredAny>()?.is_some() {
+                while let Some(name) = map.next_key::<String>()? {
                     let element = map.next_value::<Json>()?;
-                    self.context.element(&element)?;
+                    self.context.element(Key::Member(&name), &element)?;
                 }
             }
             Some((name, rest)) => {

@@ -6,6 +6,7 @@ use crate::payload::ValueKind;
 
 mod call;
 mod check;
+mod citykg;
 mod date;
 mod grel;
 mod idlab;
@@ -50,6 +51,8 @@ fn expand(name: &str) -> String {
         format!("{G}{local}")
     } else if let Some(local) = name.strip_prefix("idlab:") {
         format!("{I}{local}")
+    } else if let Some(local) = name.strip_prefix("citykg:") {
+        format!("{CITYKG_NAMESPACE}{local}")
     } else {
         name.to_owned()
     }
