@@ -9,7 +9,6 @@ use crate::vocab::SOURCE_SHA256;
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{Literal, NamedNode, NamedOrBlankNode, QuadRef, TermRef};
 use oxigraph::store::{StorageError, Store};
-use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
 /// The modules shipped in `ontologies/`, compiled in for the binary-only case.
@@ -72,7 +71,7 @@ pub fn sync(store: &Store, base: &BaseIri, folder: &Path) -> Result<SyncReport, 
     for module in &modules {
         let graph = ontology_graph(base, &module.name)
             .map_err(|_| OntologyError::BadName(module.name.clone()))?;
-        let digest = hex_sha256(&module.text);
+        let digest = crate::digest::hex_sha256(&module.text);
         if stored_digest(store, &graph)?.as_deref() == Some(digest.as_str()) {
             report.unchanged.push(module.name.clone());
         } else {
@@ -191,13 +190,6 @@ fn remove_stale(
         .into_iter()
         .map(|g| g.as_str().trim_start_matches(&prefix).to_owned())
         .collect())
-}
-
-fn hex_sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 #[cfg(test)]

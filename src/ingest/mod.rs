@@ -9,3 +9,8 @@ pub mod provenance;
 pub mod quarantine;
 pub mod registry;
 pub mod run;
+
+/// Now, as an `xsd:dateTime` in UTC: registry versions, ingest records, quarantine entries.
+pub fn now() -> String {
+    oxsdatatypes::DateTime::now().to_string()
+}

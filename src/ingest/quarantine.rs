@@ -95,7 +95,7 @@ impl Quarantine {
             mapping_version,
             content_type: content_type.to_owned(),
             size: payload.len() as u64,
-            received: oxsdatatypes::DateTime::now().to_string(),
+            received: super::now(),
             error: error.to_owned(),
             agent: agent.to_owned(),
         };

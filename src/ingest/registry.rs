@@ -15,7 +15,6 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use oxigraph::model::NamedNode;
 use oxigraph::store::{StorageError, Store};
-use sha2::{Digest, Sha256};
 
 use self::files::Files;
 use self::meta::{LintWarning, MappingMeta, MappingSyntax, VersionMeta};
@@ -162,7 +161,7 @@ impl Registry {
                 },
             );
         }
-        let now = now();
+        let now = crate::ingest::now();
         let vocabulary = Vocabulary::from_store(&self.store, &self.base)?;
         for builtin in builtins::read(&settings.mappings)? {
             let fail = |problems: String| RegistryError::Builtin {
@@ -293,7 +292,7 @@ impl Registry {
         }
         let _writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
         let prepared = self.prepare(id, text, syntax, options)?;
-        let now = now();
+        let now = crate::ingest::now();
         let (mut meta, created) = match self.meta(id) {
             Some(meta) => (meta, false),
             None => (
@@ -436,7 +435,7 @@ impl Registry {
                     .or_else(|| previous.map(|p| p.validation))
                     .unwrap_or_default(),
                 shapes,
-                sha256: hex_sha256(text.as_bytes()),
+                sha256: crate::digest::hex_sha256(text.as_bytes()),
             },
             sources: plan.all,
             warnings,
@@ -504,15 +503,4 @@ fn is_reserved(id: &MappingId) -> bool {
         || segments
             .windows(2)
             .any(|w| w[0] == "versions" && w[1].bytes().all(|b| b.is_ascii_digit()))
-}
-
-fn now() -> String {
-    oxsdatatypes::DateTime::now().to_string()
-}
-
-fn hex_sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }

@@ -6,7 +6,6 @@ use std::path::PathBuf;
 
 use oxigraph::model::{Graph, GraphNameRef, Quad, QuadRef, Triple};
 use oxigraph::store::{StorageError, Store};
-use sha2::{Digest, Sha256};
 
 use super::model::{RegisteredMapping, ValidationPolicy};
 use super::provenance::{self, Activity, Record};
@@ -151,7 +150,7 @@ pub fn ingest(
             replayed: true,
         });
     }
-    let started = now();
+    let started = crate::ingest::now();
     let mapped = preview(context, mapping, payload)?;
     // `reject` keeps out data with violations; warnings and infos are reported, not refused.
     if mapping.validation == ValidationPolicy::Reject
@@ -163,8 +162,8 @@ pub fn ingest(
             summary: report.summary(),
         });
     }
-    let ended = now();
-    let payload_sha256 = hex_sha256(payload.bytes);
+    let ended = crate::ingest::now();
+    let payload_sha256 = crate::digest::hex_sha256(payload.bytes);
     let activity_iri = provenance::new_activity_iri(context.base);
     let activity = Activity {
         base: context.base,
@@ -209,17 +208,6 @@ pub fn ingest(
         validation: mapped.report.as_ref().map(ValidationReport::summary),
         replayed: false,
     })
-}
-
-fn now() -> String {
-    oxsdatatypes::DateTime::now().to_string()
-}
-
-fn hex_sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// Runs the mapping over the payload into memory (a payload is bounded by the body limit).

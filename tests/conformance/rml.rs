@@ -16,21 +16,7 @@ use oxigraph::model::dataset::CanonicalizationAlgorithm;
 use serde_json::Value;
 
 fn skip_list() -> BTreeMap<String, String> {
-    include_str!("rml-skip.txt")
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(|l| {
-            let (name, reason) = l
-                .split_once('#')
-                .unwrap_or_else(|| panic!("skip entry without a reason: {l}"));
-            assert!(
-                !reason.trim().is_empty(),
-                "skip entry without a reason: {l}"
-            );
-            (name.trim().to_owned(), reason.trim().to_owned())
-        })
-        .collect()
+    crate::parse_skip_list(include_str!("rml-skip.txt"))
 }
 
 /// Reads case files from the case folder only, as the CLI's resolver would.
