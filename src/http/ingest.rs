@@ -231,9 +231,10 @@ pub async fn preview_unsaved(
     let kind = PayloadKind::from_media_type(&payload_type)
         .ok_or_else(|| Problem::unsupported_media_type(&payload_type, PayloadKind::MEDIA_TYPES))?;
     let payload_bytes = payload_part.body.to_vec();
-    let options = super::mappings::options(&super::body::Params::parse_utf8(
-        request.query_string().as_bytes(),
-    )?)?;
+    let options = super::mappings::options(
+        &super::body::Params::parse_utf8(request.query_string().as_bytes())?,
+        &state.settings.base_iri,
+    )?;
     let registry = state.registry.clone();
     let prepared = run_blocking(move || {
         let id = MappingId::parse("unsaved").map_err(|e| Problem::internal(&e))?;

@@ -201,7 +201,10 @@ async fn store(
             ));
         }
     };
-    let options = options(&Params::parse_utf8(request.query_string().as_bytes())?)?;
+    let options = options(
+        &Params::parse_utf8(request.query_string().as_bytes())?,
+        &state.settings.base_iri,
+    )?;
     let bytes = read_limited(&request, body, state.settings.limits.max_body_bytes).await?;
     let text = String::from_utf8(bytes.to_vec())
         .map_err(|_| Problem::bad_request("not-utf8", "the mapping file must be UTF-8"))?;
@@ -218,7 +221,10 @@ async fn store(
         .json(outcome.meta.summary()))
 }
 
-pub(super) fn options(params: &Params) -> Result<PutOptions, Problem> {
+pub(super) fn options(
+    params: &Params,
+    base: &crate::config::BaseIri,
+) -> Result<PutOptions, Problem> {
     let validation = match params.single("validation")?.as_deref() {
         None => None,
         Some("none") => Some(ValidationPolicy::None),
@@ -249,6 +255,16 @@ pub(super) fn options(params: &Params) -> Result<PutOptions, Problem> {
             })
         })
         .transpose()?;
+    if let Some(graph) = &target_graph
+        && crate::store::graphs::is_reserved(base, graph.as_str())
+    {
+        return Err(Problem::bad_request(
+            "reserved-graph",
+            format!(
+                "{graph} is one of citykg's own graphs; choose a graph under graph/source/ or outside graph/"
+            ),
+        ));
+    }
     Ok(PutOptions {
         validation,
         shapes,

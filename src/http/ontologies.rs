@@ -8,10 +8,12 @@ use oxigraph::model::{GraphNameRef, Triple};
 use serde::Serialize;
 use tera::Context;
 
+use super::auth::authorize;
 use super::negotiate::{self, Output};
 use super::pages::render;
 use super::problem::Problem;
 use super::state::AppState;
+use crate::auth::Role;
 use crate::ontology_catalog::{self, ModuleSummary, TermSummary};
 use crate::store::run_blocking;
 
@@ -26,6 +28,7 @@ pub async fn list(
     request: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, Problem> {
+    authorize(&request, &state, Role::Read)?;
     let offer = negotiate::negotiate(&request, negotiate::JSON_OR_PAGE)?;
     let store = state.store.clone();
     let base = state.settings.base_iri.clone();
@@ -55,6 +58,7 @@ pub async fn module(
     state: web::Data<AppState>,
     name: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
+    authorize(&request, &state, Role::Read)?;
     let offer = negotiate::negotiate(&request, negotiate::RDF_OR_PAGE)?;
     let name = name.into_inner();
     let store = state.store.clone();
@@ -122,6 +126,7 @@ pub async fn term(
     state: web::Data<AppState>,
     local: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
+    authorize(&request, &state, Role::Read)?;
     let offer = negotiate::negotiate(&request, negotiate::RDF_OR_PAGE)?;
     let local = local.into_inner();
     let Some(iri) = ontology_catalog::own_term(&local) else {

@@ -1,7 +1,7 @@
 //! `POST /shacl`: validate data against SHACL shapes and answer a standard `sh:ValidationReport`.
 //!
-//! Data: a posted data graph, else `?graph=IRI` (a named graph of the store), else the whole
-//! dataset. Shapes: posted, or the shipped sets named by `?shapes=` (repeatable or comma
+//! Data: a posted data graph (read role), else `?graph=IRI` (a named graph of the store), else
+//! the whole dataset (those two need the steward role: they run for as long as the data is big). Shapes: posted, or the shipped sets named by `?shapes=` (repeatable or comma
 //! separated). One RDF body is the data when `?shapes=` names shipped shapes and the shapes
 //! otherwise; a `multipart/form-data` body may carry both, as the fields `data` and `shapes`.
 //! The report is content-negotiated (Turtle, JSON-LD, ...), or a short JSON summary on
@@ -100,6 +100,11 @@ pub async fn validate(
             Problem::bad_request("bad-graph", format!("graph `{iri}` is not an IRI: {e}"))
         })?),
     };
+    // Validating what is stored can take as long as the store is large and has no deadline yet:
+    // only stewards may ask for it; anyone may validate data they post.
+    if posted_data.is_none() {
+        authorize(&request, &state, Role::Steward)?;
+    }
     let store = state.store.clone();
     let report = run_blocking(
         move || -> Result<ValidationReport, oxigraph::store::StorageError> {

@@ -248,6 +248,22 @@ fn map(
         &mut sink,
     )
     .map_err(IngestError::Mapping)?;
+    // Graph maps filled from the payload may not reach the graphs citykg keeps itself.
+    let reserved = sink.quads.iter().find(|q| match &q.graph_name {
+        oxigraph::model::GraphName::NamedNode(g) => {
+            crate::store::graphs::is_reserved(context.base, g.as_str())
+        }
+        _ => false,
+    });
+    if let Some(quad) = reserved {
+        return Err(IngestError::Mapping(EngineError::Data {
+            place: "graph map".into(),
+            message: format!(
+                "{} is one of citykg's own graphs; ingest writes under graph/source/ or outside graph/",
+                quad.graph_name
+            ),
+        }));
+    }
     Ok((sink.quads, stats.records))
 }
 

@@ -21,3 +21,34 @@ pub fn mappings_graph(base: &BaseIri) -> Result<NamedNode, oxigraph::model::IriP
 pub fn source_graph(base: &BaseIri, id: &str) -> Result<NamedNode, oxigraph::model::IriParseError> {
     NamedNode::new(base.join(&format!("graph/source/{id}")))
 }
+
+/// Graphs citykg writes itself (`graph/provenance`, `graph/mappings`, `graph/ontology/...`,
+/// `graph/catalog`...): everything under `{base}graph/` except the ingest targets under
+/// `{base}graph/source/`. Mappings and ingests may not write there.
+pub fn is_reserved(base: &BaseIri, graph: &str) -> bool {
+    graph.starts_with(&base.join("graph/")) && !graph.starts_with(&base.join("graph/source/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn system_graphs_are_reserved_and_source_graphs_are_not() {
+        let base = BaseIri::parse("http://c.test/").unwrap();
+        for reserved in [
+            "http://c.test/graph/provenance",
+            "http://c.test/graph/mappings",
+            "http://c.test/graph/ontology/sosa",
+        ] {
+            assert!(is_reserved(&base, reserved), "{reserved}");
+        }
+        for free in [
+            "http://c.test/graph/source/x",
+            "http://other/graph/provenance",
+            "http://c.test/data",
+        ] {
+            assert!(!is_reserved(&base, free), "{free}");
+        }
+    }
+}

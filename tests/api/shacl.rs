@@ -32,6 +32,7 @@ async fn post(
     let request = app
         .client
         .post(app.url(&format!("/shacl{query}")))
+        .insert_header(("Authorization", format!("Bearer {}", crate::helpers::ADMIN)))
         .insert_header(("Content-Type", content_type))
         .insert_header(("Accept", accept));
     app.send(request, body.as_bytes().to_vec()).await
@@ -117,6 +118,15 @@ async fn a_stored_graph_or_the_dataset_against_posted_shapes() {
     .await;
     assert_eq!(stored.status, 200, "{}", stored.text());
     assert_eq!(stored.json()["conforms"], true, "{}", stored.text());
+    let anonymous = app
+        .client
+        .post(app.url("/shacl?graph=http%3A%2F%2Fexample.org%2Fg&shapes=observation"))
+        .insert_header(("Content-Type", "text/turtle"));
+    assert_eq!(
+        app.send(anonymous, Vec::new()).await.status,
+        401,
+        "validating the store needs a steward"
+    );
     let shapes = "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <http://example.org/> .\nex:S a sh:NodeShape ; sh:targetNode ex:obs1 ; sh:property [ sh:path ex:label ; sh:minCount 1 ] .";
     let dataset = post(&app, "", "text/turtle", "application/json", shapes)
         .await

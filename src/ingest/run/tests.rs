@@ -200,3 +200,38 @@ fn preview_stores_nothing() {
     assert!(mapped.report.unwrap().conforms);
     assert_eq!(store.len().unwrap(), 0);
 }
+
+#[test]
+fn a_mapping_cannot_write_into_citykgs_own_graphs() {
+    let store = Store::new().unwrap();
+    let text = MAPPING.replace(
+        "rml:subjectMap [ rml:template \"http://e/obs/{id}\" ;",
+        "rml:subjectMap [ rml:template \"http://e/obs/{id}\" ; rml:graphMap [ rml:template \"http://citykg.test/graph/{sensor}\" ] ;",
+    );
+    let mut mapping = registered(ValidationPolicy::None);
+    mapping.checked = Arc::new(
+        check(
+            crate::mapping::rml::parse(&text, None).unwrap(),
+            Purpose::Run,
+        )
+        .unwrap(),
+    );
+    let forged =
+        br#"[{"id": "1", "sensor": "provenance", "value": 1, "time": "2025-03-03T00:00:00Z"}]"#;
+    let error = ingest(
+        &context(&store),
+        &mapping,
+        &Payload {
+            bytes: forged,
+            kind: PayloadKind::Json,
+        },
+        "a",
+        None,
+    )
+    .unwrap_err();
+    assert!(
+        error.quarantines() && error.to_string().contains("own graphs"),
+        "{error}"
+    );
+    assert_eq!(store.len().unwrap(), 0);
+}

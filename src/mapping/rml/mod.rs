@@ -290,6 +290,19 @@ ex:BadTemplate a rml:TriplesMap ;
     }
 
     #[test]
+    fn term_maps_that_refer_to_themselves_are_an_error_not_a_crash() {
+        let text = r#"@prefix rml: <http://w3id.org/rml/> .
+@prefix ex: <http://example.com/> .
+ex:M rml:logicalSource [ rml:source "a.csv" ; rml:referenceFormulation rml:CSV ] ;
+  rml:subjectMap [ rml:template "http://e/{id}" ] ;
+  rml:predicateObjectMap [ rml:predicate ex:p ; rml:objectMap ex:tm ] .
+ex:tm rml:reference "x" ; rml:languageMap ex:tm .
+"#;
+        let error = parse(text, None).unwrap_err();
+        assert!(error.to_string().contains("nest more than"), "{error}");
+    }
+
+    #[test]
     fn syntax_errors_have_line_and_column() {
         let error = parse(
             "@prefix ex: <http://e/> .\nex:a ex:b \"unterminated .\n",

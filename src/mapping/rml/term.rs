@@ -88,12 +88,50 @@ pub fn object_map(doc: &Doc<'_>, node: &Term, at: &Location) -> Result<ObjectMap
     }
 }
 
+/// How deep term maps may nest (functions in functions, language maps, gather members...).
+/// A cycle (`ex:tm rml:languageMap ex:tm`) or a runaway chain stops here with a diagnostic
+/// instead of overflowing the stack.
+const MAX_NESTING: usize = 64;
+
+thread_local! {
+    static NESTING: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts one level of nesting while alive.
+struct Nested;
+
+impl Nested {
+    fn enter(at: &Location) -> Result<Self, Diagnostic> {
+        let depth = NESTING.with(|n| {
+            n.set(n.get() + 1);
+            n.get()
+        });
+        let guard = Self;
+        if depth > MAX_NESTING {
+            return Err(Diagnostic::new(
+                format!(
+                    "term maps nest more than {MAX_NESTING} levels deep (a term map that refers to itself?)"
+                ),
+                at.clone(),
+            ));
+        }
+        Ok(guard)
+    }
+}
+
+impl Drop for Nested {
+    fn drop(&mut self) {
+        NESTING.with(|n| n.set(n.get().saturating_sub(1)));
+    }
+}
+
 pub fn term_map(
     doc: &Doc<'_>,
     node: &Term,
     position: Position,
     at: &Location,
 ) -> Result<TermMap, Diagnostic> {
+    let _nested = Nested::enter(at)?;
     if !matches!(node, Term::NamedNode(_) | Term::BlankNode(_)) {
         // `rml:objectMap "x"`: some mappings in the wild use a literal where a constant is meant.
         return constant_shortcut(node, position, at);
