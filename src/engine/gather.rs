@@ -75,7 +75,10 @@ pub fn terms(
     }
     let combinations = match gather.strategy {
         GatherStrategy::Append => vec![per_member.concat()],
-        GatherStrategy::CartesianProduct => cartesian(&per_member),
+        GatherStrategy::CartesianProduct => {
+            super::terms::check_combinations(per_member.iter().map(Vec::len), "gather map")?;
+            cartesian(&per_member)
+        }
     };
     for items in combinations {
         if items.is_empty() && !gather.allow_empty {

@@ -93,7 +93,7 @@ impl CompiledTermMap {
             CompiledExpression::Constant(term) => out.push(Value::string(constant_text(term))),
             CompiledExpression::Reference(index) => record.values(*index, out),
             CompiledExpression::Template(parts) => {
-                template_values(parts, record, self.template_style(), out)
+                template_values(parts, record, self.template_style(), out)?
             }
             CompiledExpression::Function(function) => function.call(record, out)?,
             CompiledExpression::FreshBlankNode => {}
@@ -283,7 +283,7 @@ fn template_values<'r>(
     record: &'r dyn Record,
     style: Option<IriStyle>,
     out: &mut Vec<Value<'r>>,
-) {
+) -> Result<(), EngineError> {
     // Values per reference part; a part with no value means no term at all.
     let mut per_part: Vec<Vec<Value<'r>>> = Vec::with_capacity(parts.len());
     for part in parts {
@@ -291,11 +291,12 @@ fn template_values<'r>(
             let mut values = Vec::new();
             record.values(*index, &mut values);
             if values.is_empty() {
-                return;
+                return Ok(());
             }
             per_part.push(values);
         }
     }
+    check_combinations(per_part.iter().map(Vec::len), "template")?;
     // Cartesian product over multi-valued references, in order.
     let mut counters = vec![0usize; per_part.len()];
     loop {
@@ -324,7 +325,7 @@ fn template_values<'r>(
         let mut position = counters.len();
         loop {
             if position == 0 {
-                return;
+                return Ok(());
             }
             position -= 1;
             let len = per_part.get(position).map_or(0, Vec::len);
@@ -409,5 +410,39 @@ mod tests {
             assert!(BlankNode::new(node.as_str()).is_ok(), "{text}");
         }
         assert_ne!(blank_node("a b"), blank_node("a_b"));
+    }
+}
+
+/// Templates and gather maps over multi-valued references make every combination of values; a
+/// payload with long arrays could ask for billions. Past this many, the record is a data error
+/// (and the payload goes to the quarantine) instead of exhausting memory. The same limit as for
+/// function calls.
+pub fn check_combinations(
+    counts: impl Iterator<Item = usize>,
+    what: &str,
+) -> Result<(), EngineError> {
+    let limit = crate::mapping::functions::MAX_COMBINATIONS;
+    let mut total: usize = 1;
+    for count in counts {
+        total = total.saturating_mul(count);
+        if total > limit {
+            return Err(EngineError::Data {
+                place: what.to_owned(),
+                message: format!("the values of this record make more than {limit} combinations"),
+            });
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod combination_tests {
+    use super::*;
+
+    #[test]
+    fn combinations_past_the_limit_are_a_data_error() {
+        assert!(check_combinations([100, 100].into_iter(), "t").is_ok());
+        assert!(check_combinations([1000, 1000].into_iter(), "t").is_err());
+        assert!(check_combinations([usize::MAX, 2].into_iter(), "t").is_err());
     }
 }
