@@ -46,18 +46,21 @@ pub fn map(args: &MapArgs) -> anyhow::Result<()> {
             }
         });
     }
-    allowed.extend(
-        overrides
-            .iter()
-            .filter_map(|(_, path)| cwd.join(path).parent().map(Path::to_path_buf)),
-    );
     let Some(mapping) = merged else {
         bail!("no mapping given")
     };
     let checked = check::check(mapping, Purpose::Run).map_err(|e| anyhow::anyhow!("{e}"))?;
     let base_iri = args.base_iri.as_deref().unwrap_or(DEFAULT_BASE_IRI);
+    // An --input file is allowed as itself, not its folder: the mapping's other sources still
+    // have to lie in the allowed folders.
+    let policy = overrides
+        .iter()
+        .fold(SourcePolicy::new(allowed), |policy, (_, path)| {
+            let file = cwd.join(path);
+            policy.with_override(file.display().to_string(), file)
+        });
     let opener = CliSources {
-        policy: SourcePolicy::new(allowed),
+        policy,
         progress: progress_bar(),
     };
     let options = RunOptions {
@@ -89,6 +92,7 @@ pub fn map(args: &MapArgs) -> anyhow::Result<()> {
                 args.format,
                 BufWriter::with_capacity(1 << 16, temporary.as_file()),
             )?;
+            temporary.as_file().sync_all()?;
             temporary
                 .persist(path)
                 .with_context(|| format!("cannot write {}", path.display()))?;

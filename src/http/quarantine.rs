@@ -38,7 +38,7 @@ pub async fn list(
     }
 }
 
-/// The entry as JSON, or the payload itself when asked for its own media type (or `?payload`).
+/// The entry as JSON, or with `?payload` the payload itself, in its own media type.
 pub async fn get(
     request: HttpRequest,
     state: web::Data<AppState>,
@@ -46,13 +46,7 @@ pub async fn get(
 ) -> Result<HttpResponse, Problem> {
     authorize(&request, &state, Role::Steward)?;
     let (entry, payload) = fetch(&state, id.into_inner()).await?;
-    let accept = request
-        .headers()
-        .get(actix_web::http::header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let wants_payload = request.query_string().split('&').any(|p| p == "payload")
-        || (!entry.content_type.is_empty() && accept.contains(entry.content_type.as_str()));
+    let wants_payload = request.query_string().split('&').any(|p| p == "payload");
     if wants_payload {
         return Ok(HttpResponse::Ok()
             .content_type(entry.content_type.clone())

@@ -1,4 +1,4 @@
-//! One PROV-O activity per ingest, in `graph/provenance`, written in the same transaction as the
+//! One PROV-O activity per ingest, in `graph/provenance`, written in the same atomic commit as the
 //! data it describes: if the data is there, so is its record, and the other way round.
 
 use oxigraph::model::vocab::{rdf, xsd};

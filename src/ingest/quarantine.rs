@@ -130,7 +130,12 @@ impl Quarantine {
                 for file in std::fs::read_dir(folder)? {
                     let path = file?.path();
                     if path.extension().is_some_and(|e| e == "json") {
-                        entries.push(read_record(&path)?);
+                        // One damaged record must not hide the others (or stop new payloads
+                        // from being kept): it is logged and left for an operator.
+                        match read_record(&path) {
+                            Ok(entry) => entries.push(entry),
+                            Err(error) => tracing::warn!(%error, "skipping a quarantine record"),
+                        }
                     }
                 }
                 entries
@@ -223,7 +228,12 @@ fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<(), std::io:
     let mut file = std::fs::File::create(&temporary)?;
     file.write_all(bytes)?;
     file.sync_all()?;
-    std::fs::rename(&temporary, path)
+    std::fs::rename(&temporary, path)?;
+    // The rename itself is durable only once the folder is.
+    if let Some(folder) = path.parent() {
+        std::fs::File::open(folder)?.sync_all()?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -265,5 +275,9 @@ mod tests {
         let reopened = Quarantine::open(Some(folder.clone()), 1 << 20).unwrap();
         assert_eq!(reopened.list().unwrap(), vec![kept]);
         assert!(!folder.join("abcdef.payload").exists());
+        // A damaged record is skipped, not fatal.
+        std::fs::write(folder.join("0123.json"), b"{not json").unwrap();
+        assert_eq!(reopened.list().unwrap().len(), 1);
+        assert!(reopened.keep("m", 2, "text/csv", b"x", "e", "bob").is_ok());
     }
 }

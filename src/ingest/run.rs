@@ -132,7 +132,7 @@ pub fn preview(
     })
 }
 
-/// Maps the payload and stores the quads with their provenance record, in one transaction.
+/// Maps the payload and stores the quads with their provenance record, in one atomic commit.
 pub fn ingest(
     context: &Context<'_>,
     mapping: &RegisteredMapping,

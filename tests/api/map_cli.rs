@@ -218,6 +218,36 @@ fn sources_outside_the_allowed_folders_are_refused() {
         String::from_utf8_lossy(&run.stderr)
     );
     assert_eq!(dataset(&run.stdout, RdfFormat::NQuads).len(), 13);
+    // The --input file is allowed as itself, not its folder: a sibling stays out of reach.
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    std::fs::copy(
+        dir.path().join("readings.json"),
+        elsewhere.join("uplinks.json"),
+    )
+    .unwrap();
+    std::fs::write(elsewhere.join("secret.csv"), SENSORS).unwrap();
+    let sibling = RML
+        .replace("\"readings.json\"", "\"uplinks.json\"")
+        .replace("\"sensors.csv\"", "\"../elsewhere/secret.csv\"");
+    std::fs::write(inner.join("sibling.ttl"), sibling).unwrap();
+    let run = citykg(
+        dir.path(),
+        &[
+            "map",
+            "--mapping",
+            "mappings/sibling.ttl",
+            "--input",
+            "uplinks.json=elsewhere/uplinks.json",
+        ],
+    );
+    assert_eq!(
+        run.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&run.stdout)
+    );
+    assert!(String::from_utf8_lossy(&run.stderr).contains("outside the folders"));
 }
 
 #[test]
