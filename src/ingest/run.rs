@@ -113,6 +113,42 @@ pub struct Mapped {
     pub report: Option<ValidationReport>,
 }
 
+/// Idempotency keys being ingested in this process, per mapping. The service is one process, so
+/// this closes the window between looking a key up and committing its record.
+static KEYS_IN_FLIGHT: std::sync::Mutex<Vec<(String, String)>> = std::sync::Mutex::new(Vec::new());
+static KEY_RELEASED: std::sync::Condvar = std::sync::Condvar::new();
+
+struct KeyClaim {
+    entry: (String, String),
+}
+
+impl KeyClaim {
+    /// Waits until no other ingest holds this key for this mapping, then holds it.
+    fn take(mapping: &str, key: &str) -> Self {
+        let entry = (mapping.to_owned(), key.to_owned());
+        let mut held = KEYS_IN_FLIGHT
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        while held.contains(&entry) {
+            held = KEY_RELEASED
+                .wait(held)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+        held.push(entry.clone());
+        Self { entry }
+    }
+}
+
+impl Drop for KeyClaim {
+    fn drop(&mut self) {
+        let mut held = KEYS_IN_FLIGHT
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        held.retain(|e| *e != self.entry);
+        KEY_RELEASED.notify_all();
+    }
+}
+
 /// Maps the payload without storing anything.
 pub fn preview(
     context: &Context<'_>,
@@ -140,6 +176,9 @@ pub fn ingest(
     agent: &str,
     idempotency_key: Option<&str>,
 ) -> Result<Outcome, IngestError> {
+    // Two requests with one key at once: the second waits for the first to commit, then finds
+    // its record, instead of both storing the payload.
+    let _claim = idempotency_key.map(|key| KeyClaim::take(mapping.id.as_str(), key));
     if let Some(key) = idempotency_key
         && let Some(record) =
             provenance::find_by_key(context.store, context.base, &mapping.id, key)?

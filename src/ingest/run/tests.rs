@@ -235,3 +235,35 @@ fn a_mapping_cannot_write_into_citykgs_own_graphs() {
     );
     assert_eq!(store.len().unwrap(), 0);
 }
+
+#[test]
+fn concurrent_requests_with_one_key_store_the_payload_once() {
+    let store = Store::new().unwrap();
+    let mapping = registered(ValidationPolicy::None);
+    std::thread::scope(|scope| {
+        for _ in 0..4 {
+            scope.spawn(|| {
+                let context = context(&store);
+                let payload = Payload {
+                    bytes: GOOD.as_bytes(),
+                    kind: PayloadKind::Json,
+                };
+                ingest(&context, &mapping, &payload, "a", Some("same-key")).unwrap();
+            });
+        }
+    });
+    let provenance = provenance::provenance_graph(context(&store).base);
+    let activities = store
+        .quads_for_pattern(
+            None,
+            Some(oxigraph::model::vocab::rdf::TYPE),
+            Some(
+                NamedNode::new_unchecked("http://www.w3.org/ns/prov#Activity")
+                    .as_ref()
+                    .into(),
+            ),
+            Some(GraphNameRef::NamedNode(provenance.as_ref())),
+        )
+        .count();
+    assert_eq!(activities, 1);
+}
