@@ -78,7 +78,8 @@ pub(super) async fn run_ingest(
             Err(error) if error.quarantines() && !quarantine_on_failure => {
                 Err(Box::new((error, None)))
             }
-            Err(error) if error.quarantines() => {
+            // Every other failure, ours included (a storage error), keeps the payload.
+            Err(error) if quarantine_on_failure => {
                 let kept = quarantine.keep(
                     mapping.id.as_str(),
                     mapping.version,
@@ -112,6 +113,8 @@ pub(super) async fn run_ingest(
             format!("{error}; the payload could not be kept either: the quarantine is full ({used} of {cap} bytes), replay or delete entries first"),
         )),
         Err((_, Some(Err(other)))) => Err(Problem::internal(&other)),
+        Err((error, Some(Ok(entry)))) if !error.quarantines() => Err(Problem::internal(&error)
+            .with_item(format!("/quarantine/{}", entry.id))),
         Err((error, Some(Ok(entry)))) => Err(Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "payload-not-stored",
