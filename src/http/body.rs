@@ -120,3 +120,13 @@ mod tests {
         assert!(Params::parse_utf8("query=%EF%BF%BD".as_bytes()).is_ok());
     }
 }
+
+/// The `charset` parameter of a Content-Type value, if any.
+pub fn charset(content_type: &str) -> Option<String> {
+    content_type.split(';').skip(1).find_map(|parameter| {
+        let (key, value) = parameter.trim().split_once('=')?;
+        key.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| value.trim().trim_matches('"').to_owned())
+    })
+}

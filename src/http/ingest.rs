@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::auth::authorize;
-use super::body::{content_type, read_limited};
+use super::body::{charset, content_type, read_limited};
 use super::problem::Problem;
 use super::state::AppState;
 use crate::auth::Role;
@@ -31,6 +31,11 @@ pub async fn ingest(
     let media = content_type(&request).unwrap_or_default();
     let kind = PayloadKind::from_media_type(&media)
         .ok_or_else(|| Problem::unsupported_media_type(&media, PayloadKind::MEDIA_TYPES))?;
+    // Kept whole (with its charset) so that a replay reads the payload the same way.
+    let media = match raw_charset(&request) {
+        Some(charset) => format!("{media}; charset={charset}"),
+        None => media,
+    };
     let key = idempotency_key(&request)?;
     let body = read_limited(&request, payload, state.settings.limits.max_body_bytes).await?;
     let outcome = run_ingest(
@@ -72,7 +77,12 @@ pub(super) async fn run_ingest(
             reference_data,
             ontologies,
         };
-        let payload = Payload { bytes: &body, kind };
+        let charset = charset(&media);
+        let payload = Payload {
+            bytes: &body,
+            kind,
+            charset: charset.as_deref(),
+        };
         match run::ingest(&context, &mapping, &payload, &agent, key.as_deref()) {
             Ok(outcome) => Ok(outcome),
             Err(error) if error.quarantines() && !quarantine_on_failure => {
@@ -134,6 +144,14 @@ type Failure = (
     Option<Result<crate::ingest::quarantine::Entry, QuarantineError>>,
 );
 
+fn raw_charset(request: &HttpRequest) -> Option<String> {
+    request
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(charset)
+}
+
 /// `Idempotency-Key`: printable ASCII, at most 200 characters.
 fn idempotency_key(request: &HttpRequest) -> Result<Option<String>, Problem> {
     let Some(value) = request.headers().get("Idempotency-Key") else {
@@ -177,7 +195,15 @@ pub async fn preview(
     let kind = PayloadKind::from_media_type(&media)
         .ok_or_else(|| Problem::unsupported_media_type(&media, PayloadKind::MEDIA_TYPES))?;
     let body = read_limited(&request, payload, state.settings.limits.max_body_bytes).await?;
-    preview_response(&state, offer, mapping, body.to_vec(), kind, warnings).await
+    let charset = raw_charset(&request);
+    preview_response(
+        &state,
+        offer,
+        mapping,
+        (body.to_vec(), kind, charset),
+        warnings,
+    )
+    .await
 }
 
 /// `POST /mappings/preview`: an unsaved mapping tried on a payload, as `multipart/form-data`
@@ -246,12 +272,12 @@ pub async fn preview_unsaved(
             .map_err(Problem::from)
     })
     .await??;
+    let charset = payload_part.content_type.as_deref().and_then(charset);
     preview_response(
         &state,
         offer,
         std::sync::Arc::new(prepared.mapping),
-        payload_bytes,
-        kind,
+        (payload_bytes, kind, charset),
         prepared.warnings,
     )
     .await
@@ -261,8 +287,7 @@ async fn preview_response(
     state: &web::Data<AppState>,
     offer: super::negotiate::Offer,
     mapping: std::sync::Arc<RegisteredMapping>,
-    body: Vec<u8>,
-    kind: PayloadKind,
+    (body, kind, charset): (Vec<u8>, PayloadKind, Option<String>),
     warnings: Vec<crate::ingest::registry::meta::LintWarning>,
 ) -> Result<HttpResponse, Problem> {
     let store = state.store.clone();
@@ -276,7 +301,15 @@ async fn preview_response(
             reference_data,
             ontologies,
         };
-        run::preview(&context, &mapping, &Payload { bytes: &body, kind })
+        run::preview(
+            &context,
+            &mapping,
+            &Payload {
+                bytes: &body,
+                kind,
+                charset: charset.as_deref(),
+            },
+        )
     })
     .await?
     .map_err(|error| {

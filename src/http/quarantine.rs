@@ -73,7 +73,14 @@ pub async fn replay(
             "the mapping `{mapping_id}` this payload was sent to no longer exists"
         ))
     })?;
-    let kind = PayloadKind::from_media_type(&entry.content_type).ok_or_else(|| {
+    let essence = entry
+        .content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    let kind = PayloadKind::from_media_type(&essence).ok_or_else(|| {
         Problem::internal(&format!("unknown content type {}", entry.content_type))
     })?;
     // A replay that fails again leaves the entry as it is (422 says why); only a stored payload

@@ -60,6 +60,8 @@ pub struct Context<'a> {
 pub struct Payload<'a> {
     pub bytes: &'a [u8],
     pub kind: PayloadKind,
+    /// The request's `charset`, when it gave one.
+    pub charset: Option<&'a str>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -270,6 +272,7 @@ fn map(
     let opener = Opener {
         payload_source: &mapping.payload_source,
         payload: payload.bytes,
+        charset: payload.charset,
         policy: SourcePolicy::new(context.reference_data.clone()),
         reference_data: context.reference_data.as_deref(),
     };
@@ -353,6 +356,7 @@ fn validate(
 struct Opener<'a> {
     payload_source: &'a str,
     payload: &'a [u8],
+    charset: Option<&'a str>,
     policy: SourcePolicy,
     reference_data: Option<&'a std::path::Path>,
 }
@@ -360,7 +364,12 @@ struct Opener<'a> {
 impl SourceOpener for Opener<'_> {
     fn open(&self, source: &FileSource) -> Result<Box<dyn BufRead + '_>, PayloadError> {
         if source.path == self.payload_source {
-            return Ok(Box::new(self.payload));
+            return Ok(
+                match resolve::payload(self.payload, source, self.charset)? {
+                    Some(decoded) => decoded,
+                    None => Box::new(self.payload),
+                },
+            );
         }
         let Some(folder) = self.reference_data else {
             return Err(PayloadError::Refused {

@@ -165,6 +165,25 @@ pub(crate) fn decompress(
     })
 }
 
+/// A request body as the mapping's payload source reads it: decompressed as the source says,
+/// and decoded from the request's charset (else the source's declared encoding) to UTF-8.
+/// `None` when the bytes can be read as they are.
+pub fn payload(
+    bytes: &[u8],
+    source: &FileSource,
+    charset: Option<&str>,
+) -> Result<Option<Box<dyn BufRead>>, PayloadError> {
+    let encoding = charset.or(source.encoding.as_deref());
+    let utf8 =
+        encoding.is_none_or(|e| e.eq_ignore_ascii_case("utf-8") || e.eq_ignore_ascii_case("utf8"));
+    if source.compression == Compression::None && utf8 {
+        return Ok(None);
+    }
+    let input = std::io::Cursor::new(bytes.to_vec());
+    let decompressed = decompress(input, source.compression, Path::new("the request body"))?;
+    decode::utf8(decompressed, encoding).map(Some)
+}
+
 /// Reads everything (for tests and small sources).
 #[cfg(test)]
 pub(crate) fn read_all(mut input: Box<dyn BufRead>) -> std::io::Result<Vec<u8>> {

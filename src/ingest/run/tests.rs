@@ -58,6 +58,7 @@ fn an_ingest_stores_the_quads_and_its_provenance_in_one_go() {
     let payload = Payload {
         bytes: GOOD.as_bytes(),
         kind: PayloadKind::Json,
+        charset: None,
     };
     let outcome = ingest(&context, &mapping, &payload, "alice", Some("k1")).unwrap();
     assert_eq!(outcome.record.records, 2);
@@ -111,6 +112,7 @@ fn json_lines_feed_a_json_mapping() {
     let payload = Payload {
         bytes: lines.as_bytes(),
         kind: PayloadKind::JsonLines,
+        charset: None,
     };
     let outcome = ingest(
         &context(&store),
@@ -124,6 +126,7 @@ fn json_lines_feed_a_json_mapping() {
     let csv = Payload {
         bytes: b"id\n1\n",
         kind: PayloadKind::Csv,
+        charset: None,
     };
     assert!(matches!(
         ingest(
@@ -144,6 +147,7 @@ fn failures_store_nothing_and_say_whether_to_quarantine() {
     let broken = Payload {
         bytes: b"[{\"id\": \"1\",,}]",
         kind: PayloadKind::Json,
+        charset: None,
     };
     let error = ingest(
         &context,
@@ -159,6 +163,7 @@ fn failures_store_nothing_and_say_whether_to_quarantine() {
     let incomplete = Payload {
         bytes: br#"[{"id": "1", "sensor": "s", "value": 1}]"#,
         kind: PayloadKind::Json,
+        charset: None,
     };
     let error = ingest(
         &context,
@@ -189,6 +194,7 @@ fn preview_stores_nothing() {
     let payload = Payload {
         bytes: GOOD.as_bytes(),
         kind: PayloadKind::Json,
+        charset: None,
     };
     let mapped = preview(
         &context(&store),
@@ -224,6 +230,7 @@ fn a_mapping_cannot_write_into_citykgs_own_graphs() {
         &Payload {
             bytes: forged,
             kind: PayloadKind::Json,
+            charset: None,
         },
         "a",
         None,
@@ -247,6 +254,7 @@ fn concurrent_requests_with_one_key_store_the_payload_once() {
                 let payload = Payload {
                     bytes: GOOD.as_bytes(),
                     kind: PayloadKind::Json,
+                    charset: None,
                 };
                 ingest(&context, &mapping, &payload, "a", Some("same-key")).unwrap();
             });
@@ -266,4 +274,44 @@ fn concurrent_requests_with_one_key_store_the_payload_once() {
         )
         .count();
     assert_eq!(activities, 1);
+}
+
+#[test]
+fn a_latin1_payload_is_decoded_by_its_charset() {
+    let store = Store::new().unwrap();
+    let text = MAPPING.replace(
+        "rml:reference \"value\" ; rml:datatype xsd:double",
+        "rml:reference \"value\"",
+    );
+    let mut mapping = registered(ValidationPolicy::None);
+    mapping.checked = Arc::new(
+        check(
+            crate::mapping::rml::parse(&text, None).unwrap(),
+            Purpose::Run,
+        )
+        .unwrap(),
+    );
+    // "Zürich" in ISO-8859-1: the ü is one byte, 0xFC, which is not UTF-8.
+    let mut bytes = br#"[{"id": "1", "sensor": "s", "value": "Z"#.to_vec();
+    bytes.push(0xFC);
+    bytes.extend_from_slice(br#"rich", "time": "2025-03-03T00:00:00Z"}]"#);
+    let latin1 = Payload {
+        bytes: &bytes,
+        kind: PayloadKind::Json,
+        charset: Some("iso-8859-1"),
+    };
+    ingest(&context(&store), &mapping, &latin1, "a", None).unwrap();
+    let value = oxigraph::model::Literal::new_simple_literal("Zürich");
+    assert_eq!(
+        store
+            .quads_for_pattern(None, None, Some(value.as_ref().into()), None)
+            .count(),
+        1
+    );
+    let as_utf8 = Payload {
+        bytes: &bytes,
+        kind: PayloadKind::Json,
+        charset: None,
+    };
+    assert!(ingest(&context(&store), &mapping, &as_utf8, "a", None).is_err());
 }
