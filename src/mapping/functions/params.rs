@@ -82,10 +82,6 @@ pub(super) const BOOL_OUT: &[OutputDef] = &[OutputDef {
     iri: grel!("output_bool"),
     aliases: &[grel!("o_bool")],
 }];
-pub(super) const ARRAY_OUT: &[OutputDef] = &[OutputDef {
-    iri: grel!("output_array"),
-    aliases: &[grel!("o_array")],
-}];
 pub(super) const ANY_OUT: &[OutputDef] = &[OutputDef {
     iri: grel!("output_any"),
     aliases: &[grel!("o_any")],

@@ -2,8 +2,8 @@
 
 use super::super::call::{boolean, integer, number, string};
 use super::super::params::{
-    ANY_E, ARRAY_OUT, BOOL_OUT, Call, FIND, FROM, MODE, NUMBER_OUT, OPT_SEP, OPT_TO, REPLACE, SEP,
-    STRING_OUT, SUB, VALUE, VALUE2, def,
+    ANY_E, BOOL_OUT, Call, FIND, FROM, MODE, NUMBER_OUT, OPT_SEP, OPT_TO, REPLACE, SEP, STRING_OUT,
+    SUB, VALUE, VALUE2, def,
 };
 use super::super::{Args, FunctionDef};
 use super::escape::{escape_csv, escape_javascript, escape_markup, escape_url};
@@ -41,12 +41,6 @@ pub(in crate::mapping::functions) const FUNCTIONS: &[FunctionDef] = &[
     ),
     def(grel!("string_endsWith"), &[VALUE, SUB], BOOL_OUT, ends_with),
     def(grel!("string_chomp"), &[VALUE, SEP], STRING_OUT, chomp),
-    def(
-        grel!("string_split"),
-        &[VALUE, SEP],
-        ARRAY_OUT,
-        split_unsupported,
-    ),
     def(
         grel!("string_concat"),
         &[VALUE, VALUE2, OPT_SEP],
@@ -167,17 +161,6 @@ fn chomp(args: &Args<'_>) -> Call {
     let separator = text_or_none!(args, 1);
     Ok(string(
         text.strip_suffix(separator).unwrap_or(text).to_owned(),
-    ))
-}
-
-/// `string_split` returns an array; one call yields one value, so the array cannot be handed on.
-/// It is in the table so the checker accepts the function, and fails clearly when called.
-fn split_unsupported(args: &Args<'_>) -> Call {
-    let text = text_or_none!(args, 0);
-    Err(args.invalid(
-        0,
-        text,
-        "string_split returns an array, which citykg cannot yet hand on",
     ))
 }
 
