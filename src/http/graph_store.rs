@@ -261,20 +261,7 @@ fn documents(request: &HttpRequest, body: &[u8]) -> Result<Vec<Document>, Proble
         )
     })?;
     if media == "multipart/form-data" {
-        let raw = request
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default();
-        let boundary = multipart::boundary(raw).ok_or_else(|| {
-            Problem::bad_request(
-                "bad-multipart",
-                "multipart/form-data needs a boundary parameter",
-            )
-        })?;
-        let parts = multipart::parse(body, &boundary).ok_or_else(|| {
-            Problem::bad_request("bad-multipart", "the multipart body is not well formed")
-        })?;
+        let parts = multipart::request_parts(request, body)?;
         return parts
             .into_iter()
             .map(|part| {

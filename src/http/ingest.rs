@@ -216,22 +216,8 @@ pub async fn preview_unsaved(
 ) -> Result<HttpResponse, Problem> {
     authorize(&request, &state, Role::Steward)?;
     let offer = super::negotiate::negotiate(&request, super::negotiate::PREVIEW)?;
-    let raw = request
-        .headers()
-        .get(actix_web::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    let boundary = super::multipart::boundary(&raw).ok_or_else(|| {
-        Problem::bad_request(
-            "bad-multipart",
-            "send multipart/form-data with the parts `mapping` and `payload`",
-        )
-    })?;
     let body = read_limited(&request, payload, state.settings.limits.max_body_bytes).await?;
-    let parts = super::multipart::parse(&body, &boundary).ok_or_else(|| {
-        Problem::bad_request("bad-multipart", "the multipart body is not well formed")
-    })?;
+    let parts = super::multipart::request_parts(&request, &body)?;
     let part = |name: &str| parts.iter().find(|p| p.name.as_deref() == Some(name));
     let (Some(mapping_part), Some(payload_part)) = (part("mapping"), part("payload")) else {
         return Err(Problem::bad_request(

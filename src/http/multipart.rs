@@ -11,6 +11,28 @@ pub struct Part<'a> {
     pub body: &'a [u8],
 }
 
+/// The parts of a `multipart/form-data` request body, or a 400 problem saying what is wrong.
+pub fn request_parts<'a>(
+    request: &actix_web::HttpRequest,
+    body: &'a [u8],
+) -> Result<Vec<Part<'a>>, super::problem::Problem> {
+    use super::problem::Problem;
+    let raw = request
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let boundary = boundary(raw).ok_or_else(|| {
+        Problem::bad_request(
+            "bad-multipart",
+            "multipart/form-data needs a boundary parameter",
+        )
+    })?;
+    parse(body, &boundary).ok_or_else(|| {
+        Problem::bad_request("bad-multipart", "the multipart body is not well formed")
+    })
+}
+
 /// The boundary parameter of a `multipart/form-data` Content-Type.
 pub fn boundary(content_type: &str) -> Option<String> {
     content_type.split(';').skip(1).find_map(|p| {

@@ -184,20 +184,7 @@ fn multipart_documents(
     request: &HttpRequest,
     body: &[u8],
 ) -> Result<Vec<(String, Posted)>, Problem> {
-    let raw = request
-        .headers()
-        .get(actix_web::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let boundary = multipart::boundary(raw).ok_or_else(|| {
-        Problem::bad_request(
-            "bad-multipart",
-            "multipart/form-data needs a boundary parameter",
-        )
-    })?;
-    let parts = multipart::parse(body, &boundary).ok_or_else(|| {
-        Problem::bad_request("bad-multipart", "the multipart body is not well formed")
-    })?;
+    let parts = multipart::request_parts(request, body)?;
     parts
         .into_iter()
         .map(|part| {
