@@ -82,7 +82,12 @@ pub fn module_graph(
     Ok(store.contains_named_graph(&graph)?.then_some(graph))
 }
 
-fn summary(store: &Store, graph: &NamedNode, name: &str) -> Result<ModuleSummary, StorageError> {
+/// The summary of one loaded module.
+pub fn summary(
+    store: &Store,
+    graph: &NamedNode,
+    name: &str,
+) -> Result<ModuleSummary, StorageError> {
     let in_graph = GraphNameRef::NamedNode(graph.as_ref());
     let ontology = store
         .quads_for_pattern(

@@ -68,9 +68,7 @@ pub async fn module(
         let Some(graph) = ontology_catalog::module_graph(&store, &base, &wanted)? else {
             return Ok(None);
         };
-        let summary = ontology_catalog::modules(&store, &base)?
-            .into_iter()
-            .find(|m| m.name == wanted);
+        let summary = Some(ontology_catalog::summary(&store, &graph, &wanted)?);
         let terms = ontology_catalog::terms(&store, &graph)?;
         let triples: Vec<Triple> = store
             .quads_for_pattern(
