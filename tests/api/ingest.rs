@@ -2,7 +2,7 @@
 
 use awc::http::Method;
 
-use crate::helpers::{ADMIN, TestApp, spawn_app};
+use crate::helpers::{TestApp, spawn_app};
 
 pub const OBSERVATIONS: &str = r#"@prefix rml: <http://w3id.org/rml/> .
 @prefix sosa: <http://www.w3.org/ns/sosa/> .
@@ -280,7 +280,6 @@ async fn eight_concurrent_clients_lose_nothing() {
             .await,
         8 * 5 * 50
     );
-    let _ = ADMIN;
 }
 
 #[actix_web::test]
