@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, form, spawn_app};
 
-fn payloads_dir() -> PathBuf {
+pub(crate) fn payloads_dir() -> PathBuf {
     std::env::var_os("CITYKG_SHARED")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared"))
@@ -66,7 +66,7 @@ const CORPUS: &[(&str, &str)] = &[
     ),
 ];
 
-fn payload(file: &str) -> Value {
+pub(crate) fn payload(file: &str) -> Value {
     let path = payloads_dir().join(file);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|error| {
         panic!(
@@ -78,7 +78,7 @@ fn payload(file: &str) -> Value {
 }
 
 /// POSTs `body` to `/ingest/builtin/{format}`; returns the target graph.
-async fn ingest(app: &TestApp, format: &str, body: &Value) -> String {
+pub(crate) async fn ingest(app: &TestApp, format: &str, body: &Value) -> String {
     let request = app.admin(
         Method::POST,
         &format!("/ingest/builtin/{format}"),
@@ -90,7 +90,7 @@ async fn ingest(app: &TestApp, format: &str, body: &Value) -> String {
 }
 
 /// Validates a stored graph against the shipped observation and sensor shapes: no violation.
-async fn assert_conforms(app: &TestApp, graph: &str, what: &str) {
+pub(crate) async fn assert_conforms(app: &TestApp, graph: &str, what: &str) {
     let path = format!(
         "/shacl?{}&shapes=observation,sensor",
         form(&[("graph", graph)])
@@ -112,7 +112,7 @@ async fn assert_conforms(app: &TestApp, graph: &str, what: &str) {
 }
 
 /// The single solution's values of a SELECT, by variable.
-async fn select_one(app: &TestApp, query: &str) -> Value {
+pub(crate) async fn select_one(app: &TestApp, query: &str) -> Value {
     let reply = app.query(query, "application/sparql-results+json").await;
     assert_eq!(reply.status, 200, "{}", reply.text());
     let bindings = reply.json()["results"]["bindings"].clone();
@@ -120,7 +120,7 @@ async fn select_one(app: &TestApp, query: &str) -> Value {
     bindings[0].clone()
 }
 
-async fn observations(app: &TestApp, graph: &str) -> usize {
+pub(crate) async fn observations(app: &TestApp, graph: &str) -> usize {
     app.count(&format!(
         "SELECT ?o WHERE {{ GRAPH <{graph}> {{ ?o a <http://www.w3.org/ns/sosa/Observation> }} }}"
     ))
