@@ -77,6 +77,10 @@ pub struct MapArgs {
     /// Base IRI for relative IRIs the mapping generates [default: http://example.com/].
     #[arg(long)]
     pub base_iri: Option<String>,
+    /// Zone of payload times written without one (`Z`, `UTC`, `+01:00`); without it such a
+    /// time is an error unless the mapping names a zone (citykg-fn:zone).
+    #[arg(long, allow_hyphen_values = true)]
+    pub timezone: Option<String>,
     #[arg(long, value_enum, default_value = "nquads")]
     pub format: MapOutputFormat,
     /// Output file (written whole or not at all); standard output when absent.

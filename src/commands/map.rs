@@ -7,6 +7,7 @@ use anyhow::{Context, bail};
 use citykg::cli::{MapArgs, MapOutputFormat, MappingSyntax};
 use citykg::engine::{self, RunOptions, SourceOpener};
 use citykg::mapping::check::{self, Purpose};
+use citykg::mapping::functions::{CallContext, parse_zone};
 use citykg::mapping::model::{Mapping, Source, SourceRoot};
 use citykg::mapping::{self, Syntax};
 use citykg::payload::PayloadError;
@@ -63,9 +64,16 @@ pub fn map(args: &MapArgs) -> anyhow::Result<()> {
         policy,
         progress: progress_bar(),
     };
+    let naive_time_zone = match args.timezone.as_deref() {
+        None => None,
+        Some(text) => Some(parse_zone(text).ok_or_else(|| {
+            anyhow::anyhow!("--timezone {text}: not `Z`, `UTC` or an offset such as `+01:00`")
+        })?),
+    };
     let options = RunOptions {
         base_iri,
         sources: &opener,
+        calls: CallContext { naive_time_zone },
     };
     let started = std::time::Instant::now();
     let stats = match &args.output {

@@ -5,7 +5,7 @@ use oxigraph::model::Term;
 
 use super::EngineError;
 use super::terms::CompiledTermMap;
-use crate::mapping::functions::{self, FunctionDef, Inputs};
+use crate::mapping::functions::{self, CallContext, FunctionDef, Inputs};
 use crate::mapping::model::{Expression, FunctionExecution, TermMap};
 use crate::payload::{Record, Value};
 
@@ -14,10 +14,12 @@ pub struct CompiledFunction {
     function: &'static FunctionDef,
     inputs: Vec<(String, CompiledTermMap)>,
     place: String,
+    context: CallContext,
 }
 
 pub fn compile(
     execution: &FunctionExecution,
+    context: CallContext,
     compile: &mut dyn FnMut(&TermMap, &str) -> Result<CompiledTermMap, EngineError>,
 ) -> Result<CompiledFunction, EngineError> {
     let Expression::Constant(Term::NamedNode(iri)) = &execution.function.expression else {
@@ -41,6 +43,7 @@ pub fn compile(
         function,
         inputs,
         place: format!("function <{}>", iri.as_str()),
+        context,
     })
 }
 
@@ -50,7 +53,7 @@ impl CompiledFunction {
         record: &'r dyn Record,
         out: &mut Vec<Value<'r>>,
     ) -> Result<(), EngineError> {
-        let mut inputs = Inputs::new(self.function);
+        let mut inputs = Inputs::new(self.function).with_context(self.context);
         for (parameter, map) in &self.inputs {
             let mut values = Vec::new();
             map.values(record, &mut values)?;

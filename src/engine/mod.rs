@@ -24,6 +24,7 @@ use self::plan::{IteratorPlan, Plan};
 use self::terms::TermContext;
 use self::writer::{Buffers, Writer};
 use crate::mapping::check::CheckedMapping;
+use crate::mapping::functions::CallContext;
 use crate::mapping::model::FileSource;
 use crate::payload::{PayloadError, ReadError, Record, Value};
 use crate::quads::{QuadSink, SinkError};
@@ -77,6 +78,8 @@ pub struct RunOptions<'a> {
     /// Base IRI for relative generated IRIs (a triples map's `rml:baseIRI` wins).
     pub base_iri: &'a str,
     pub sources: &'a dyn SourceOpener,
+    /// What the run declares to functions (the zone of naive times).
+    pub calls: CallContext,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -94,7 +97,7 @@ pub fn run(
     options: &RunOptions<'_>,
     sink: &mut dyn QuadSink,
 ) -> Result<RunStats, EngineError> {
-    let plan = plan::build(checked, options.base_iri)?;
+    let plan = plan::build(checked, options.base_iri, options.calls)?;
     run_plan(&plan, options, sink)
 }
 

@@ -10,6 +10,7 @@ use super::EngineError;
 use super::gather::{Collection, CompiledGather};
 use super::terms::{CompiledExpression, CompiledTermMap, InvalidIri, IriStyle, Kind, Part};
 use crate::mapping::check::CheckedMapping;
+use crate::mapping::functions::CallContext;
 use crate::mapping::model::{
     Expression, FileSource, LogicalSource, MapName, Mapping, ObjectMap, ReferenceFormulation,
     Source, TemplatePart, TermMap, TermType, TriplesMap,
@@ -132,7 +133,12 @@ fn source_key(source: &LogicalSource) -> Result<(FileSource, PayloadFormat), Eng
     Ok((file.clone(), format))
 }
 
-pub fn build(checked: &CheckedMapping, base_iri: &str) -> Result<Plan, EngineError> {
+/// Compiles a mapping once; `calls` is what the run declares to its functions.
+pub fn build(
+    checked: &CheckedMapping,
+    base_iri: &str,
+    calls: CallContext,
+) -> Result<Plan, EngineError> {
     let mapping = checked.mapping();
     let mut output_passes: Vec<SourcePass> = Vec::new();
     let mut index_passes: Vec<SourcePass> = Vec::new();
@@ -141,6 +147,7 @@ pub fn build(checked: &CheckedMapping, base_iri: &str) -> Result<Plan, EngineErr
         mapping,
         base_iri,
         natural: mapping.core_semantics,
+        calls,
     };
 
     // Output passes: every triples map, grouped by source then by iterator.

@@ -10,7 +10,7 @@ use super::problem::Problem;
 use super::state::AppState;
 use crate::auth::Role;
 use crate::ingest::model::{MappingId, RegisteredMapping};
-use crate::ingest::quarantine::QuarantineError;
+use crate::ingest::quarantine::{QuarantineError, Received};
 use crate::ingest::run::{self, IngestError, Payload, PayloadKind};
 use crate::store::run_blocking;
 
@@ -37,13 +37,13 @@ pub async fn ingest(
         None => media,
     };
     let key = idempotency_key(&request)?;
+    let zone = declared_zone(&request)?;
     let body = read_limited(&request, payload, state.settings.limits.max_body_bytes).await?;
     let outcome = run_ingest(
         &state,
         mapping,
         body.to_vec(),
-        kind,
-        media,
+        (kind, media, zone),
         agent,
         key,
         true,
@@ -59,8 +59,7 @@ pub(super) async fn run_ingest(
     state: &web::Data<AppState>,
     mapping: std::sync::Arc<RegisteredMapping>,
     body: Vec<u8>,
-    kind: PayloadKind,
-    media: String,
+    (kind, media, zone): (PayloadKind, String, Option<DeclaredZone>),
     agent: String,
     key: Option<String>,
     quarantine_on_failure: bool,
@@ -82,6 +81,7 @@ pub(super) async fn run_ingest(
             bytes: &body,
             kind,
             charset: charset.as_deref(),
+            zone: zone.as_ref().map(|zone| zone.offset),
         };
         match run::ingest(&context, &mapping, &payload, &agent, key.as_deref()) {
             Ok(outcome) => Ok(outcome),
@@ -91,12 +91,15 @@ pub(super) async fn run_ingest(
             // Every other failure, ours included (a storage error), keeps the payload.
             Err(error) if quarantine_on_failure => {
                 let kept = quarantine.keep(
-                    mapping.id.as_str(),
-                    mapping.version,
-                    &media,
+                    &Received {
+                        mapping: mapping.id.as_str(),
+                        mapping_version: mapping.version,
+                        content_type: &media,
+                        timezone: zone.as_ref().map(|zone| zone.text.as_str()),
+                        error: &error.to_string(),
+                        agent: &agent,
+                    },
                     &body,
-                    &error.to_string(),
-                    &agent,
                 );
                 Err(Box::new((error, Some(kept))))
             }
@@ -194,13 +197,14 @@ pub async fn preview(
     let media = content_type(&request).unwrap_or_default();
     let kind = PayloadKind::from_media_type(&media)
         .ok_or_else(|| Problem::unsupported_media_type(&media, PayloadKind::MEDIA_TYPES))?;
+    let zone = declared_zone(&request)?;
     let body = read_limited(&request, payload, state.settings.limits.max_body_bytes).await?;
     let charset = raw_charset(&request);
     preview_response(
         &state,
         offer,
         mapping,
-        (body.to_vec(), kind, charset),
+        (body.to_vec(), kind, charset, zone),
         warnings,
     )
     .await
@@ -259,11 +263,12 @@ pub async fn preview_unsaved(
     })
     .await??;
     let charset = payload_part.content_type.as_deref().and_then(charset);
+    let zone = declared_zone(&request)?;
     preview_response(
         &state,
         offer,
         std::sync::Arc::new(prepared.mapping),
-        (payload_bytes, kind, charset),
+        (payload_bytes, kind, charset, zone),
         prepared.warnings,
     )
     .await
@@ -273,7 +278,7 @@ async fn preview_response(
     state: &web::Data<AppState>,
     offer: super::negotiate::Offer,
     mapping: std::sync::Arc<RegisteredMapping>,
-    (body, kind, charset): (Vec<u8>, PayloadKind, Option<String>),
+    (body, kind, charset, zone): (Vec<u8>, PayloadKind, Option<String>, Option<DeclaredZone>),
     warnings: Vec<crate::ingest::registry::meta::LintWarning>,
 ) -> Result<HttpResponse, Problem> {
     let store = state.store.clone();
@@ -294,6 +299,7 @@ async fn preview_response(
                 bytes: &body,
                 kind,
                 charset: charset.as_deref(),
+                zone: zone.map(|zone| zone.offset),
             },
         )
     })
@@ -332,4 +338,34 @@ async fn preview_response(
             .insert_header(("Vary", "Accept"))
             .body(rdf)),
     }
+}
+
+/// The zone a sender declares (query parameter `timezone`: `Z`, `UTC`, `+01:00`) for payload
+/// times written without one; as given (kept with a quarantined payload) and parsed.
+#[derive(Debug, Clone)]
+pub(super) struct DeclaredZone {
+    pub text: String,
+    pub offset: oxsdatatypes::TimezoneOffset,
+}
+
+impl DeclaredZone {
+    pub(super) fn parse(text: &str) -> Result<Self, Problem> {
+        let offset = crate::mapping::functions::parse_zone(text).ok_or_else(|| {
+            Problem::bad_request(
+                "bad-timezone",
+                format!("timezone `{text}` is not `Z`, `UTC` or an offset such as `+01:00` (write `+` as %2B in a URL)"),
+            )
+        })?;
+        Ok(Self {
+            text: text.to_owned(),
+            offset,
+        })
+    }
+}
+
+pub(super) fn declared_zone(request: &HttpRequest) -> Result<Option<DeclaredZone>, Problem> {
+    super::body::Params::parse_utf8(request.query_string().as_bytes())?
+        .single("timezone")?
+        .map(|text| DeclaredZone::parse(&text))
+        .transpose()
 }

@@ -85,12 +85,20 @@ pub async fn replay(
     })?;
     // A replay that fails again leaves the entry as it is (422 says why); only a stored payload
     // leaves the quarantine.
+    // The zone the payload was sent with, unless the replay declares another.
+    let zone = match super::ingest::declared_zone(&request)? {
+        Some(zone) => Some(zone),
+        None => entry
+            .timezone
+            .as_deref()
+            .map(super::ingest::DeclaredZone::parse)
+            .transpose()?,
+    };
     let outcome = run_ingest(
         &state,
         mapping,
         payload,
-        kind,
-        entry.content_type.clone(),
+        (kind, entry.content_type.clone(), zone),
         agent,
         None,
         false,

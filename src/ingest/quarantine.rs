@@ -22,6 +22,19 @@ pub struct Entry {
     pub error: String,
     /// The token name that sent it.
     pub agent: String,
+    /// The zone it declared for times written without one, used again on replay.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
+}
+
+/// What the quarantine keeps about a payload besides its bytes.
+pub struct Received<'a> {
+    pub mapping: &'a str,
+    pub mapping_version: u32,
+    pub content_type: &'a str,
+    pub timezone: Option<&'a str>,
+    pub error: &'a str,
+    pub agent: &'a str,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -72,15 +85,7 @@ impl Quarantine {
 
     /// Keeps a payload; returns its entry.
     #[allow(clippy::too_many_arguments)]
-    pub fn keep(
-        &self,
-        mapping: &str,
-        mapping_version: u32,
-        content_type: &str,
-        payload: &[u8],
-        error: &str,
-        agent: &str,
-    ) -> Result<Entry, QuarantineError> {
+    pub fn keep(&self, received: &Received<'_>, payload: &[u8]) -> Result<Entry, QuarantineError> {
         let _guard = self.write_lock.lock().map_err(|_| poisoned())?;
         let used: u64 = self.list()?.iter().map(|e| e.size).sum();
         if used + payload.len() as u64 > self.cap {
@@ -91,13 +96,14 @@ impl Quarantine {
         }
         let entry = Entry {
             id: new_id(),
-            mapping: mapping.to_owned(),
-            mapping_version,
-            content_type: content_type.to_owned(),
+            mapping: received.mapping.to_owned(),
+            mapping_version: received.mapping_version,
+            content_type: received.content_type.to_owned(),
             size: payload.len() as u64,
             received: super::now(),
-            error: error.to_owned(),
-            agent: agent.to_owned(),
+            error: received.error.to_owned(),
+            agent: received.agent.to_owned(),
+            timezone: received.timezone.map(str::to_owned),
         };
         match &self.folder {
             None => {
@@ -240,14 +246,34 @@ fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<(), std::io:
 mod tests {
     use super::*;
 
+    fn received<'a>(
+        mapping: &'a str,
+        mapping_version: u32,
+        content_type: &'a str,
+        error: &'a str,
+        agent: &'a str,
+    ) -> Received<'a> {
+        Received {
+            mapping,
+            mapping_version,
+            content_type,
+            timezone: None,
+            error,
+            agent,
+        }
+    }
+
     fn exercise(quarantine: &Quarantine) {
         let entry = quarantine
-            .keep("m", 1, "application/json", b"{bad", "syntax", "alice")
+            .keep(
+                &received("m", 1, "application/json", "syntax", "alice"),
+                b"{bad",
+            )
             .unwrap();
         assert_eq!(quarantine.list().unwrap(), vec![entry.clone()]);
         assert_eq!(quarantine.get(&entry.id).unwrap().unwrap().1, b"{bad");
         assert!(matches!(
-            quarantine.keep("m", 1, "application/json", &[0; 100], "x", "a"),
+            quarantine.keep(&received("m", 1, "application/json", "x", "a"), &[0; 100]),
             Err(QuarantineError::Full { .. })
         ));
         assert!(quarantine.get("../etc").unwrap().is_none());
@@ -269,7 +295,7 @@ mod tests {
         let folder = dir.path().to_path_buf();
         let kept = Quarantine::open(Some(folder.clone()), 1 << 20)
             .unwrap()
-            .keep("m", 2, "text/csv", b"a,b", "e", "bob")
+            .keep(&received("m", 2, "text/csv", "e", "bob"), b"a,b")
             .unwrap();
         std::fs::write(folder.join("abcdef.payload"), b"stray").unwrap();
         let reopened = Quarantine::open(Some(folder.clone()), 1 << 20).unwrap();
@@ -278,6 +304,10 @@ mod tests {
         // A damaged record is skipped, not fatal.
         std::fs::write(folder.join("0123.json"), b"{not json").unwrap();
         assert_eq!(reopened.list().unwrap().len(), 1);
-        assert!(reopened.keep("m", 2, "text/csv", b"x", "e", "bob").is_ok());
+        assert!(
+            reopened
+                .keep(&received("m", 2, "text/csv", "e", "bob"), b"x")
+                .is_ok()
+        );
     }
 }

@@ -11,6 +11,7 @@ use super::model::{RegisteredMapping, ValidationPolicy};
 use super::provenance::{self, Activity, Record};
 use crate::config::BaseIri;
 use crate::engine::{self, EngineError, RunOptions, SourceOpener};
+use crate::mapping::functions::CallContext;
 use crate::mapping::model::FileSource;
 use crate::payload::resolve::{self, SourcePolicy};
 use crate::payload::{PayloadError, PayloadFormat};
@@ -62,6 +63,8 @@ pub struct Payload<'a> {
     pub kind: PayloadKind,
     /// The request's `charset`, when it gave one.
     pub charset: Option<&'a str>,
+    /// The zone the sender declares for times written without one (`timezone` parameter).
+    pub zone: Option<oxsdatatypes::TimezoneOffset>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -258,7 +261,10 @@ fn map(
     mapping: &RegisteredMapping,
     payload: &Payload<'_>,
 ) -> Result<(Vec<Quad>, u64), IngestError> {
-    let mut plan = engine::plan::build(&mapping.checked, context.base.join("").as_str())
+    let calls = CallContext {
+        naive_time_zone: payload.zone,
+    };
+    let mut plan = engine::plan::build(&mapping.checked, context.base.join("").as_str(), calls)
         .map_err(IngestError::Mapping)?;
     for pass in plan
         .index_passes
@@ -286,6 +292,7 @@ fn map(
         &RunOptions {
             base_iri: &base,
             sources: &opener,
+            calls,
         },
         &mut sink,
     )

@@ -81,6 +81,7 @@ mod tests {
         engine::run(
             &mapping,
             &RunOptions {
+                calls: crate::mapping::functions::CallContext::default(),
                 base_iri: "http://e/",
                 sources: &Body(body),
             },

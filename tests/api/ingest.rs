@@ -320,3 +320,137 @@ async fn an_unsaved_mapping_is_tried_on_a_payload() {
         0
     );
 }
+
+/// The readings mapping with times through citykg-fn:toUtcDateTime, so naive times need a zone.
+const NAIVE_TIMES: &str = r#"@prefix rml: <http://w3id.org/rml/> .
+@prefix sosa: <http://www.w3.org/ns/sosa/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix fn: <https://w3id.org/citykg/function#> .
+<http://e/M> rml:logicalSource [ rml:source "payload.json" ; rml:referenceFormulation rml:JSONPath ; rml:iterator "$[*]" ] ;
+  rml:subjectMap [ rml:template "http://e/obs/{id}" ; rml:class sosa:Observation ] ;
+  rml:predicateObjectMap [ rml:predicate sosa:resultTime ; rml:objectMap [ rml:datatype xsd:dateTime ;
+    rml:functionExecution [ rml:function fn:toUtcDateTime ;
+      rml:input [ rml:parameter fn:value ; rml:inputValueMap [ rml:reference "time" ] ] ] ] ] ."#;
+
+#[actix_web::test]
+async fn a_naive_time_needs_a_declared_zone_which_the_quarantine_keeps_for_replay() {
+    let app = spawn_app().await;
+    register(&app, "city/naive", "", NAIVE_TIMES).await;
+    let body = r#"[{"id": "1", "time": "2016-03-15T11:00:00"}]"#;
+    let time_of = |id: &'static str| {
+        format!(
+            "SELECT ?t WHERE {{ GRAPH ?g {{ <http://e/obs/{id}> <http://www.w3.org/ns/sosa/resultTime> ?t }} }}"
+        )
+    };
+
+    // No zone: not guessed, kept.
+    let reply = ingest(&app, "city/naive", body, None).await;
+    assert_eq!(reply.status, 422, "{}", reply.text());
+    assert!(reply.text().contains("timezone"), "{}", reply.text());
+
+    // Declared on the request (`+` written %2B): stored in UTC.
+    let request = app.admin(
+        Method::POST,
+        "/ingest/city/naive?timezone=%2B01:00",
+        Some("application/json"),
+    );
+    let reply = app
+        .send(
+            request,
+            r#"[{"id": "2", "time": "2016-03-15T11:00:00"}]"#.as_bytes().to_vec(),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let found = app
+        .query(&time_of("2"), "application/sparql-results+json")
+        .await
+        .json();
+    assert_eq!(
+        found["results"]["bindings"][0]["t"]["value"],
+        "2016-03-15T10:00:00Z"
+    );
+
+    // A zone that is not one is a 400, and nothing is kept.
+    let request = app.admin(
+        Method::POST,
+        "/ingest/city/naive?timezone=CET",
+        Some("application/json"),
+    );
+    let reply = app.send(request, body.as_bytes().to_vec()).await;
+    assert_eq!(reply.status, 400, "{}", reply.text());
+
+    // A payload quarantined for another reason keeps its declared zone, and its replay after
+    // the fix uses it: version 1 reads `value` as a number, and this one sends "n/a".
+    let strict = format!(
+        "{} ;\n  rml:predicateObjectMap [ rml:predicate sosa:hasSimpleResult ; rml:objectMap [ {} ] ] .",
+        NAIVE_TIMES.trim_end().trim_end_matches('.').trim_end(),
+        "rml:functionExecution [ rml:function fn:toNumber ; rml:input [ rml:parameter fn:value ; rml:inputValueMap [ rml:reference \"value\" ] ] ]",
+    );
+    register(&app, "city/zoned", "", &strict).await;
+    let request = app.admin(
+        Method::POST,
+        "/ingest/city/zoned?timezone=-05:00",
+        Some("application/json"),
+    );
+    let reply = app
+        .send(
+            request,
+            r#"[{"id": "3", "time": "2016-03-15T11:00:00", "value": "n/a"}]"#
+                .as_bytes()
+                .to_vec(),
+        )
+        .await;
+    assert_eq!(reply.status, 422, "{}", reply.text());
+    let listed = app
+        .send(app.admin(Method::GET, "/quarantine", None), Vec::new())
+        .await
+        .json();
+    let entries = listed
+        .as_array()
+        .or_else(|| listed["entries"].as_array())
+        .unwrap()
+        .clone();
+    assert_eq!(entries.len(), 2, "{listed}");
+    let entry = |mapping: &str| {
+        entries
+            .iter()
+            .find(|entry| entry["mapping"] == mapping)
+            .unwrap_or_else(|| panic!("no entry for {mapping}: {listed}"))
+            .clone()
+    };
+    let (naive, zoned) = (entry("city/naive"), entry("city/zoned"));
+    assert!(naive["timezone"].is_null(), "{naive}");
+    assert_eq!(zoned["timezone"], "-05:00", "{zoned}");
+    let replay = |id: &serde_json::Value, query: &str| {
+        app.admin(
+            Method::POST,
+            &format!("/quarantine/{}/replay{query}", id.as_str().unwrap()),
+            None,
+        )
+    };
+    // The naive one, with the zone given on the replay.
+    let reply = app
+        .send(replay(&naive["id"], "?timezone=Z"), Vec::new())
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let found = app
+        .query(&time_of("1"), "application/sparql-results+json")
+        .await
+        .json();
+    assert_eq!(
+        found["results"]["bindings"][0]["t"]["value"],
+        "2016-03-15T11:00:00Z"
+    );
+    // The other after the mapping is fixed: no zone on the replay, the kept one applies.
+    register(&app, "city/zoned", "", NAIVE_TIMES).await;
+    let reply = app.send(replay(&zoned["id"], ""), Vec::new()).await;
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let found = app
+        .query(&time_of("3"), "application/sparql-results+json")
+        .await
+        .json();
+    assert_eq!(
+        found["results"]["bindings"][0]["t"]["value"],
+        "2016-03-15T16:00:00Z"
+    );
+}

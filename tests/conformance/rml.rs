@@ -49,6 +49,7 @@ fn run_case(root: &Path, case: &Value) -> Result<(), String> {
         engine::run(
             &checked,
             &RunOptions {
+                calls: citykg::mapping::functions::CallContext::default(),
                 base_iri: base,
                 sources: &opener,
             },

@@ -32,6 +32,7 @@ pub(super) struct Compiler<'m> {
     pub(super) mapping: &'m Mapping,
     pub(super) base_iri: &'m str,
     pub(super) natural: bool,
+    pub(super) calls: CallContext,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -279,6 +280,7 @@ impl<'m> Compiler<'m> {
             Expression::Function(execution) => {
                 let compiled = crate::engine::functions::compile(
                     execution,
+                    self.calls,
                     &mut |m: &TermMap, what: &str| {
                         self.term_map(m, Position::Value, refs, format!("{label}, {what}"))
                     },

@@ -59,6 +59,7 @@ fn an_ingest_stores_the_quads_and_its_provenance_in_one_go() {
         bytes: GOOD.as_bytes(),
         kind: PayloadKind::Json,
         charset: None,
+        zone: None,
     };
     let outcome = ingest(&context, &mapping, &payload, "alice", Some("k1")).unwrap();
     assert_eq!(outcome.record.records, 2);
@@ -113,6 +114,7 @@ fn json_lines_feed_a_json_mapping() {
         bytes: lines.as_bytes(),
         kind: PayloadKind::JsonLines,
         charset: None,
+        zone: None,
     };
     let outcome = ingest(
         &context(&store),
@@ -127,6 +129,7 @@ fn json_lines_feed_a_json_mapping() {
         bytes: b"id\n1\n",
         kind: PayloadKind::Csv,
         charset: None,
+        zone: None,
     };
     assert!(matches!(
         ingest(
@@ -148,6 +151,7 @@ fn failures_store_nothing_and_say_whether_to_quarantine() {
         bytes: b"[{\"id\": \"1\",,}]",
         kind: PayloadKind::Json,
         charset: None,
+        zone: None,
     };
     let error = ingest(
         &context,
@@ -164,6 +168,7 @@ fn failures_store_nothing_and_say_whether_to_quarantine() {
         bytes: br#"[{"id": "1", "sensor": "s", "value": 1}]"#,
         kind: PayloadKind::Json,
         charset: None,
+        zone: None,
     };
     let error = ingest(
         &context,
@@ -195,6 +200,7 @@ fn preview_stores_nothing() {
         bytes: GOOD.as_bytes(),
         kind: PayloadKind::Json,
         charset: None,
+        zone: None,
     };
     let mapped = preview(
         &context(&store),
@@ -231,6 +237,7 @@ fn a_mapping_cannot_write_into_citykgs_own_graphs() {
             bytes: forged,
             kind: PayloadKind::Json,
             charset: None,
+            zone: None,
         },
         "a",
         None,
@@ -255,6 +262,7 @@ fn concurrent_requests_with_one_key_store_the_payload_once() {
                     bytes: GOOD.as_bytes(),
                     kind: PayloadKind::Json,
                     charset: None,
+                    zone: None,
                 };
                 ingest(&context, &mapping, &payload, "a", Some("same-key")).unwrap();
             });
@@ -299,6 +307,7 @@ fn a_latin1_payload_is_decoded_by_its_charset() {
         bytes: &bytes,
         kind: PayloadKind::Json,
         charset: Some("iso-8859-1"),
+        zone: None,
     };
     ingest(&context(&store), &mapping, &latin1, "a", None).unwrap();
     let value = oxigraph::model::Literal::new_simple_literal("Zürich");
@@ -312,6 +321,7 @@ fn a_latin1_payload_is_decoded_by_its_charset() {
         bytes: &bytes,
         kind: PayloadKind::Json,
         charset: None,
+        zone: None,
     };
     assert!(ingest(&context(&store), &mapping, &as_utf8, "a", None).is_err());
 }

@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use super::{Arity, FunctionDef, FunctionError, MAX_COMBINATIONS};
+use super::{Arity, CallContext, FunctionDef, FunctionError, MAX_COMBINATIONS};
 use crate::payload::{Value, ValueKind};
 
 /// The values given to each parameter of one function execution.
@@ -13,6 +13,7 @@ pub struct Inputs<'a> {
     function: &'static FunctionDef,
     values: Vec<Vec<Value<'a>>>,
     given: Vec<bool>,
+    context: CallContext,
 }
 
 impl<'a> Inputs<'a> {
@@ -21,7 +22,15 @@ impl<'a> Inputs<'a> {
             function,
             values: vec![Vec::new(); function.parameters.len()],
             given: vec![false; function.parameters.len()],
+            context: CallContext::default(),
         }
+    }
+
+    /// Sets what the run declares for the calls (see [`CallContext`]).
+    #[must_use]
+    pub fn with_context(mut self, context: CallContext) -> Self {
+        self.context = context;
+        self
     }
 
     /// Gives values to a parameter named by IRI or alias (appending when named twice). No
@@ -93,7 +102,11 @@ impl<'a> Inputs<'a> {
                     Arity::List => Slot::List(values),
                 })
                 .collect();
-            let args = Args { function, slots };
+            let args = Args {
+                function,
+                slots,
+                context: self.context,
+            };
             if let Some(value) = (function.call)(&args)? {
                 values.push(value);
             }
@@ -122,6 +135,7 @@ pub struct Output {
 pub struct Args<'a> {
     function: &'static FunctionDef,
     slots: Vec<Slot<'a>>,
+    context: CallContext,
 }
 
 #[derive(Debug)]
@@ -131,6 +145,11 @@ enum Slot<'a> {
 }
 
 impl Args<'_> {
+    /// What the run declares for every call.
+    pub fn context(&self) -> CallContext {
+        self.context
+    }
+
     /// The value of a one-value parameter, `None` when absent.
     pub fn value(&self, index: usize) -> Option<&Value<'_>> {
         match self.slots.get(index) {

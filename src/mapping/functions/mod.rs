@@ -19,7 +19,8 @@
 //! Layout: the types, the checker and the table (assembled from each family's part) are here;
 //! [`Inputs`] and [`Args`] (how values reach an implementation) in `call`; the FnO parameter and
 //! output descriptions in `params`; implementations in `grel`, `idlab`, `date` (Java-style
-//! date patterns) and `citykg` (citykg's own: UTC times, numbers sent as strings, property IRIs).
+//! date patterns) and citykg's own: `citykg` (UTC times and intervals, numbers sent as strings,
+//! property IRIs), `units` (unit codes -> QUDT units) and `geo` (GeoJSON -> WKT).
 
 use crate::payload::Value;
 
@@ -63,13 +64,16 @@ macro_rules! or_none {
 mod call;
 mod citykg;
 mod date;
+mod geo;
 mod grel;
 mod idlab;
 mod params;
 #[cfg(test)]
 mod tests;
+mod units;
 
 pub use call::{Args, Inputs, Output};
+pub use citykg::parse_zone;
 
 /// The GREL namespace (FnO descriptions of OpenRefine's expression language).
 pub const GREL_NAMESPACE: &str = grel!("");
@@ -78,6 +82,14 @@ pub const IDLAB_NAMESPACE: &str = idlab!("");
 
 /// citykg's own function namespace.
 pub const CITYKG_NAMESPACE: &str = citykg::NAMESPACE;
+
+/// What a run declares for every call it makes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CallContext {
+    /// The zone of times written without one (an ingest's `timezone` parameter); `None` makes
+    /// such a time an error unless the mapping names a zone itself.
+    pub naive_time_zone: Option<oxsdatatypes::TimezoneOffset>,
+}
 
 /// Calls with more combinations of multi-valued inputs than this fail instead of exploding.
 pub const MAX_COMBINATIONS: usize = 10_000;
@@ -239,6 +251,8 @@ const PARTS: &[&[FunctionDef]] = &[
     idlab::FUNCTIONS,
     date::IDLAB_FUNCTIONS,
     citykg::FUNCTIONS,
+    units::FUNCTIONS,
+    geo::FUNCTIONS,
 ];
 
 const TABLE_LEN: usize = {
