@@ -30,7 +30,10 @@ pub enum PayloadKind {
 impl PayloadKind {
     pub fn from_media_type(media: &str) -> Option<Self> {
         Some(match media {
-            "application/json" | "text/json" | "application/ld+json" | "application/geo+json"
+            "application/json"
+            | "text/json"
+            | "application/ld+json"
+            | "application/geo+json"
             | "application/td+json" => Self::Json,
             "application/x-ndjson"
             | "application/jsonl"
