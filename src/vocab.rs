@@ -10,6 +10,11 @@ pub const CITYKG_NAMESPACE: &str = "https://w3id.org/citykg/ns#";
 pub const SOURCE_SHA256: NamedNodeRef<'static> =
     NamedNodeRef::new_unchecked("https://w3id.org/citykg/ns#sourceSha256");
 
+/// citykg's extension of RML logical sources (declared in `ontologies/citykg.ttl`): a CSV column
+/// the file may lack (`citykg:optionalColumn "P1"`), read by the RML parser, written by
+/// `mapping convert`.
+pub const OPTIONAL_COLUMN: &str = "https://w3id.org/citykg/ns#optionalColumn";
+
 /// citykg's mapping registry terms (`ontologies/citykg.ttl`).
 pub mod registry {
     use oxigraph::model::NamedNodeRef;

@@ -150,6 +150,9 @@ fn logical_source(source: &LogicalSource) -> LogicalSource {
         *query = sql_layout(query);
     }
     sort_dedup(&mut source.null_values);
+    if let Source::File(file) = &mut source.source {
+        sort_dedup(&mut file.csv.optional_columns);
+    }
     if let Some(ReferenceFormulation::XPath { namespaces }) = &mut source.reference_formulation {
         sort_dedup(namespaces);
     }

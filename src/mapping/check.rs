@@ -118,6 +118,7 @@ impl Checker<'_> {
         if purpose == Purpose::Run {
             self.runnable(&self.map.logical_source);
         }
+        self.optional_columns(&self.map.logical_source);
         let subject = &self.map.subject;
         self.term_map(&subject.term, Role::Subject, "subject map");
         for graph in &subject.graphs {
@@ -185,6 +186,35 @@ impl Checker<'_> {
             }
         };
         self.problem(None, "logical source", message);
+    }
+
+    /// `citykg:optionalColumn` names CSV columns: on a JSON or XML source it would silently
+    /// mean nothing, so it is a problem there.
+    fn optional_columns(&mut self, source: &LogicalSource) {
+        let Source::File(file) = &source.source else {
+            return;
+        };
+        if file.csv.optional_columns.is_empty() {
+            return;
+        }
+        let extension = file.path.rsplit('.').next().unwrap_or("");
+        let csv = match &source.reference_formulation {
+            Some(ReferenceFormulation::Csv) => true,
+            None => ["csv", "tsv"]
+                .iter()
+                .any(|csv| extension.eq_ignore_ascii_case(csv)),
+            Some(_) => false,
+        };
+        if !csv {
+            self.problem(
+                None,
+                "logical source",
+                format!(
+                    "citykg:optionalColumn ({}) applies to CSV sources only",
+                    file.csv.optional_columns.join(", ")
+                ),
+            );
+        }
     }
 
     /// The function exists, gets only parameters it has and every one it needs, and has the

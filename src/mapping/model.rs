@@ -98,6 +98,12 @@ pub struct CsvDialect {
     pub header: bool,
     /// `csvw:trim`.
     pub trim: bool,
+    /// citykg's extension `citykg:optionalColumn` on the logical source (YARRRML
+    /// `optionalColumns`): header names that a file may lack, because the columns of some CSV
+    /// exports depend on the device (sensor.community files differ by sensor type). A reference
+    /// to one of them that is absent from the header gives no value; any other reference to a
+    /// column not in the header stays an error, so a misspelt name is still caught.
+    pub optional_columns: Vec<String>,
 }
 
 impl Default for CsvDialect {
@@ -107,6 +113,7 @@ impl Default for CsvDialect {
             quote: b'"',
             header: true,
             trim: false,
+            optional_columns: Vec::new(),
         }
     }
 }

@@ -5,6 +5,10 @@
 //! Every cell is a string value, the empty cell too (`""`): RML's `rml:null` decides whether it
 //! counts as absent (conformance case RMLSTC0004b declares `rml:null ""` for exactly that).
 //! Without a header, references name columns by 1-based number (`1`) or CSVW name (`_col.1`).
+//!
+//! A column the logical source declares optional (`citykg:optionalColumn`) may be missing from
+//! the file: references to it then give no value, like a NULL. Only those: any other missing
+//! column is still an error (RMLTC0002e), so a misspelt name cannot silently map nothing.
 
 use std::io::BufRead;
 
@@ -65,18 +69,23 @@ impl CsvPlan {
         Ok(())
     }
 
-    /// Column indexes of every reference of every spec.
+    /// Column indexes of every reference of every spec; `None` for an optional column the file
+    /// does not have.
     fn resolve(
         &self,
         header: &StringRecord,
         width: usize,
-    ) -> Result<Vec<Vec<usize>>, PayloadError> {
+    ) -> Result<Vec<Vec<Option<usize>>>, PayloadError> {
         self.references
             .iter()
             .map(|references| {
                 references
                     .iter()
-                    .map(|reference| column(header, width, reference))
+                    .map(|reference| match column(header, width, reference) {
+                        Ok(index) => Ok(Some(index)),
+                        Err(_) if self.dialect.optional_columns.contains(reference) => Ok(None),
+                        Err(error) => Err(error),
+                    })
                     .collect()
             })
             .collect()
@@ -110,7 +119,7 @@ fn column(header: &StringRecord, width: usize, reference: &str) -> Result<usize,
 
 fn visit_row<E>(
     row: &StringRecord,
-    columns: &[Vec<usize>],
+    columns: &[Vec<Option<usize>>],
     visit: &mut Visit<'_, E>,
 ) -> Result<(), ReadError<E>> {
     for (index, columns) in columns.iter().enumerate() {
@@ -146,7 +155,7 @@ fn syntax(error: csv::Error) -> PayloadError {
 /// One CSV row.
 struct CsvRecord<'a> {
     row: &'a StringRecord,
-    columns: &'a [usize],
+    columns: &'a [Option<usize>],
 }
 
 impl Record for CsvRecord<'_> {
@@ -154,7 +163,9 @@ impl Record for CsvRecord<'_> {
         if let Some(cell) = self
             .columns
             .get(reference)
-            .and_then(|column| self.row.get(*column))
+            .copied()
+            .flatten()
+            .and_then(|column| self.row.get(column))
         {
             out.push(Value::string(cell));
         }

@@ -27,6 +27,10 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../../mappings/builtin/readings-csv.yml"),
     ),
     (
+        "builtin/sensor-community-csv.yml",
+        include_str!("../../../mappings/builtin/sensor-community-csv.yml"),
+    ),
+    (
         "builtin/thingpark.yml",
         include_str!("../../../mappings/builtin/thingpark.yml"),
     ),

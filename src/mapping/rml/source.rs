@@ -1,5 +1,6 @@
 //! Logical sources: legacy `rml:source "file"`, RML-IO source nodes (relative paths, roots,
-//! compression, encoding, NULL values), CSVW tables, and database sources kept for conversion.
+//! compression, encoding, NULL values), CSVW tables, and database sources kept for conversion;
+//! citykg's `citykg:optionalColumn` extension (CSV columns a file may lack).
 
 use oxigraph::model::Term;
 
@@ -51,6 +52,7 @@ pub fn logical_source(
         }
         None => database_table(doc, node, at)?,
     };
+    let source = with_optional_columns(doc, node, source, at)?;
     let source = match source {
         Source::Database(mut database) => {
             if let Source::Database(table) =
@@ -70,6 +72,44 @@ pub fn logical_source(
         iterator,
         null_values,
     })
+}
+
+/// `citykg:optionalColumn "P1", "P2"` on the logical source: CSV columns the file may lack.
+/// Only a file can have columns; on any other source the extension is a mistake, said here.
+fn with_optional_columns(
+    doc: &Doc<'_>,
+    node: &Term,
+    mut source: Source,
+    at: &Location,
+) -> Result<Source, Diagnostic> {
+    let mut columns = Vec::new();
+    for value in doc.values(node, crate::vocab::OPTIONAL_COLUMN) {
+        match value {
+            Term::Literal(column) => columns.push(column.value().to_owned()),
+            other => {
+                return Err(Diagnostic::new(
+                    format!(
+                        "citykg:optionalColumn names a CSV column as a string, found {}",
+                        show(other)
+                    ),
+                    at.clone(),
+                ));
+            }
+        }
+    }
+    if columns.is_empty() {
+        return Ok(source);
+    }
+    match &mut source {
+        Source::File(file) => file.csv.optional_columns = columns,
+        _ => {
+            return Err(Diagnostic::new(
+                "citykg:optionalColumn applies to CSV file sources only",
+                at.clone(),
+            ));
+        }
+    }
+    Ok(source)
 }
 
 fn nulls(doc: &Doc<'_>, node: &Term) -> Vec<String> {
@@ -166,50 +206,19 @@ fn source_node(doc: &Doc<'_>, node: &Term, at: &Location) -> Result<Source, Diag
                 ));
             }
         };
+        // A CSVW dialect on a path source (as `mapping convert` writes one) counts too.
+        let (csv, dialect_encoding) = csv_dialect(doc, node, at)?;
         return Ok(Source::File(FileSource {
             path: path.value().to_owned(),
             root,
             compression,
-            encoding,
-            csv: CsvDialect::default(),
+            encoding: encoding.or(dialect_encoding),
+            csv,
         }));
     }
     let csvw = |local: &str| format!("{}{local}", vocab::CSVW);
     if let Some(url) = doc.one_literal(node, &csvw("url"), at)? {
-        let mut csv = CsvDialect::default();
-        let mut encoding = None;
-        if let Some(dialect) = doc.one(node, &csvw("dialect"), at)? {
-            if let Some(delimiter) = doc.one_literal(dialect, &csvw("delimiter"), at)? {
-                match delimiter.value().as_bytes() {
-                    [byte] => csv.delimiter = *byte,
-                    // `"\\t"` in Turtle: a backslash and `t`, which CSVW dialects mean as tab.
-                    b"\\t" => csv.delimiter = b'\t',
-                    _ => {
-                        return Err(Diagnostic::new(
-                            format!(
-                                "csvw:delimiter must be one ASCII character, found {:?}",
-                                delimiter.value()
-                            ),
-                            at.clone(),
-                        ));
-                    }
-                }
-            }
-            if let Some(quote) = doc.one_literal(dialect, &csvw("quoteChar"), at)?
-                && let [byte] = quote.value().as_bytes()
-            {
-                csv.quote = *byte;
-            }
-            if let Some(header) = doc.one_literal(dialect, &csvw("header"), at)? {
-                csv.header = header.value() != "false";
-            }
-            if let Some(trim) = doc.one_literal(dialect, &csvw("trim"), at)? {
-                csv.trim = trim.value() == "true";
-            }
-            encoding = doc
-                .one_literal(dialect, &csvw("encoding"), at)?
-                .map(|e| e.value().to_owned());
-        }
+        let (csv, encoding) = csv_dialect(doc, node, at)?;
         return Ok(Source::File(FileSource {
             path: url.value().to_owned(),
             root: SourceRoot::MappingDirectory,
@@ -233,6 +242,51 @@ fn source_node(doc: &Doc<'_>, node: &Term, at: &Location) -> Result<Source, Diag
         }));
     }
     Ok(Source::Other(show(node)))
+}
+
+/// `csvw:dialect [ csvw:delimiter ";" ; ... ]` on a source node: the CSV dialect, and the
+/// dialect's `csvw:encoding` if it names one.
+fn csv_dialect(
+    doc: &Doc<'_>,
+    node: &Term,
+    at: &Location,
+) -> Result<(CsvDialect, Option<String>), Diagnostic> {
+    let csvw = |local: &str| format!("{}{local}", vocab::CSVW);
+    let mut csv = CsvDialect::default();
+    let Some(dialect) = doc.one(node, &csvw("dialect"), at)? else {
+        return Ok((csv, None));
+    };
+    if let Some(delimiter) = doc.one_literal(dialect, &csvw("delimiter"), at)? {
+        match delimiter.value().as_bytes() {
+            [byte] => csv.delimiter = *byte,
+            // `"\\t"` in Turtle: a backslash and `t`, which CSVW dialects mean as tab.
+            b"\\t" => csv.delimiter = b'\t',
+            _ => {
+                return Err(Diagnostic::new(
+                    format!(
+                        "csvw:delimiter must be one ASCII character, found {:?}",
+                        delimiter.value()
+                    ),
+                    at.clone(),
+                ));
+            }
+        }
+    }
+    if let Some(quote) = doc.one_literal(dialect, &csvw("quoteChar"), at)?
+        && let [byte] = quote.value().as_bytes()
+    {
+        csv.quote = *byte;
+    }
+    if let Some(header) = doc.one_literal(dialect, &csvw("header"), at)? {
+        csv.header = header.value() != "false";
+    }
+    if let Some(trim) = doc.one_literal(dialect, &csvw("trim"), at)? {
+        csv.trim = trim.value() == "true";
+    }
+    let encoding = doc
+        .one_literal(dialect, &csvw("encoding"), at)?
+        .map(|e| e.value().to_owned());
+    Ok((csv, encoding))
 }
 
 /// R2RML `rr:logicalTable [ rr:tableName ... ]` or a logical source with only a query.
@@ -274,4 +328,73 @@ fn sql_version(doc: &Doc<'_>, node: &Term, at: &Location) -> Result<Option<Strin
             ));
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::mapping::check::{Purpose, check};
+    use crate::mapping::model::Source;
+    use crate::mapping::{Syntax, parse};
+
+    fn mapping(source: &str) -> String {
+        format!(
+            r#"@prefix rml: <http://w3id.org/rml/> .
+@prefix csvw: <http://www.w3.org/ns/csvw#> .
+@prefix citykg: <https://w3id.org/citykg/ns#> .
+@prefix ex: <http://example.com/> .
+ex:M a rml:TriplesMap ;
+  rml:logicalSource {source} ;
+  rml:subjectMap [ rml:template "http://ex.org/{{sensor_id}}" ] .
+"#
+        )
+    }
+
+    #[test]
+    fn optional_columns_on_the_logical_source_reach_the_csv_dialect() {
+        let text = mapping(
+            r#"[ rml:source [ a rml:RelativePathSource ; rml:path "day.csv" ;
+                 csvw:dialect [ csvw:delimiter ";" ] ] ;
+               rml:referenceFormulation rml:CSV ;
+               citykg:optionalColumn "P1", "P2" ]"#,
+        );
+        let parsed = parse(&text, Syntax::Rml, None).unwrap();
+        let Source::File(file) = &parsed.triples_maps[0].logical_source.source else {
+            panic!("expected a file source");
+        };
+        assert_eq!(file.csv.optional_columns, vec!["P1", "P2"]);
+        // A dialect on a path source is read (it is how `mapping convert` writes one).
+        assert_eq!(file.csv.delimiter, b';');
+        assert!(check(parsed, Purpose::Run).is_ok());
+    }
+
+    #[test]
+    fn optional_columns_that_cannot_mean_anything_are_errors() {
+        let cases = [
+            (
+                r#"[ rml:source "day.csv" ; rml:referenceFormulation rml:CSV ; citykg:optionalColumn ex:P1 ]"#,
+                "as a string",
+            ),
+            (
+                r#"[ rml:source [ a <http://www.wiwiss.fu-berlin.de/suhl/bizer/D2RQ/0.1#Database> ] ;
+                     rml:tableName "t" ; citykg:optionalColumn "P1" ]"#,
+                "CSV file sources only",
+            ),
+        ];
+        for (source, expected) in cases {
+            let error = parse(&mapping(source), Syntax::Rml, None).unwrap_err();
+            assert!(error.to_string().contains(expected), "{source}: {error}");
+        }
+        // On a JSON source the checker says so (the parser cannot know the format yet).
+        let text = mapping(
+            r#"[ rml:source "day.json" ; rml:referenceFormulation rml:JSONPath ; citykg:optionalColumn "P1" ]"#,
+        );
+        let parsed = parse(&text, Syntax::Rml, None).unwrap();
+        for purpose in [Purpose::Run, Purpose::Convert] {
+            let error = check(parsed.clone(), purpose).unwrap_err();
+            assert!(
+                error.to_string().contains("applies to CSV sources only"),
+                "{error}"
+            );
+        }
+    }
 }

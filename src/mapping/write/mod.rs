@@ -51,6 +51,7 @@ const PREFIXES: &[(&str, &str)] = &[
     ("grel", functions::GREL_NAMESPACE),
     ("idlab-fn", functions::IDLAB_NAMESPACE),
     ("citykg-fn", functions::CITYKG_NAMESPACE),
+    ("citykg", crate::vocab::CITYKG_NAMESPACE),
 ];
 
 /// Local names written as prefixed names without escapes: letters, digits, `_`, `-`, and not

@@ -148,6 +148,16 @@ fn logical_source_node(source: &LogicalSource, map: &MapName) -> Result<Node, Wr
     if let Some(iterator) = &source.iterator {
         node.push((rml("iterator"), T::Str(iterator.clone())));
     }
+    // citykg's extension sits on the logical source, next to the reference formulation it
+    // qualifies, not on the (standard) source description.
+    if let Source::File(file) = &source.source {
+        for column in &file.csv.optional_columns {
+            node.push((
+                crate::vocab::OPTIONAL_COLUMN.to_owned(),
+                T::Str(column.clone()),
+            ));
+        }
+    }
     if let Source::Database(database) = &source.source {
         if let Some(table) = &database.table_name {
             node.push((rml("tableName"), T::Str(table.clone())));
@@ -187,7 +197,11 @@ fn file_source_node(file: &FileSource) -> Node {
         };
         node.push((rml("encoding"), value));
     }
-    if file.csv != CsvDialect::default() {
+    let dialect = CsvDialect {
+        optional_columns: Vec::new(),
+        ..file.csv.clone()
+    };
+    if dialect != CsvDialect::default() {
         node.push((
             "http://www.w3.org/ns/csvw#dialect".to_owned(),
             T::Node(csv_dialect_node(&file.csv)),

@@ -644,3 +644,50 @@ fn yarrrml_refuses_outputs_datatype_maps_and_encodings_it_would_lose() {
         ));
     }
 }
+
+/// A sensor.community-like source: `;`-separated, with columns the file may lack.
+fn optional_columns_mapping() -> Mapping {
+    let mut mapping = one_map(
+        TermMap::of(template(&[("http://example.com/", false), ("id", true)])),
+        vec![reference("P1")],
+    );
+    let Source::File(file) = &mut mapping.triples_maps[0].logical_source.source else {
+        unreachable!()
+    };
+    file.path = "payload.csv".to_owned();
+    file.csv.delimiter = b';';
+    file.csv.optional_columns = vec!["P1".to_owned(), "P2".to_owned()];
+    mapping
+}
+
+#[test]
+fn optional_columns_are_written_as_citykg_optional_column_and_read_back() {
+    let mapping = optional_columns_mapping();
+    let written = to_rml(&mapping).unwrap();
+    assert!(
+        written.contains("@prefix citykg: <https://w3id.org/citykg/ns#> ."),
+        "{written}"
+    );
+    assert!(
+        written.contains("citykg:optionalColumn \"P1\""),
+        "{written}"
+    );
+    let back = crate::mapping::parse(&written, crate::mapping::Syntax::Rml, None)
+        .unwrap_or_else(|error| panic!("{error}\n{written}"));
+    let Source::File(file) = &back.triples_maps[0].logical_source.source else {
+        panic!("expected a file source\n{written}");
+    };
+    assert_eq!(file.csv.optional_columns, vec!["P1", "P2"], "{written}");
+    assert_eq!(file.csv.delimiter, b';', "{written}");
+}
+
+#[test]
+fn optional_columns_round_trip_through_yarrrml() {
+    let mapping = optional_columns_mapping();
+    let written = to_yarrrml(&mapping).unwrap();
+    assert!(
+        written.contains("optionalColumns:\n          - \"P1\"\n          - \"P2\""),
+        "{written}"
+    );
+    check_yarrrml_round_trip(&mapping);
+}

@@ -1,6 +1,8 @@
 //! YARRRML sources -> logical sources: the `[path~formulation, iterator]` shorthand, the long
 //! form (`access`, `referenceFormulation`, `iterator`, `delimiter`), database sources (`type`,
-//! `credentials`, `query`, `queryFormulation`, `table`) and R2RML logical tables.
+//! `credentials`, `query`, `queryFormulation`, `table`) and R2RML logical tables. citykg's own
+//! long-form key `optionalColumns: [P1, P2]` is RML's `citykg:optionalColumn`: CSV columns the
+//! file may lack (camelCase like the other long-form keys).
 
 use super::YarrrmlTarget;
 use super::terms::Ctx;
@@ -76,11 +78,15 @@ fn long_form(ctx: &mut Ctx<'_>, node: &Node) -> Option<LogicalSource> {
     let query = field("query").map(|query| query.replace('\n', " ").trim().to_owned());
     let table = field("table");
     let query_formulation = field("queryFormulation");
+    let optional_columns = optional_columns(ctx, node);
     let reference_formulation = formulation.as_deref().map(reference_formulation);
     let sql_version = query_formulation.as_deref().map(sql_version);
     let is_database =
         kind.is_some() || table.is_some() || ctx.options.target == YarrrmlTarget::R2rml;
     if is_database {
+        if !optional_columns.is_empty() {
+            ctx.problem(node, "`optionalColumns` applies to CSV file sources only");
+        }
         let credentials = node.get(&["credentials"]);
         let mut credential = |key: &str| -> Option<String> {
             let value = credentials?.get(&[key])?;
@@ -112,7 +118,10 @@ fn long_form(ctx: &mut Ctx<'_>, node: &Node) -> Option<LogicalSource> {
         );
         return None;
     };
-    let mut dialect = CsvDialect::default();
+    let mut dialect = CsvDialect {
+        optional_columns,
+        ..CsvDialect::default()
+    };
     if let Some(delimiter) = delimiter {
         match delimiter_byte(&delimiter) {
             Some(byte) => dialect.delimiter = byte,
@@ -128,6 +137,18 @@ fn long_form(ctx: &mut Ctx<'_>, node: &Node) -> Option<LogicalSource> {
         iterator,
         null_values: Vec::new(),
     })
+}
+
+/// `optionalColumns`: a list of column names (or one name).
+fn optional_columns(ctx: &mut Ctx<'_>, node: &Node) -> Vec<String> {
+    let Some(columns) = node.get(&["optionalColumns"]) else {
+        return Vec::new();
+    };
+    columns
+        .as_list()
+        .into_iter()
+        .filter_map(|column| ctx.text(column, "an optional column").map(str::to_owned))
+        .collect()
 }
 
 fn file(path: &str, csv: CsvDialect) -> Source {

@@ -1,7 +1,7 @@
 //! Logical sources as YARRRML `sources` entries in the long form (`access`,
 //! `referenceFormulation`, `iterator`, `delimiter`; `type`, `credentials`, `query`,
-//! `queryFormulation`, `table` for databases), refusing what the translator would read back
-//! differently.
+//! `queryFormulation`, `table` for databases; citykg's `optionalColumns`), refusing what the
+//! translator would read back differently.
 
 use super::Yarrrml;
 use crate::mapping::model::{
@@ -44,6 +44,7 @@ impl Yarrrml<'_> {
                 let mut entries = vec![text("access", &file.path)];
                 let delimiter = CsvDialect {
                     delimiter: file.csv.delimiter,
+                    optional_columns: file.csv.optional_columns.clone(),
                     ..CsvDialect::default()
                 };
                 if file.csv != delimiter || !file.csv.delimiter.is_ascii() {
@@ -52,6 +53,11 @@ impl Yarrrml<'_> {
                 if file.csv.delimiter != CsvDialect::default().delimiter {
                     let delimiter = char::from(file.csv.delimiter).to_string();
                     entries.push(text("delimiter", &delimiter));
+                }
+                if !file.csv.optional_columns.is_empty() {
+                    let columns = file.csv.optional_columns.iter();
+                    let columns = columns.map(|column| Y::Str(column.clone())).collect();
+                    entries.push(("optionalColumns".to_owned(), Y::List(columns)));
                 }
                 entries
             }
