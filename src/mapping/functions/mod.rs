@@ -68,6 +68,8 @@ mod idlab;
 mod params;
 #[cfg(test)]
 mod tests;
+mod units_text;
+mod wot;
 
 pub use call::{Args, Inputs, Output};
 
@@ -239,6 +241,8 @@ const PARTS: &[&[FunctionDef]] = &[
     idlab::FUNCTIONS,
     date::IDLAB_FUNCTIONS,
     citykg::FUNCTIONS,
+    units_text::FUNCTIONS,
+    wot::FUNCTIONS,
 ];
 
 const TABLE_LEN: usize = {
