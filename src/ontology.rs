@@ -24,6 +24,7 @@ const BUILTIN: &[(&str, &str)] = &[
     ("saref4city", include_str!("../ontologies/saref4city.ttl")),
     ("skos", include_str!("../ontologies/skos.ttl")),
     ("sosa", include_str!("../ontologies/sosa.ttl")),
+    ("wot", include_str!("../ontologies/wot.ttl")),
 ];
 
 #[derive(Debug, thiserror::Error)]

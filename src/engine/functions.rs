@@ -17,9 +17,11 @@ pub struct CompiledFunction {
     context: CallContext,
 }
 
+/// `place` names the term map in errors (the function error names the function itself).
 pub fn compile(
     execution: &FunctionExecution,
     context: CallContext,
+    place: String,
     compile: &mut dyn FnMut(&TermMap, &str) -> Result<CompiledTermMap, EngineError>,
 ) -> Result<CompiledFunction, EngineError> {
     let Expression::Constant(Term::NamedNode(iri)) = &execution.function.expression else {
@@ -42,7 +44,7 @@ pub fn compile(
     Ok(CompiledFunction {
         function,
         inputs,
-        place: format!("function <{}>", iri.as_str()),
+        place,
         context,
     })
 }

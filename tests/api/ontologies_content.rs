@@ -47,6 +47,7 @@ const EXPECTED_MODULES: &[&str] = &[
     "saref4city",
     "skos",
     "sosa",
+    "wot",
 ];
 const EXPECTED_SHAPES: &[&str] = &["measurement", "observation", "provenance", "sensor"];
 

@@ -281,6 +281,7 @@ impl<'m> Compiler<'m> {
                 let compiled = crate::engine::functions::compile(
                     execution,
                     self.calls,
+                    label.clone(),
                     &mut |m: &TermMap, what: &str| {
                         self.term_map(m, Position::Value, refs, format!("{label}, {what}"))
                     },

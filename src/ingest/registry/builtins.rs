@@ -42,6 +42,10 @@ const BUILTIN: &[(&str, &str)] = &[
         "builtin/ttn-v3.yml",
         include_str!("../../../mappings/builtin/ttn-v3.yml"),
     ),
+    (
+        "builtin/wot-td.yml",
+        include_str!("../../../mappings/builtin/wot-td.yml"),
+    ),
 ];
 
 /// One built-in mapping file.

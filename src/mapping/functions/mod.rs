@@ -71,6 +71,8 @@ mod params;
 #[cfg(test)]
 mod tests;
 mod units;
+mod units_text;
+mod wot;
 
 pub use call::{Args, Inputs, Output};
 pub use citykg::parse_zone;
@@ -253,6 +255,8 @@ const PARTS: &[&[FunctionDef]] = &[
     citykg::FUNCTIONS,
     units::FUNCTIONS,
     geo::FUNCTIONS,
+    units_text::FUNCTIONS,
+    wot::FUNCTIONS,
 ];
 
 const TABLE_LEN: usize = {
