@@ -376,3 +376,17 @@ async fn a_reading_that_is_not_a_number_or_a_bad_time_goes_to_the_quarantine() {
         "nothing of a failed payload is stored"
     );
 }
+
+#[actix_web::test]
+async fn a_publication_without_the_soap_envelope_maps_the_same() {
+    let app = spawn_app().await;
+    let text = xml(A);
+    let start = text.find("<d2LogicalModel").unwrap();
+    let end = text.find("</SOAP:Body>").unwrap();
+    let bare = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>{}",
+        &text[start..end]
+    );
+    let graph = ingest(&app, &bare).await;
+    assert_eq!(observations(&app, &graph).await, 113);
+}
