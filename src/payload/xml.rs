@@ -167,6 +167,7 @@ fn has_position(predicate: &super::xpath::Predicate) -> bool {
     match predicate {
         Predicate::Position(_) => true,
         Predicate::And(parts) | Predicate::Or(parts) => parts.iter().any(has_position),
+        Predicate::Not(inner) => has_position(inner),
         Predicate::Exists(_) | Predicate::Compare(..) => false,
     }
 }

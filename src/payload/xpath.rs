@@ -2,7 +2,8 @@
 //! descendant (`//`), attribute (`@`), self (`.`) and parent (`..`) axes; name tests with
 //! namespace prefixes, `*`, `text()` and `node()`; predicates with positions (`[2]`), existence
 //! (`[@a]`, `[b]`) and comparisons with a literal (`[@a='v']`, `[b != 'v']`, `[@n > 3]`)
-//! joined by `and` / `or`. No functions beyond `text()` / `node()`, no variables, no unions.
+//! joined by `and` / `or`, negated by `not(...)` (`[not(dataError = 'true')]`: absence cannot be
+//! tested otherwise). No functions beyond `text()`, `node()` and `not()`, no variables, no unions.
 //!
 //! A name without a prefix matches an element written without a prefix, whatever the document's
 //! default namespace: RML mappings rarely declare a prefix for the default namespace.
@@ -57,6 +58,7 @@ pub(crate) enum Predicate {
     Compare(XPath, CompareOp, Literal),
     And(Vec<Predicate>),
     Or(Vec<Predicate>),
+    Not(Box<Predicate>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -297,6 +299,7 @@ impl Predicate {
             Self::Or(parts) => parts
                 .iter()
                 .any(|part| part.test(dom, item, position, _count)),
+            Self::Not(inner) => !inner.test(dom, item, position, _count),
             Self::Exists(path) => {
                 let mut found = Vec::new();
                 path.select(dom, context_of(item), &mut found);

@@ -15,6 +15,10 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../../mappings/builtin/chirpstack-v4.yml"),
     ),
     (
+        "builtin/datex2-v2.yml",
+        include_str!("../../../mappings/builtin/datex2-v2.yml"),
+    ),
+    (
         "builtin/helium.yml",
         include_str!("../../../mappings/builtin/helium.yml"),
     ),

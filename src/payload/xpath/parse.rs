@@ -221,6 +221,20 @@ impl Parser<'_> {
         }
     }
 
+    /// `name(` (blanks allowed before the parenthesis), consumed; otherwise nothing is, so an
+    /// element called `not` or `nothing` is still a name test.
+    fn function_call(&mut self, name: &str) -> bool {
+        let before = self.at;
+        if self.eat(name) {
+            self.skip_blank();
+            if self.eat("(") {
+                return true;
+            }
+        }
+        self.at = before;
+        false
+    }
+
     fn or(&mut self) -> Result<Predicate, XPathError> {
         let mut parts = vec![self.and()?];
         while self.keyword("or") {
@@ -254,6 +268,14 @@ impl Parser<'_> {
                 return Err(self.error("expected `)`"));
             }
             return Ok(inner);
+        }
+        if self.function_call("not") {
+            let inner = self.nested(Self::or)?;
+            self.skip_blank();
+            if !self.eat(")") {
+                return Err(self.error("expected `)` to close `not(`"));
+            }
+            return Ok(Predicate::Not(Box::new(inner)));
         }
         if self.peek().is_some_and(|next| next.is_ascii_digit()) {
             let start = self.at;
