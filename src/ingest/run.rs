@@ -81,6 +81,13 @@ pub enum IngestError {
         "a {got:?} payload cannot feed this mapping, whose payload source is read as {expected}"
     )]
     WrongKind { got: PayloadKind, expected: String },
+    /// Not one record of the payload matched the mapping's iterators: most likely a payload of
+    /// another format (a DATEX II v3 file sent to the v2 mapping). Kept rather than answered
+    /// "0 quads stored", which would lose it silently.
+    #[error(
+        "the mapping's iterators matched no record in this payload; is it the format this mapping reads?"
+    )]
+    NothingMatched,
     /// The mapped data has violations of the shapes and the mapping's policy is `reject`.
     #[error("the mapped data does not conform to the shapes {shapes:?}: {summary:?}")]
     Rejected {
@@ -99,7 +106,7 @@ impl IngestError {
     pub fn quarantines(&self) -> bool {
         match self {
             Self::Mapping(error) => !error.is_sink(),
-            Self::WrongKind { .. } | Self::Rejected { .. } => true,
+            Self::WrongKind { .. } | Self::NothingMatched | Self::Rejected { .. } => true,
             Self::Shapes(_) | Self::Storage(_) => false,
         }
     }
@@ -317,7 +324,31 @@ fn map(
             ),
         }));
     }
+    if stats.records == 0 && !is_empty_batch(payload) {
+        return Err(IngestError::NothingMatched);
+    }
     Ok((sink.quads, stats.records))
+}
+
+/// A batch with no records on purpose: nothing but white space, an empty JSON array, or a CSV
+/// header alone.
+fn is_empty_batch(payload: &Payload<'_>) -> bool {
+    let text = payload.bytes.trim_ascii();
+    match payload.kind {
+        PayloadKind::Json => {
+            text.is_empty()
+                || (text.starts_with(b"[")
+                    && text.ends_with(b"]")
+                    && text[1..text.len() - 1].trim_ascii().is_empty())
+        }
+        PayloadKind::Csv => {
+            text.split(|byte| *byte == b'\n')
+                .filter(|line| !line.trim_ascii().is_empty())
+                .count()
+                <= 1
+        }
+        PayloadKind::JsonLines | PayloadKind::Xml => text.is_empty(),
+    }
 }
 
 /// The format the mapping reads its payload source with, adjusted to the body's kind: a JSON

@@ -325,3 +325,32 @@ fn a_latin1_payload_is_decoded_by_its_charset() {
     };
     assert!(ingest(&context(&store), &mapping, &as_utf8, "a", None).is_err());
 }
+
+#[test]
+fn a_payload_no_iterator_matches_is_kept_but_an_empty_batch_is_fine() {
+    let store = Store::new().unwrap();
+    let mapping = registered(ValidationPolicy::None);
+    let payload = |bytes: &'static [u8]| Payload {
+        bytes,
+        kind: PayloadKind::Json,
+        charset: None,
+        zone: None,
+    };
+    // `$[*]` finds nothing in an empty object or a bare string: another format, kept.
+    for other_format in [&b"{}"[..], b"\"text\""] {
+        let error = ingest(
+            &context(&store),
+            &mapping,
+            &payload(other_format),
+            "a",
+            None,
+        )
+        .unwrap_err();
+        assert!(matches!(error, IngestError::NothingMatched), "{error}");
+        assert!(error.quarantines());
+    }
+    for empty in [&b"[]"[..], b" [ ] "] {
+        let outcome = ingest(&context(&store), &mapping, &payload(empty), "a", None).unwrap();
+        assert_eq!(outcome.record.quads, 0);
+    }
+}
