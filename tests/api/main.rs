@@ -4,6 +4,7 @@
 mod architecture;
 mod auth;
 mod builtins;
+mod builtins_sensorthings;
 mod cli;
 mod clients;
 mod crash;

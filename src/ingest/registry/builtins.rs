@@ -27,6 +27,10 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../../mappings/builtin/readings-csv.yml"),
     ),
     (
+        "builtin/sensorthings.yml",
+        include_str!("../../../mappings/builtin/sensorthings.yml"),
+    ),
+    (
         "builtin/thingpark.yml",
         include_str!("../../../mappings/builtin/thingpark.yml"),
     ),

@@ -70,6 +70,7 @@ mod idlab;
 mod params;
 #[cfg(test)]
 mod tests;
+mod unit_iri;
 mod units;
 
 pub use call::{Args, Inputs, Output};
@@ -253,6 +254,7 @@ const PARTS: &[&[FunctionDef]] = &[
     citykg::FUNCTIONS,
     units::FUNCTIONS,
     geo::FUNCTIONS,
+    unit_iri::FUNCTIONS,
 ];
 
 const TABLE_LEN: usize = {
