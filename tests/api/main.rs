@@ -6,6 +6,7 @@ mod auth;
 mod builtins;
 mod builtins_datex2;
 mod builtins_sensorcommunity;
+mod builtins_sensorthings;
 mod builtins_wottd;
 mod cli;
 mod clients;

@@ -35,6 +35,10 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../../mappings/builtin/sensor-community-csv.yml"),
     ),
     (
+        "builtin/sensorthings.yml",
+        include_str!("../../../mappings/builtin/sensorthings.yml"),
+    ),
+    (
         "builtin/thingpark.yml",
         include_str!("../../../mappings/builtin/thingpark.yml"),
     ),

@@ -70,6 +70,7 @@ mod idlab;
 mod params;
 #[cfg(test)]
 mod tests;
+mod unit_iri;
 mod units;
 mod units_text;
 mod wot;
@@ -257,6 +258,7 @@ const PARTS: &[&[FunctionDef]] = &[
     geo::FUNCTIONS,
     units_text::FUNCTIONS,
     wot::FUNCTIONS,
+    unit_iri::FUNCTIONS,
 ];
 
 const TABLE_LEN: usize = {
