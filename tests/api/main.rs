@@ -4,6 +4,7 @@
 mod architecture;
 mod auth;
 mod builtins;
+mod builtins_ngsiv2;
 mod cli;
 mod clients;
 mod crash;
