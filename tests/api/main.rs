@@ -8,6 +8,7 @@ mod builtins_datex2;
 mod builtins_sensorcommunity;
 mod builtins_sensorthings;
 mod builtins_wottd;
+mod builtins_ngsiv2;
 mod cli;
 mod clients;
 mod crash;

@@ -27,6 +27,14 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../../mappings/builtin/loriot.yml"),
     ),
     (
+        "builtin/ngsi-v2-keyvalues.yml",
+        include_str!("../../../mappings/builtin/ngsi-v2-keyvalues.yml"),
+    ),
+    (
+        "builtin/ngsi-v2-normalized.yml",
+        include_str!("../../../mappings/builtin/ngsi-v2-normalized.yml"),
+    ),
+    (
         "builtin/readings-csv.yml",
         include_str!("../../../mappings/builtin/readings-csv.yml"),
     ),
