@@ -5,6 +5,7 @@ mod architecture;
 mod auth;
 mod builtins;
 mod builtins_datex2;
+mod builtins_ngsild;
 mod builtins_sensorcommunity;
 mod builtins_wottd;
 mod cli;

@@ -67,6 +67,7 @@ mod date;
 mod geo;
 mod grel;
 mod idlab;
+mod iri;
 mod params;
 #[cfg(test)]
 mod tests;
@@ -257,6 +258,7 @@ const PARTS: &[&[FunctionDef]] = &[
     geo::FUNCTIONS,
     units_text::FUNCTIONS,
     wot::FUNCTIONS,
+    iri::FUNCTIONS,
 ];
 
 const TABLE_LEN: usize = {
