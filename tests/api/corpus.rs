@@ -17,7 +17,11 @@ const FORMATS: &[(&str, &str, &str)] = &[
     (".tti.payload.json", "ttn-v3", "application/json"),
     ("ttnv3_mqtt_message.json", "ttn-v3", "application/json"),
     ("ttn_mqtt_message.json", "ttn-v2", "application/json"),
-    (".chirpstack.payload.json", "chirpstack-v4", "application/json"),
+    (
+        ".chirpstack.payload.json",
+        "chirpstack-v4",
+        "application/json",
+    ),
     (".loriot.payload.json", "loriot", "application/json"),
     (".thingpark.payload.json", "thingpark", "application/json"),
     ("helium_uplink.json", "helium", "application/json"),
@@ -148,7 +152,12 @@ async fn ingest_and_check(app: &crate::helpers::TestApp, file: &Path, mapping: &
         Some(media),
     );
     let reply = app.send(request, body).await;
-    assert_eq!(reply.status, 200, "{what} via builtin/{mapping}: {}", reply.text());
+    assert_eq!(
+        reply.status,
+        200,
+        "{what} via builtin/{mapping}: {}",
+        reply.text()
+    );
     let outcome = reply.json();
     assert!(
         outcome["quads"].as_u64().unwrap() > 0,

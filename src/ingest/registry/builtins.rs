@@ -35,6 +35,14 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../../mappings/builtin/ngsi-v2-normalized.yml"),
     ),
     (
+        "builtin/ngsi-ld-concise.yml",
+        include_str!("../../../mappings/builtin/ngsi-ld-concise.yml"),
+    ),
+    (
+        "builtin/ngsi-ld-normalized.yml",
+        include_str!("../../../mappings/builtin/ngsi-ld-normalized.yml"),
+    ),
+    (
         "builtin/readings-csv.yml",
         include_str!("../../../mappings/builtin/readings-csv.yml"),
     ),

@@ -67,6 +67,7 @@ mod date;
 mod geo;
 mod grel;
 mod idlab;
+mod iri;
 mod params;
 #[cfg(test)]
 mod tests;
@@ -259,6 +260,7 @@ const PARTS: &[&[FunctionDef]] = &[
     units_text::FUNCTIONS,
     wot::FUNCTIONS,
     unit_iri::FUNCTIONS,
+    iri::FUNCTIONS,
 ];
 
 const TABLE_LEN: usize = {

@@ -10,6 +10,7 @@ mod citykg;
 mod date;
 mod grel;
 mod idlab;
+mod iri;
 
 const G: &str = GREL_NAMESPACE;
 
