@@ -71,7 +71,6 @@ mod iri;
 mod params;
 #[cfg(test)]
 mod tests;
-mod unit_iri;
 mod units;
 mod units_text;
 mod wot;
@@ -259,7 +258,6 @@ const PARTS: &[&[FunctionDef]] = &[
     geo::FUNCTIONS,
     units_text::FUNCTIONS,
     wot::FUNCTIONS,
-    unit_iri::FUNCTIONS,
     iri::FUNCTIONS,
 ];
 
