@@ -4,6 +4,7 @@
 import html
 import json
 import math
+import re
 
 COLOURS = {"citykg": "#1f6feb", "Morph-KGC": "#d29922", "RocketRML": "#8250df", "oxigraph load": "#2da44e",
            "oxigraph serve": "#2da44e", "Virtuoso ld_dir": "#cf222e", "Virtuoso": "#cf222e",
@@ -123,19 +124,39 @@ def _bar_panel(bars, top, width, height):
     return out
 
 
+# The memory panel keeps a few series, one marker shape per task, one colour per tool.
+MEMORY_TASKS = {"map ttn": "circle", "map csv": "square", "bulk load": "triangle",
+                "ingest csv, 4 clients": "diamond", "serving queries": "cross"}
+
+
 def _memory_series(rows):
-    """{(task, tool): {size: MB}} for the peak-memory rows."""
+    """{(task, tool): {size: MB}} for the peak-memory rows of MEMORY_TASKS."""
     series = {}
     for r in rows:
         if r["metric"] != "peak MB":
             continue
-        task = r["task"].split(" (")[0].replace("HTTP ingest", "ingest")
-        task = task.replace(" records a request", "/request").replace("serving the queries", "serving queries")
+        task = r["task"].split(" (")[0].replace("HTTP ingest", "ingest").replace("serving the queries", "serving queries")
+        task = re.sub(r", \d+ records a request", "", task)
+        if task not in MEMORY_TASKS:
+            continue
         if r["citykg"]:
             series.setdefault((task, "citykg"), {})[r["size"]] = r["citykg"]
         if r["peer"] and r["peer_name"] != "citykg load":
             series.setdefault((task, r["peer_name"]), {})[r["size"]] = r["peer"]
     return series
+
+
+def _marker(shape, x, y, colour):
+    if shape == "square":
+        return '<rect x="%.1f" y="%.1f" width="7" height="7" fill="%s"/>' % (x - 3.5, y - 3.5, colour)
+    if shape == "triangle":
+        return '<polygon points="%.1f,%.1f %.1f,%.1f %.1f,%.1f" fill="%s"/>' % (x, y - 4.5, x - 4.5, y + 3.5, x + 4.5, y + 3.5, colour)
+    if shape == "diamond":
+        return '<polygon points="%.1f,%.1f %.1f,%.1f %.1f,%.1f %.1f,%.1f" fill="%s"/>' % (x, y - 5, x + 5, y, x, y + 5, x - 5, y, colour)
+    if shape == "cross":
+        return ('<path d="M%.1f %.1fL%.1f %.1fM%.1f %.1fL%.1f %.1f" stroke="%s" stroke-width="2.5"/>'
+                % (x - 4, y - 4, x + 4, y + 4, x - 4, y + 4, x + 4, y - 4, colour))
+    return '<circle cx="%.1f" cy="%.1f" r="4" fill="%s"/>' % (x, y, colour)
 
 
 def _memory_panel(series, top, width, height):
@@ -167,10 +188,10 @@ def _memory_panel(series, top, width, height):
             path = " ".join("%.1f,%.1f" % (xs[s], y(v)) for s, v in ordered)
             out.append('<polyline points="%s" fill="none" stroke="%s" stroke-width="1.5"%s/>' % (path, colour, dash))
         for s, v in ordered:
-            out.append('<circle cx="%.1f" cy="%.1f" r="3" fill="%s"/>' % (xs[s], y(v), colour))
+            out.append(_marker(MEMORY_TASKS[task], xs[s], y(v), colour))
         label = "%s: %s (%s)" % (task, tool, ", ".join("%s %s MB" % (size_label(s), fmt(v, "MB")) for s, v in ordered))
-        out.append('<circle cx="%d" cy="%d" r="4" fill="%s"/><text x="%d" y="%d">%s</text>'
-                   % (right + 20, legend_y - 4, colour, right + 30, legend_y, html.escape(label)))
+        out.append(_marker(MEMORY_TASKS[task], right + 20, legend_y - 4, colour))
+        out.append('<text x="%d" y="%d">%s</text>' % (right + 30, legend_y, html.escape(label)))
         legend_y += 15
     return out
 
