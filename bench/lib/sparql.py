@@ -115,7 +115,11 @@ def _measure(ctx, size, servers):
             if i >= 3 and time.monotonic() - started > ctx.query_seconds:
                 break
             for s in live[i % len(live):] + live[:i % len(live)]:
-                seconds, status, _ = s.post(text, accept)
+                try:
+                    seconds, status, _ = s.post(text, accept)
+                except OSError as e:
+                    log("  %s on %s: %s" % (name, s.name, e))
+                    seconds, status = None, 0
                 times[s.name].append(seconds if status == 200 else None)
         rps = {}
         for s in live:
