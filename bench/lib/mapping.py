@@ -67,6 +67,17 @@ def run(ctx, size, data, expected):
     return rows, outputs
 
 
+def citykg_ntriples(ctx, size, data, expected):
+    """The N-Triples to bulk-load when the mapping task does not run: citykg's mapping of the CSV."""
+    work = os.path.join(ctx.work, "map-%d-csv" % size)
+    os.makedirs(work, exist_ok=True)
+    cmd, _, out = _citykg(ctx, data, work, "csv")
+    m = run_measured(cmd, env=ctx.env)
+    if not m.ok or line_count(out) != expected:
+        ctx.failures.append("map csv at %d: citykg failed or wrote the wrong count: %s" % (size, m.stderr[-300:]))
+    return out
+
+
 def _summary(results):
     done = [r for r in results if r]
     if not done:

@@ -6,6 +6,7 @@ fixed time. Peak memory of each server (VmHWM) after all of it."""
 
 import http.client
 import json
+import math
 import os
 import re
 import subprocess
@@ -123,7 +124,9 @@ def _measure(ctx, size, servers):
                 times[s.name].append(seconds if status == 200 else None)
         rps = {}
         for s in live:
-            rps[s.name] = _throughput(ctx, s, text, accept)
+            # long enough for each connection to finish a few requests, at most 120 s
+            seconds = min(120, max(ctx.load_seconds, 4 * ctx.connections * (median(times[s.name]) or 0)))
+            rps[s.name] = _throughput(ctx, s, text, accept, int(math.ceil(seconds)))
         ours = times["citykg"]
         log("  %s: %s" % (name, ", ".join("%s %s (%s)" % (n, _ms(median(t)), sizes[n]) for n, t in times.items())))
         for peer, key in peers:
@@ -169,26 +172,27 @@ def _compare_sizes(name, ours, theirs):
     return "result sizes differ: citykg %s, peer %s" % (ours, theirs)
 
 
-def _throughput(ctx, server, text, accept):
+def _throughput(ctx, server, text, accept, seconds):
     if ctx.load_seconds <= 0:
         return None
     if ctx.peers.wrk:
-        done = subprocess.run([ctx.peers.wrk, "-t1", "-c%d" % ctx.connections, "-d%ds" % ctx.load_seconds,
+        done = subprocess.run([ctx.peers.wrk, "-t1", "-c%d" % ctx.connections, "-d%ds" % seconds,
                                "--timeout", "120s", "-H", "Accept: " + accept, server.url(text)],
                               capture_output=True, text=True)
         found = re.search(r"Requests/sec:\s+([\d.]+)", done.stdout)
         if "Non-2xx" in done.stdout:
             log("  wrk on %s: %s" % (server.name, done.stdout.strip()[-300:]))
-        return float(found.group(1)) if found else None
-    return _python_load(ctx, server, text, accept)
+        rate = float(found.group(1)) if found else None
+        return rate or None  # none finished in the window: no figure rather than 0
+    return _python_load(ctx, server, text, accept, seconds)
 
 
-def _python_load(ctx, server, text, accept):
+def _python_load(ctx, server, text, accept, seconds):
     """The bounded load generator used when wrk is missing: `connections` threads, kept-alive GETs,
     for load_seconds; requests/s of answered requests."""
     count = [0]
     lock = threading.Lock()
-    deadline = time.monotonic() + ctx.load_seconds
+    deadline = time.monotonic() + seconds
     target = server.url(text).split(str(server.port), 1)[1]
 
     def client():
@@ -208,7 +212,7 @@ def _python_load(ctx, server, text, accept):
         t.start()
     for t in threads:
         t.join()
-    return count[0] / (time.monotonic() - start)
+    return count[0] / (time.monotonic() - start) or None
 
 
 def _msf(seconds):
