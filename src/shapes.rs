@@ -18,7 +18,10 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("../ontologies/shapes/provenance.ttl"),
     ),
     ("sensor", include_str!("../ontologies/shapes/sensor.ttl")),
-    ("use-case", include_str!("../ontologies/shapes/use-case.ttl")),
+    (
+        "use-case",
+        include_str!("../ontologies/shapes/use-case.ttl"),
+    ),
 ];
 
 /// The names of the shipped shape sets.
@@ -106,7 +109,13 @@ mod tests {
         let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("ontologies");
         assert_eq!(
             names(&folder),
-            ["measurement", "observation", "provenance", "sensor", "use-case"]
+            [
+                "measurement",
+                "observation",
+                "provenance",
+                "sensor",
+                "use-case"
+            ]
         );
         assert!(text(&folder, "observation").is_some_and(|t| t.contains("sh:NodeShape")));
         for bad in ["../observation", "", "a/b", "observation.ttl"] {

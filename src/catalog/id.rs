@@ -107,7 +107,10 @@ mod tests {
         let id = UseCaseId::parse("x-1").unwrap();
         let iri = use_case_iri(&base, &id);
         assert_eq!(iri.as_str(), "http://c.test/id/use-case/x-1");
-        assert_eq!(sub_iri(&iri, "place").as_str(), "http://c.test/id/use-case/x-1/place");
+        assert_eq!(
+            sub_iri(&iri, "place").as_str(),
+            "http://c.test/id/use-case/x-1/place"
+        );
         assert_eq!(id_of(&base, iri.as_str()), Some(id));
         assert_eq!(id_of(&base, "http://c.test/id/use-case/x-1/place"), None);
         assert_eq!(id_of(&base, "http://other/id/use-case/x-1"), None);

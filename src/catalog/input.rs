@@ -75,7 +75,9 @@ pub(super) fn shape_input(
     let nodes: Vec<NamedOrBlankNode> = {
         let mut found: Vec<NamedOrBlankNode> = triples
             .iter()
-            .filter(|t| t.predicate == rdf::TYPE && t.object == Term::from(v::USE_CASE.into_owned()))
+            .filter(|t| {
+                t.predicate == rdf::TYPE && t.object == Term::from(v::USE_CASE.into_owned())
+            })
             .map(|t| t.subject.clone())
             .collect();
         found.dedup();
@@ -103,7 +105,9 @@ pub(super) fn shape_input(
         if named != &iri {
             problems.push(
                 InputProblem::new(format!(
-                    "the use case is named <{named}>; name it <{iri}> or leave it a blank node"
+                    "the use case is named <{}>; name it <{}> or leave it a blank node",
+                    named.as_str(),
+                    iri.as_str()
                 ))
                 .at(Some(named.as_str()), None),
             );
@@ -124,8 +128,9 @@ pub(super) fn shape_input(
         if !subject_ok {
             problems.push(
                 InputProblem::new(format!(
-                    "statements about {} do not belong to the use case: describe only <{iri}> and nodes under <{prefix}> (or blank nodes)",
-                    triple.subject
+                    "statements about {} do not belong to the use case: describe only <{}> and nodes under <{prefix}> (or blank nodes)",
+                    triple.subject,
+                    iri.as_str()
                 ))
                 .at(Some(&triple.subject.to_string()), Some(triple.predicate.as_ref())),
             );
@@ -136,7 +141,8 @@ pub(super) fn shape_input(
     for orphan in unreachable(&graph, &iri) {
         problems.push(
             InputProblem::new(format!(
-                "<{orphan}> is not linked from the use case: every node under <{prefix}> must be reachable from <{iri}>"
+                "<{orphan}> is not linked from the use case: every node under <{prefix}> must be reachable from <{}>",
+                iri.as_str()
             ))
             .at(Some(&orphan), None),
         );
@@ -321,12 +327,20 @@ fn skolemise(triples: &[Triple], node: &NamedOrBlankNode, iri: &NamedNode) -> Ve
         NamedOrBlankNode::NamedNode(_) => s.clone(),
     };
     let rename_object = |o: &Term| match o {
-        Term::BlankNode(b) => names.get(b).map_or_else(|| o.clone(), |n| Term::from(n.clone())),
+        Term::BlankNode(b) => names
+            .get(b)
+            .map_or_else(|| o.clone(), |n| Term::from(n.clone())),
         _ => o.clone(),
     };
     triples
         .iter()
-        .map(|t| Triple::new(rename_subject(&t.subject), t.predicate.clone(), rename_object(&t.object)))
+        .map(|t| {
+            Triple::new(
+                rename_subject(&t.subject),
+                t.predicate.clone(),
+                rename_object(&t.object),
+            )
+        })
         .collect()
 }
 
@@ -371,7 +385,10 @@ fn unreachable(graph: &Graph, root: &NamedNode) -> Vec<String> {
         if !seen.insert(node.clone()) {
             continue;
         }
-        for object in graph.triples_for_subject(&node).map(|t| t.object.into_owned()) {
+        for object in graph
+            .triples_for_subject(&node)
+            .map(|t| t.object.into_owned())
+        {
             match object {
                 Term::NamedNode(n) => queue.push(n.into()),
                 Term::BlankNode(b) => queue.push(b.into()),

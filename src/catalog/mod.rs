@@ -6,6 +6,7 @@
 //! The RDF model is fixed by the lead's model note (see ARCHITECTURE.md, "Use-case catalogue").
 
 pub mod id;
+mod index;
 pub mod input;
 pub mod list;
 pub mod read;
@@ -48,7 +49,10 @@ pub enum CatalogError {
     #[error(
         "use case {id} was harvested from {source_catalog}; it changes only through the harvest of that catalogue"
     )]
-    Harvested { id: UseCaseId, source_catalog: String },
+    Harvested {
+        id: UseCaseId,
+        source_catalog: String,
+    },
     #[error("the shipped use-case shape does not load: {0}")]
     Shapes(#[from] crate::shapes::ShapeSetError),
     #[error("shipped use case {file}: {message}")]
@@ -96,18 +100,18 @@ pub struct Catalog {
     graph: NamedNode,
     seeds: NamedNode,
     shapes: Shapes,
+    index: index::Cache,
 }
 
 impl Catalog {
     /// Compiles the `use-case` shape (from `ontologies/shapes/`, else the built-in copy).
     pub fn open(store: Store, base: BaseIri, ontologies: &Path) -> Result<Self, CatalogError> {
         let shapes = crate::shapes::load(ontologies, &["use-case".to_owned()])?;
-        let graph = crate::store::graphs::catalog_graph(&base).map_err(|e| {
-            CatalogError::Shipped {
+        let graph =
+            crate::store::graphs::catalog_graph(&base).map_err(|e| CatalogError::Shipped {
                 file: "base IRI".into(),
                 message: e.to_string(),
-            }
-        })?;
+            })?;
         let seeds = crate::store::graphs::catalog_seeds_graph(&base).map_err(|e| {
             CatalogError::Shipped {
                 file: "base IRI".into(),
@@ -120,6 +124,7 @@ impl Catalog {
             graph,
             seeds,
             shapes,
+            index: index::Cache::default(),
         })
     }
 
@@ -147,13 +152,7 @@ impl Catalog {
         mapping_exists: &dyn Fn(&str) -> bool,
     ) -> Result<Prepared, CatalogError> {
         let triples = input::parse(text, syntax, &self.base)?;
-        validate::prepare(
-            &self.base,
-            &self.shapes,
-            triples,
-            given,
-            mapping_exists,
-        )
+        validate::prepare(&self.base, &self.shapes, triples, given, mapping_exists)
     }
 
     /// Creates or replaces a use case in one transaction (`create_only`: 409 when it exists).
@@ -182,9 +181,24 @@ impl Catalog {
         list::list(self, query)
     }
 
+    /// After every local write (put, delete, seeding): the list index is dropped, and
     /// SEAM(assessment): the assessment module's recompute of the DQV measurements of `iri`
-    /// goes here, after every local write (put, delete, seeding). Until it lands, nothing.
-    fn changed(&self, _iri: &NamedNode) {}
+    /// goes here (after a delete there is nothing left to assess).
+    fn changed(&self, _iri: &NamedNode) {
+        self.invalidate();
+    }
+
+    /// Drops the list index: whoever writes `graph/catalog` other than through this type (the
+    /// harvester, a kit import) calls it after committing. Writes that do not (SPARQL Update,
+    /// Graph Store) show in lists after at most `index::MAX_AGE`.
+    pub fn invalidate(&self) {
+        self.index.invalidate();
+    }
+
+    fn index(&self) -> Result<std::sync::Arc<index::Index>, StorageError> {
+        self.index
+            .get(&self.store, self.graph.as_ref().into(), &self.base)
+    }
 }
 
 /// The current time as `xsd:dateTime` text, UTC (what records carry).

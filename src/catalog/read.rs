@@ -17,7 +17,10 @@ use super::vocab as v;
 use super::{Catalog, CatalogError};
 
 /// The use case's node: the local IRI, else a harvested use case with that identifier.
-pub(super) fn find(catalog: &Catalog, id: &UseCaseId) -> Result<Option<NamedOrBlankNode>, StorageError> {
+pub(super) fn find(
+    catalog: &Catalog,
+    id: &UseCaseId,
+) -> Result<Option<NamedOrBlankNode>, StorageError> {
     let graph: GraphNameRef<'_> = catalog.graph().as_ref().into();
     let store = catalog.store();
     let local = use_case_iri(catalog.base(), id);
@@ -48,7 +51,10 @@ pub(super) fn find(catalog: &Catalog, id: &UseCaseId) -> Result<Option<NamedOrBl
     Ok(None)
 }
 
-pub(super) fn describe(catalog: &Catalog, id: &UseCaseId) -> Result<Option<Vec<Quad>>, CatalogError> {
+pub(super) fn describe(
+    catalog: &Catalog,
+    id: &UseCaseId,
+) -> Result<Option<Vec<Quad>>, CatalogError> {
     let Some(node) = find(catalog, id)? else {
         return Ok(None);
     };
@@ -184,7 +190,9 @@ pub fn view(catalog: &Catalog, id: &UseCaseId) -> Result<Option<UseCaseView>, Ca
                 _ => None,
             })
             .collect();
-        all.sort_by(|a, b| (a.language != "en", &a.language).cmp(&(b.language != "en", &b.language)));
+        all.sort_by(|a, b| {
+            (a.language != "en", &a.language).cmp(&(b.language != "en", &b.language))
+        });
         all
     };
     let labels = Labels { catalog };
@@ -332,7 +340,9 @@ pub fn view(catalog: &Catalog, id: &UseCaseId) -> Result<Option<UseCaseView>, Ca
             _ => None,
         });
         let level = objects(&m, v::LEVEL).into_iter().find_map(|t| match t {
-            Term::NamedNode(n) => Some(n.as_str().rsplit('/').next().unwrap_or_default().to_owned()),
+            Term::NamedNode(n) => {
+                Some(n.as_str().rsplit('/').next().unwrap_or_default().to_owned())
+            }
             _ => None,
         });
         if let (Some(metric), Some(value)) = (metric, value) {
@@ -386,7 +396,12 @@ impl Labels<'_> {
         let notation = self
             .catalog
             .store()
-            .quads_for_pattern(Some(iri.as_ref().into()), Some(v::SKOS_NOTATION), None, None)
+            .quads_for_pattern(
+                Some(iri.as_ref().into()),
+                Some(v::SKOS_NOTATION),
+                None,
+                None,
+            )
             .next()
             .transpose()?
             .and_then(|q| match q.object {

@@ -12,22 +12,70 @@ use super::{Catalog, CatalogError};
 
 /// The shipped use cases: (file name, Turtle written relative to the base IRI).
 pub const SHIPPED: &[(&str, &str)] = &[
-    ("bogota-traffic-flow.ttl", include_str!("../../usecases/bogota-traffic-flow.ttl")),
-    ("cusco-highland-farm-weather.ttl", include_str!("../../usecases/cusco-highland-farm-weather.ttl")),
-    ("dakar-clinic-cold-chain.ttl", include_str!("../../usecases/dakar-clinic-cold-chain.ttl")),
-    ("dar-es-salaam-water-loss.ttl", include_str!("../../usecases/dar-es-salaam-water-loss.ttl")),
-    ("kasese-village-solar-water.ttl", include_str!("../../usecases/kasese-village-solar-water.ttl")),
-    ("kisumu-air-quality.ttl", include_str!("../../usecases/kisumu-air-quality.ttl")),
-    ("lyon-public-buildings-comfort.ttl", include_str!("../../usecases/lyon-public-buildings-comfort.ttl")),
-    ("marikina-flood-early-warning.ttl", include_str!("../../usecases/marikina-flood-early-warning.ttl")),
-    ("mekong-shrimp-pond-monitoring.ttl", include_str!("../../usecases/mekong-shrimp-pond-monitoring.ttl")),
-    ("montevideo-open-sensor-data.ttl", include_str!("../../usecases/montevideo-open-sensor-data.ttl")),
-    ("porto-public-lighting-energy.ttl", include_str!("../../usecases/porto-public-lighting-energy.ttl")),
-    ("pune-factory-energy-monitoring.ttl", include_str!("../../usecases/pune-factory-energy-monitoring.ttl")),
-    ("quito-classroom-air.ttl", include_str!("../../usecases/quito-classroom-air.ttl")),
-    ("rotterdam-noise-traffic-twin.ttl", include_str!("../../usecases/rotterdam-noise-traffic-twin.ttl")),
-    ("seoul-citiverse-environment-layer.ttl", include_str!("../../usecases/seoul-citiverse-environment-layer.ttl")),
-    ("sofia-citizen-science-air.ttl", include_str!("../../usecases/sofia-citizen-science-air.ttl")),
+    (
+        "bogota-traffic-flow.ttl",
+        include_str!("../../usecases/bogota-traffic-flow.ttl"),
+    ),
+    (
+        "cusco-highland-farm-weather.ttl",
+        include_str!("../../usecases/cusco-highland-farm-weather.ttl"),
+    ),
+    (
+        "dakar-clinic-cold-chain.ttl",
+        include_str!("../../usecases/dakar-clinic-cold-chain.ttl"),
+    ),
+    (
+        "dar-es-salaam-water-loss.ttl",
+        include_str!("../../usecases/dar-es-salaam-water-loss.ttl"),
+    ),
+    (
+        "kasese-village-solar-water.ttl",
+        include_str!("../../usecases/kasese-village-solar-water.ttl"),
+    ),
+    (
+        "kisumu-air-quality.ttl",
+        include_str!("../../usecases/kisumu-air-quality.ttl"),
+    ),
+    (
+        "lyon-public-buildings-comfort.ttl",
+        include_str!("../../usecases/lyon-public-buildings-comfort.ttl"),
+    ),
+    (
+        "marikina-flood-early-warning.ttl",
+        include_str!("../../usecases/marikina-flood-early-warning.ttl"),
+    ),
+    (
+        "mekong-shrimp-pond-monitoring.ttl",
+        include_str!("../../usecases/mekong-shrimp-pond-monitoring.ttl"),
+    ),
+    (
+        "montevideo-open-sensor-data.ttl",
+        include_str!("../../usecases/montevideo-open-sensor-data.ttl"),
+    ),
+    (
+        "porto-public-lighting-energy.ttl",
+        include_str!("../../usecases/porto-public-lighting-energy.ttl"),
+    ),
+    (
+        "pune-factory-energy-monitoring.ttl",
+        include_str!("../../usecases/pune-factory-energy-monitoring.ttl"),
+    ),
+    (
+        "quito-classroom-air.ttl",
+        include_str!("../../usecases/quito-classroom-air.ttl"),
+    ),
+    (
+        "rotterdam-noise-traffic-twin.ttl",
+        include_str!("../../usecases/rotterdam-noise-traffic-twin.ttl"),
+    ),
+    (
+        "seoul-citiverse-environment-layer.ttl",
+        include_str!("../../usecases/seoul-citiverse-environment-layer.ttl"),
+    ),
+    (
+        "sofia-citizen-science-air.ttl",
+        include_str!("../../usecases/sofia-citizen-science-air.ttl"),
+    ),
 ];
 
 /// What seeding did, for the start-up log.
@@ -125,22 +173,37 @@ impl Catalog {
         add(
             &catalog,
             v::DCT_DESCRIPTION,
-            en("IoT use cases for smart sustainable cities and communities (ITU-T Resolution 98), each tied to the vendor-format mappings, ontology modules and U4SSC KPIs that serve it, with its data served through SPARQL and the Graph Store Protocol."),
+            en(
+                "IoT use cases for smart sustainable cities and communities (ITU-T Resolution 98), each tied to the vendor-format mappings, ontology modules and U4SSC KPIs that serve it, with its data served through SPARQL and the Graph Store Protocol.",
+            ),
         );
         add(&catalog, v::DCT_PUBLISHER, publisher.clone().into());
         add(&catalog, v::DCAT_SERVICE, service.clone().into());
         add(&catalog, v::DCT_LANGUAGE, v::ENGLISH.into_owned().into());
         add(&catalog, v::FOAF_HOMEPAGE, node(base.join("")));
         add(&publisher, rdf::TYPE, v::FOAF_AGENT.into());
-        add(&publisher, v::FOAF_NAME, en(&format!("citykg at {}", base.as_str())));
+        add(
+            &publisher,
+            v::FOAF_NAME,
+            en(&format!("citykg at {}", base.as_str())),
+        );
         add(&service, rdf::TYPE, v::DCAT_DATA_SERVICE.into());
         add(&service, v::DCT_TITLE, en("citykg SPARQL 1.1 endpoint"));
         add(&service, v::DCAT_ENDPOINT_URL, node(base.join("query")));
-        add(&service, v::DCAT_ENDPOINT_DESCRIPTION, node(base.join("query")));
+        add(
+            &service,
+            v::DCAT_ENDPOINT_DESCRIPTION,
+            node(base.join("query")),
+        );
         let mut transaction = self.store().start_transaction()?;
         for subject in [&catalog, &publisher, &service] {
             let old: Vec<Quad> = transaction
-                .quads_for_pattern(Some(subject.as_ref().into()), None, None, Some(graph.as_ref().into()))
+                .quads_for_pattern(
+                    Some(subject.as_ref().into()),
+                    None,
+                    None,
+                    Some(graph.as_ref().into()),
+                )
                 .collect::<Result<_, _>>()?;
             for quad in &old {
                 transaction.remove(quad);

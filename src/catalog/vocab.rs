@@ -49,8 +49,7 @@ pub const DCAT_ENDPOINT_URL: NamedNodeRef<'static> = iri("http://www.w3.org/ns/d
 pub const DCAT_ENDPOINT_DESCRIPTION: NamedNodeRef<'static> =
     iri("http://www.w3.org/ns/dcat#endpointDescription");
 pub const DCAT_SERVICE: NamedNodeRef<'static> = iri("http://www.w3.org/ns/dcat#service");
-pub const DCAT_CONTACT_POINT: NamedNodeRef<'static> =
-    iri("http://www.w3.org/ns/dcat#contactPoint");
+pub const DCAT_CONTACT_POINT: NamedNodeRef<'static> = iri("http://www.w3.org/ns/dcat#contactPoint");
 pub const DCAT_KEYWORD: NamedNodeRef<'static> = iri("http://www.w3.org/ns/dcat#keyword");
 pub const DCAT_CENTROID: NamedNodeRef<'static> = iri("http://www.w3.org/ns/dcat#centroid");
 
@@ -68,11 +67,9 @@ pub const DCT_LANGUAGE: NamedNodeRef<'static> = iri("http://purl.org/dc/terms/la
 pub const FOAF_AGENT: NamedNodeRef<'static> = iri("http://xmlns.com/foaf/0.1/Agent");
 pub const FOAF_NAME: NamedNodeRef<'static> = iri("http://xmlns.com/foaf/0.1/name");
 pub const FOAF_HOMEPAGE: NamedNodeRef<'static> = iri("http://xmlns.com/foaf/0.1/homepage");
-pub const FOAF_PRIMARY_TOPIC: NamedNodeRef<'static> =
-    iri("http://xmlns.com/foaf/0.1/primaryTopic");
+pub const FOAF_PRIMARY_TOPIC: NamedNodeRef<'static> = iri("http://xmlns.com/foaf/0.1/primaryTopic");
 pub const VCARD_FN: NamedNodeRef<'static> = iri("http://www.w3.org/2006/vcard/ns#fn");
-pub const VCARD_HAS_EMAIL: NamedNodeRef<'static> =
-    iri("http://www.w3.org/2006/vcard/ns#hasEmail");
+pub const VCARD_HAS_EMAIL: NamedNodeRef<'static> = iri("http://www.w3.org/2006/vcard/ns#hasEmail");
 
 pub const SKOS_PREF_LABEL: NamedNodeRef<'static> =
     iri("http://www.w3.org/2004/02/skos/core#prefLabel");

@@ -185,7 +185,12 @@ fn remove_all(
 ) -> Result<(), StorageError> {
     for subject in subjects(transaction, graph, iri)? {
         let old: Vec<Quad> = transaction
-            .quads_for_pattern(Some(subject.as_ref().into()), None, None, Some(graph.into()))
+            .quads_for_pattern(
+                Some(subject.as_ref().into()),
+                None,
+                None,
+                Some(graph.into()),
+            )
             .collect::<Result<_, _>>()?;
         for quad in &old {
             transaction.remove(quad);

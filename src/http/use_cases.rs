@@ -90,7 +90,9 @@ impl From<CatalogError> for Problem {
 }
 
 fn missing(id: &str) -> Problem {
-    Problem::not_found(format!("there is no use case {id}; GET /use-cases lists them"))
+    Problem::not_found(format!(
+        "there is no use case {id}; GET /use-cases lists them"
+    ))
 }
 
 /// `GET /use-cases`: filters `vertical`, `country`, `sdg`, `kpi`, `standard`, `maturity`
@@ -216,12 +218,16 @@ fn list_query(params: &Params) -> Result<ListQuery, Problem> {
     let number = |key: &str, default: usize| -> Result<usize, Problem> {
         match params.single(key)?.filter(|v| !v.is_empty()) {
             None => Ok(default),
-            Some(text) => text.parse::<usize>().ok().filter(|n| *n >= 1).ok_or_else(|| {
-                Problem::bad_request(
-                    "bad-paging",
-                    format!("{key}={text:?}: give a whole number from 1"),
-                )
-            }),
+            Some(text) => text
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n >= 1)
+                .ok_or_else(|| {
+                    Problem::bad_request(
+                        "bad-paging",
+                        format!("{key}={text:?}: give a whole number from 1"),
+                    )
+                }),
         }
     };
     let page_size = number("page_size", DEFAULT_PAGE_SIZE)?;

@@ -52,7 +52,13 @@ const EXPECTED_MODULES: &[&str] = &[
     "verticals",
     "wot",
 ];
-const EXPECTED_SHAPES: &[&str] = &["measurement", "observation", "provenance", "sensor", "use-case"];
+const EXPECTED_SHAPES: &[&str] = &[
+    "measurement",
+    "observation",
+    "provenance",
+    "sensor",
+    "use-case",
+];
 
 /// Observable properties the shipped mappings write; each must be a concept of the code list.
 const EXPECTED_PROPERTIES: &[&str] = &[
