@@ -42,6 +42,8 @@ pub fn templates() -> Result<Tera, tera::Error> {
             include_str!("../../templates/mappings.html"),
         ),
         ("mapping.html", include_str!("../../templates/mapping.html")),
+        ("compare.html", include_str!("../../templates/compare.html")),
+        ("rubric.html", include_str!("../../templates/rubric.html")),
     ])?;
     Ok(tera)
 }

@@ -94,6 +94,7 @@ impl Application {
             })?
             .port();
         let tokens = Arc::new(tokens);
+        let settings_base = settings.base_iri.clone();
         let state = AppState {
             store: store.clone(),
             query_slots: Arc::new(Semaphore::new(settings.limits.max_concurrent_queries)),
@@ -106,6 +107,14 @@ impl Application {
             stats: Arc::default(),
             registry,
             quarantine,
+            assessment: Arc::new(
+                crate::assessment::schedule::Scheduler::start(
+                    store.clone(),
+                    settings_base,
+                    crate::assessment::DEBOUNCE,
+                )
+                .map_err(AppError::Threads)?,
+            ),
         };
         let data = web::Data::new(state);
         let server = HttpServer::new(move || {

@@ -25,4 +25,6 @@ pub struct AppState {
     pub registry: Arc<crate::ingest::registry::Registry>,
     /// Payloads that could not be stored, kept for replay.
     pub quarantine: Arc<crate::ingest::quarantine::Quarantine>,
+    /// Recomputes use-case assessments after ingests and mapping changes, off the request path.
+    pub assessment: Arc<crate::assessment::schedule::Scheduler>,
 }
