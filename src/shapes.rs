@@ -59,7 +59,10 @@ pub fn text(ontologies: &Path, name: &str) -> Option<String> {
 /// The Turtle of shape set `name` as compiled into the binary, whatever the folder holds (the
 /// assessment judges every instance by the same shapes, so that assessments compare).
 pub fn builtin_text(name: &str) -> Option<&'static str> {
-    BUILTIN.iter().find(|(n, _)| *n == name).map(|(_, text)| *text)
+    BUILTIN
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, text)| *text)
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -20,10 +20,16 @@ pub enum Value {
 }
 
 impl Value {
-    /// The lexical form of the stored `dqv:value`.
+    /// The lexical form of the stored `dqv:value`: shares rounded to four decimals, in the
+    /// canonical form the store keeps (`0.75`, `1`).
     pub fn lexical(&self) -> String {
         match self {
-            Self::Decimal(share) => format!("{share:.4}"),
+            Self::Decimal(share) => {
+                let rounded = format!("{share:.4}");
+                rounded
+                    .parse::<oxsdatatypes::Decimal>()
+                    .map_or(rounded, |d| d.to_string())
+            }
             Self::Integer(count) => count.to_string(),
             Self::Boolean(flag) => flag.to_string(),
         }

@@ -136,7 +136,10 @@ impl<'a> Session<'a> {
 
     /// Computes and stores the assessment of `use_case`; `None` when it is not in the catalogue
     /// (any measurements it had are removed).
-    pub fn recompute(&mut self, use_case: &NamedNode) -> Result<Option<Assessment>, AssessmentError> {
+    pub fn recompute(
+        &mut self,
+        use_case: &NamedNode,
+    ) -> Result<Option<Assessment>, AssessmentError> {
         if !usecase::exists(self.store, self.base, use_case.as_ref())? {
             record::remove(self.store, self.base, use_case)?;
             return Ok(None);

@@ -48,7 +48,11 @@ pub fn quads(assessment: &Assessment, graph: &NamedNode) -> Vec<Quad> {
             NamedNode::new_unchecked(m.metric.iri()).into(),
         );
         add(&node, v::VALUE, literal(&m.value).into());
-        add(&node, v::LEVEL, NamedNode::new_unchecked(m.level.iri()).into());
+        add(
+            &node,
+            v::LEVEL,
+            NamedNode::new_unchecked(m.level.iri()).into(),
+        );
         add(&node, v::GENERATED_AT_TIME, generated.clone().into());
     }
     quads
@@ -57,7 +61,11 @@ pub fn quads(assessment: &Assessment, graph: &NamedNode) -> Vec<Quad> {
 /// Replaces the stored measurements of `assessment.use_case` in one transaction. When the use
 /// case is gone from the catalogue by then (deleted while this was computed), its measurements
 /// are only removed: an assessment never brings a deleted use case back.
-pub fn replace(store: &Store, base: &BaseIri, assessment: &Assessment) -> Result<bool, StorageError> {
+pub fn replace(
+    store: &Store,
+    base: &BaseIri,
+    assessment: &Assessment,
+) -> Result<bool, StorageError> {
     let catalog = catalog(base);
     let use_case = NamedNode::new_unchecked(assessment.use_case.as_str());
     let new = quads(assessment, &catalog);
@@ -86,7 +94,11 @@ pub fn replace(store: &Store, base: &BaseIri, assessment: &Assessment) -> Result
 pub fn remove(store: &Store, base: &BaseIri, use_case: &NamedNode) -> Result<(), StorageError> {
     let catalog = catalog(base);
     let mut transaction = store.start_transaction()?;
-    let old = old_quads(&transaction, use_case, GraphNameRef::NamedNode(catalog.as_ref()))?;
+    let old = old_quads(
+        &transaction,
+        use_case,
+        GraphNameRef::NamedNode(catalog.as_ref()),
+    )?;
     for quad in &old {
         transaction.remove(quad);
     }
@@ -143,7 +155,11 @@ fn as_subject(term: &Term) -> Option<NamedOrBlankNode> {
 
 /// The stored assessment of `use_case`, if it has one (measurements of unknown metrics or with
 /// unreadable values are skipped).
-pub fn read(store: &Store, base: &BaseIri, use_case: &NamedNode) -> Result<Option<Assessment>, StorageError> {
+pub fn read(
+    store: &Store,
+    base: &BaseIri,
+    use_case: &NamedNode,
+) -> Result<Option<Assessment>, StorageError> {
     let catalog = catalog(base);
     let graph = Some(GraphNameRef::NamedNode(catalog.as_ref()));
     let mut measurements = Vec::new();
@@ -165,10 +181,8 @@ pub fn read(store: &Store, base: &BaseIri, use_case: &NamedNode) -> Result<Optio
                 }
                 Term::NamedNode(o) if p == v::LEVEL => level = Level::from_iri(o.as_str()),
                 Term::Literal(l) if p == v::VALUE => value = Some(l),
-                Term::Literal(l) if p == v::GENERATED_AT_TIME => {
-                    if l.value() > generated.as_str() {
-                        generated = l.value().to_owned();
-                    }
+                Term::Literal(l) if p == v::GENERATED_AT_TIME && l.value() > generated.as_str() => {
+                    generated = l.value().to_owned();
                 }
                 _ => {}
             }

@@ -84,7 +84,9 @@ impl Dimension {
     }
 
     pub fn metrics(self) -> impl Iterator<Item = Metric> {
-        Metric::ALL.into_iter().filter(move |m| m.dimension() == self)
+        Metric::ALL
+            .into_iter()
+            .filter(move |m| m.dimension() == self)
     }
 }
 
@@ -274,11 +276,16 @@ impl Metric {
             if permille == 0 {
                 "none".to_owned()
             } else {
-                format!("at most {} per 100 validated nodes", f64::from(permille) / 10.0)
+                format!(
+                    "at most {} per 100 validated nodes",
+                    f64::from(permille) / 10.0
+                )
             }
         };
         match self.rule() {
-            Rule::Share { at_least: [a, b, c] } => [
+            Rule::Share {
+                at_least: [a, b, c],
+            } => [
                 format!("no data, or below {}", pct(a)),
                 format!("at least {}", pct(a)),
                 format!("at least {}", pct(b)),
@@ -293,7 +300,9 @@ impl Metric {
                 rate(b),
                 rate(c),
             ],
-            Rule::Count { at_least: [a, b, c] } => [
+            Rule::Count {
+                at_least: [a, b, c],
+            } => [
                 format!("fewer than {a}"),
                 format!("at least {a}"),
                 format!("at least {b}"),

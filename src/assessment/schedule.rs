@@ -108,7 +108,10 @@ fn run(shared: &Shared, base: &BaseIri, delay: Duration) {
         };
         let Some(since) = state.since else {
             drop(store);
-            state = shared.wake.wait(state).unwrap_or_else(PoisonError::into_inner);
+            state = shared
+                .wake
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
             continue;
         };
         let due = since + delay;

@@ -98,11 +98,17 @@ fn one_pass_counts_units_times_and_places_exactly() {
     load(&store, DATA, OBSERVATIONS);
     let facts = facts::scan(&store, NamedNode::new(DATA).unwrap().as_ref()).unwrap();
     assert_eq!(facts.observations, 4);
-    assert_eq!(facts.with_unit, 3, "r1's unit, m3's and o4's; r2's is not QUDT");
+    assert_eq!(
+        facts.with_unit, 3,
+        "r1's unit, m3's and o4's; r2's is not QUDT"
+    );
     assert_eq!(facts.with_time, 3, "\"yesterday\" is no xsd:dateTime");
     assert_eq!(facts.placeable, 4, "s1, s2, f1, p1");
     assert_eq!(facts.placed, 2, "s1 and p1");
-    assert_eq!(facts.validated, 5, "4 observations and measurements, 1 typed sensor");
+    assert_eq!(
+        facts.validated, 5,
+        "4 observations and measurements, 1 typed sensor"
+    );
 }
 
 #[test]
@@ -111,9 +117,18 @@ fn three_of_four_observations_with_units_is_0_75_at_level_1() {
     load(&store, DATA, OBSERVATIONS);
     let uc = use_case(&store, "units", &format!("citykg:dataGraph <{DATA}> ;"));
     let assessment = assess(&store, &base(), &uc).unwrap();
-    assert_eq!(value(&assessment, Metric::UnitCoverage), (Value::Decimal(0.75), 1));
-    assert_eq!(value(&assessment, Metric::TimeCoverage), (Value::Decimal(0.75), 1));
-    assert_eq!(value(&assessment, Metric::LocationCoverage), (Value::Decimal(0.5), 1));
+    assert_eq!(
+        value(&assessment, Metric::UnitCoverage),
+        (Value::Decimal(0.75), 1)
+    );
+    assert_eq!(
+        value(&assessment, Metric::TimeCoverage),
+        (Value::Decimal(0.75), 1)
+    );
+    assert_eq!(
+        value(&assessment, Metric::LocationCoverage),
+        (Value::Decimal(0.5), 1)
+    );
     assert_eq!(
         assessment.measurement(Metric::UnitCoverage).unwrap().of,
         Some((3, 4))
@@ -140,7 +155,10 @@ fn vocabulary_coverage_is_the_share_of_declared_classes_and_predicates() {
         (Value::Decimal(0.6), 1)
     );
     assert_eq!(
-        assessment.measurement(Metric::VocabularyCoverage).unwrap().of,
+        assessment
+            .measurement(Metric::VocabularyCoverage)
+            .unwrap()
+            .of,
         Some((3, 5))
     );
 }
@@ -176,8 +194,15 @@ fn shape_results_are_counted_by_severity_and_rated_per_validated_node() {
     // Violations: the observation has no sensor, property, result time, nor result. Warnings:
     // it is a blank node and has no feature of interest; the sensor has no position. Info: the
     // sensor has no label.
-    assert_eq!((count("Violation"), count("Warning"), count("Info")), (4, 3, 1));
-    assert_eq!(value(&assessment, Metric::ShapeWarnings).1, 0, "3 per 2 nodes");
+    assert_eq!(
+        (count("Violation"), count("Warning"), count("Info")),
+        (4, 3, 1)
+    );
+    assert_eq!(
+        value(&assessment, Metric::ShapeWarnings).1,
+        0,
+        "3 per 2 nodes"
+    );
     assert_eq!(
         assessment.dimension(Dimension::Conformance),
         Some(Level::NONE)
@@ -196,8 +221,14 @@ fn conforming_data_reaches_level_3_for_conformance() {
     );
     let uc = use_case(&store, "clean", &format!("citykg:dataGraph <{DATA}> ;"));
     let assessment = assess(&store, &base(), &uc).unwrap();
-    assert_eq!(value(&assessment, Metric::ShapeViolations), (Value::Integer(0), 3));
-    assert_eq!(value(&assessment, Metric::ShapeWarnings), (Value::Integer(0), 3));
+    assert_eq!(
+        value(&assessment, Metric::ShapeViolations),
+        (Value::Integer(0), 3)
+    );
+    assert_eq!(
+        value(&assessment, Metric::ShapeWarnings),
+        (Value::Integer(0), 3)
+    );
 }
 
 #[test]
@@ -251,8 +282,14 @@ fn vendor_formats_count_the_named_mappings_the_registry_holds() {
         ),
     );
     let assessment = assess(&store, &base(), &uc).unwrap();
-    assert_eq!(value(&assessment, Metric::VendorFormats), (Value::Integer(2), 2));
-    assert_eq!(value(&assessment, Metric::OpenLicence), (Value::Boolean(false), 0));
+    assert_eq!(
+        value(&assessment, Metric::VendorFormats),
+        (Value::Integer(2), 2)
+    );
+    assert_eq!(
+        value(&assessment, Metric::OpenLicence),
+        (Value::Boolean(false), 0)
+    );
 }
 
 #[test]
@@ -270,8 +307,14 @@ fn recompute_replaces_the_stored_measurements_and_forgets_deleted_use_cases() {
                 None,
                 Some(GraphNameRef::NamedNode(catalog_graph.as_ref())),
             )
-            .filter(|q| q.as_ref().unwrap().subject.to_string().contains("/measurement/")
-                || q.as_ref().unwrap().predicate == vocab::HAS_QUALITY_MEASUREMENT)
+            .filter(|q| {
+                q.as_ref()
+                    .unwrap()
+                    .subject
+                    .to_string()
+                    .contains("/measurement/")
+                    || q.as_ref().unwrap().predicate == vocab::HAS_QUALITY_MEASUREMENT
+            })
             .count()
     };
     assert_eq!(measurement_quads(&store), 10 * 6 + 10);
@@ -284,7 +327,11 @@ fn recompute_replaces_the_stored_measurements_and_forgets_deleted_use_cases() {
     assert_eq!(again.use_cases, 1);
     let read = record::read(&store, &base(), &uc).unwrap().unwrap();
     assert_eq!(value(&read, Metric::UnitCoverage), (Value::Decimal(0.8), 2));
-    assert_eq!(measurement_quads(&store), 10 * 6 + 10, "replaced, not added");
+    assert_eq!(
+        measurement_quads(&store),
+        10 * 6 + 10,
+        "replaced, not added"
+    );
     store
         .remove(QuadRef::new(
             &uc,
@@ -325,7 +372,10 @@ fn the_scheduler_recomputes_in_the_background_after_a_change() {
     }
     assert_eq!(scheduler.batches(), 1, "two marks, one batch");
     let read = record::read(&store, &base(), &uc).unwrap().unwrap();
-    assert_eq!(value(&read, Metric::UnitCoverage), (Value::Decimal(0.75), 1));
+    assert_eq!(
+        value(&read, Metric::UnitCoverage),
+        (Value::Decimal(0.75), 1)
+    );
 }
 
 #[test]
@@ -342,7 +392,11 @@ fn levels_follow_the_published_thresholds_exactly() {
         (19, 20, 3),
         (7, 7, 3),
     ] {
-        assert_eq!(share_level(share, part, whole).get(), level, "{part}/{whole}");
+        assert_eq!(
+            share_level(share, part, whole).get(),
+            level,
+            "{part}/{whole}"
+        );
     }
     let violations = [100, 10, 0];
     for (count, nodes, level) in [
@@ -353,7 +407,11 @@ fn levels_follow_the_published_thresholds_exactly() {
         (10, 100, 1),
         (11, 100, 0),
     ] {
-        assert_eq!(rate_level(violations, count, nodes).get(), level, "{count}/{nodes}");
+        assert_eq!(
+            rate_level(violations, count, nodes).get(),
+            level,
+            "{count}/{nodes}"
+        );
     }
     for (count, level) in [(0, 0), (1, 1), (2, 2), (3, 3), (9, 3)] {
         assert_eq!(count_level([1, 2, 3], count).get(), level, "{count}");
@@ -375,7 +433,7 @@ fn the_stored_values_have_the_metrics_datatypes() {
         .collect();
     assert_eq!(
         values,
-        ["\"0.7500\"^^<http://www.w3.org/2001/XMLSchema#decimal>"]
+        ["\"0.75\"^^<http://www.w3.org/2001/XMLSchema#decimal>"]
     );
     assert_eq!(
         unit.as_str(),
@@ -385,10 +443,9 @@ fn the_stored_values_have_the_metrics_datatypes() {
 
 #[test]
 fn the_rubric_document_quotes_every_metric_and_threshold() {
-    let text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/assessment.md"),
-    )
-    .unwrap();
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/assessment.md"))
+            .unwrap();
     let mut missing = Vec::new();
     for metric in Metric::ALL {
         if !text.contains(&format!("`{}`", metric.name())) {
@@ -405,7 +462,11 @@ fn the_rubric_document_quotes_every_metric_and_threshold() {
             missing.push(format!("dimension {}", dimension.label()));
         }
     }
-    assert!(missing.is_empty(), "docs/assessment.md lacks:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "docs/assessment.md lacks:\n{}",
+        missing.join("\n")
+    );
 }
 
 /// `n` observations of 9 triples each (with a result node and its unit), 50 sensors, 500 streets.
@@ -490,10 +551,19 @@ fn a_hundred_thousand_observations_are_assessed_in_one_pass_and_one_validation()
         .as_bytes(),
     );
     assert_eq!(scanned.triples, 875_000);
-    assert_eq!(value(&assessment, Metric::UnitCoverage), (Value::Decimal(0.75), 1));
-    assert_eq!(value(&assessment, Metric::TimeCoverage), (Value::Decimal(1.0), 3));
+    assert_eq!(
+        value(&assessment, Metric::UnitCoverage),
+        (Value::Decimal(0.75), 1)
+    );
+    assert_eq!(
+        value(&assessment, Metric::TimeCoverage),
+        (Value::Decimal(1.0), 3)
+    );
     // 50 sensors and 500 streets, none placed.
-    assert_eq!(value(&assessment, Metric::LocationCoverage), (Value::Decimal(0.0), 0));
+    assert_eq!(
+        value(&assessment, Metric::LocationCoverage),
+        (Value::Decimal(0.0), 0)
+    );
     // Generous for unoptimised test builds on a shared 2-core machine.
     assert!(total < Duration::from_secs(120), "{total:?}");
 }

@@ -54,7 +54,11 @@ pub fn local_use_cases(store: &Store, base: &BaseIri) -> Result<Vec<NamedNode>, 
     Ok(found)
 }
 
-pub fn exists(store: &Store, base: &BaseIri, use_case: NamedNodeRef<'_>) -> Result<bool, StorageError> {
+pub fn exists(
+    store: &Store,
+    base: &BaseIri,
+    use_case: NamedNodeRef<'_>,
+) -> Result<bool, StorageError> {
     let catalog = catalog(base);
     store.contains(oxigraph::model::QuadRef::new(
         use_case,
@@ -209,7 +213,10 @@ pub fn title(
     ) {
         if let Term::Literal(literal) = quad?.object {
             let english = literal.language().is_some_and(|l| l.starts_with("en"));
-            if best.as_ref().is_none_or(|(was_english, _)| english && !was_english) {
+            if best
+                .as_ref()
+                .is_none_or(|(was_english, _)| english && !was_english)
+            {
                 best = Some((english, literal.value().to_owned()));
             }
         }

@@ -15,8 +15,7 @@ pub const USE_CASE: NamedNodeRef<'static> = iri("https://w3id.org/citykg/ns#UseC
 pub const DATA_GRAPH: NamedNodeRef<'static> = iri("https://w3id.org/citykg/ns#dataGraph");
 pub const USES_MAPPING: NamedNodeRef<'static> = iri("https://w3id.org/citykg/ns#usesMapping");
 pub const LEVEL: NamedNodeRef<'static> = iri("https://w3id.org/citykg/ns#level");
-pub const IS_OPEN_LICENCE: NamedNodeRef<'static> =
-    iri("https://w3id.org/citykg/ns#isOpenLicence");
+pub const IS_OPEN_LICENCE: NamedNodeRef<'static> = iri("https://w3id.org/citykg/ns#isOpenLicence");
 pub const MAPPING: NamedNodeRef<'static> = crate::vocab::registry::MAPPING;
 
 pub const QUALITY_MEASUREMENT: NamedNodeRef<'static> =

@@ -83,17 +83,21 @@ fn requested_ids(params: &Params) -> Result<Vec<String>, Problem> {
             }
         }
     }
-    let malformed: Vec<&String> = ids.iter().filter(|id| !usecase::is_id(id)).collect();
+    let malformed: Vec<String> = ids
+        .iter()
+        .filter(|id| !usecase::is_id(id))
+        .map(|id| format!("{id:?}"))
+        .collect();
     if !malformed.is_empty() {
         let mut problem = Problem::bad_request(
             "bad-use-case-id",
             format!(
-                "{} not a use-case id ([a-z0-9][a-z0-9-]{{0,63}})",
-                quoted(&malformed)
+                "not use-case ids (lowercase letters, digits and '-', at most 64): {}",
+                malformed.join(", ")
             ),
         );
         for id in malformed {
-            problem = problem.with_item(format!("ids: {id:?} is not a use-case id"));
+            problem = problem.with_item(format!("ids: {id} is not a use-case id"));
         }
         return Err(problem);
     }
@@ -116,14 +120,6 @@ fn requested_ids(params: &Params) -> Result<Vec<String>, Problem> {
         ));
     }
     Ok(ids)
-}
-
-fn quoted(ids: &[&String]) -> String {
-    let list: Vec<String> = ids.iter().map(|id| format!("{id:?}")).collect();
-    match list.len() {
-        1 => format!("{} is", list.join("")),
-        _ => format!("{} are", list.join(", ")),
-    }
 }
 
 #[tracing::instrument(skip_all)]
@@ -154,14 +150,10 @@ pub async fn compare(
     .await??;
     let (missing, found) = found;
     if !missing.is_empty() {
-        let names: Vec<&String> = missing.iter().collect();
+        let names: Vec<String> = missing.iter().map(|id| format!("{id:?}")).collect();
         let mut problem = Problem::not_found(format!(
             "no use case {}; GET /use-cases lists them",
-            names
-                .iter()
-                .map(|id| format!("{id:?}"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            names.join(", ")
         ));
         for id in &missing {
             problem = problem.with_item(format!("ids: no use case {id:?}"));
