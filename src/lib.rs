@@ -1,5 +1,6 @@
 //! citykg: smart-city and IoT data made interoperable as RDF. See ARCHITECTURE.md for the map.
 
+pub mod assessment;
 pub mod auth;
 pub mod catalog;
 pub mod cli;

@@ -60,6 +60,15 @@ pub fn text(ontologies: &Path, name: &str) -> Option<String> {
         .map(|(_, text)| (*text).to_owned())
 }
 
+/// The Turtle of shape set `name` as compiled into the binary, whatever the folder holds (the
+/// assessment judges every instance by the same shapes, so that assessments compare).
+pub fn builtin_text(name: &str) -> Option<&'static str> {
+    BUILTIN
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, text)| *text)
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ShapeSetError {
     #[error("there is no shipped shape set `{name}`; the shipped ones are: {known}")]

@@ -181,11 +181,14 @@ impl Catalog {
         list::list(self, query)
     }
 
-    /// After every local write (put, delete, seeding): the list index is dropped, and
-    /// SEAM(assessment): the assessment module's recompute of the DQV measurements of `iri`
-    /// goes here (after a delete there is nothing left to assess).
-    fn changed(&self, _iri: &NamedNode) {
+    /// After every local write (put, delete, seeding): the list index is dropped and the use
+    /// case's DQV measurements are recomputed (removed after a delete). A failed assessment
+    /// does not undo the write; the next ingest or `POST /use-cases/assessment` retries it.
+    fn changed(&self, iri: &NamedNode) {
         self.invalidate();
+        if let Err(error) = crate::assessment::recompute(&self.store, &self.base, iri) {
+            tracing::warn!(%error, use_case = %iri, "the use case's assessment was not recomputed");
+        }
     }
 
     /// Drops the list index: whoever writes `graph/catalog` other than through this type (the

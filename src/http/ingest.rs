@@ -108,7 +108,15 @@ pub(super) async fn run_ingest(
     })
     .await?;
     match result.map_err(|failure| *failure) {
-        Ok(outcome) => Ok(outcome),
+        Ok(outcome) => {
+            // Use cases whose data is in the target graph are reassessed in the background.
+            if !outcome.replayed
+                && let Ok(graph) = oxigraph::model::NamedNode::new(&outcome.record.target_graph)
+            {
+                state.assessment.graph_changed(&graph);
+            }
+            Ok(outcome)
+        }
         Err((error, None)) if error.quarantines() => Err(Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "payload-not-stored",

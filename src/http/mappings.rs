@@ -209,8 +209,10 @@ async fn store(
     let text = String::from_utf8(bytes.to_vec())
         .map_err(|_| Problem::bad_request("not-utf8", "the mapping file must be UTF-8"))?;
     let registry = state.registry.clone();
+    let changed = id.clone();
     let outcome =
         run_blocking(move || registry.put(&id, &text, syntax, &author, &options)).await??;
+    state.assessment.mapping_changed(&changed);
     let status = if outcome.created {
         StatusCode::CREATED
     } else {
@@ -281,7 +283,9 @@ pub async fn delete(
     authorize(&request, &state, Role::Steward)?;
     let id = mapping_id(&path)?;
     let registry = state.registry.clone();
+    let changed = id.clone();
     run_blocking(move || registry.delete(&id)).await??;
+    state.assessment.mapping_changed(&changed);
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -1,6 +1,7 @@
 //! HTTP: SPARQL 1.1 Protocol, Graph Store Protocol, pages, health and metrics. The only module
 //! that knows actix-web, HTTP status codes and problem+json.
 
+mod assessment;
 mod auth;
 mod body;
 mod deadline;

@@ -50,6 +50,8 @@ pub fn templates() -> Result<Tera, tera::Error> {
             "use_case.html",
             include_str!("../../templates/use_case.html"),
         ),
+        ("compare.html", include_str!("../../templates/compare.html")),
+        ("rubric.html", include_str!("../../templates/rubric.html")),
     ])?;
     Ok(tera)
 }

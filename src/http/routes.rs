@@ -1,7 +1,8 @@
 //! The whole route table, in one place.
 
 use super::{
-    graph_store, health, ingest, mappings, ontologies, pages, quarantine, shacl, sparql, use_cases,
+    assessment, graph_store, health, ingest, mappings, ontologies, pages, quarantine, shacl,
+    sparql, use_cases,
 };
 use actix_web::web;
 
@@ -73,6 +74,16 @@ pub fn configure(config: &mut web::ServiceConfig) {
             web::resource("/quarantine/{id}")
                 .route(web::get().to(quarantine::get))
                 .route(web::delete().to(quarantine::delete)),
+        );
+    // The use-case assessment: fixed paths under /use-cases, registered before any
+    // `/use-cases/{id}` route so that they are not taken for ids.
+    config
+        .route("/use-cases/compare", web::get().to(assessment::compare))
+        .route("/use-cases/rubric", web::get().to(assessment::rubric))
+        .service(
+            web::resource("/use-cases/assessment")
+                .route(web::post().to(assessment::recompute_all))
+                .default_service(web::to(assessment::recompute_method_not_allowed)),
         );
     // The use-case catalogue. Literal routes under /use-cases/ (compare, import, {id}/kit) go
     // above `/use-cases/{id}`: actix answers with the first resource whose pattern matches.

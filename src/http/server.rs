@@ -109,6 +109,7 @@ impl Application {
             })?
             .port();
         let tokens = Arc::new(tokens);
+        let settings_base = settings.base_iri.clone();
         let state = AppState {
             store: store.clone(),
             query_slots: Arc::new(Semaphore::new(settings.limits.max_concurrent_queries)),
@@ -122,6 +123,14 @@ impl Application {
             registry,
             quarantine,
             catalog,
+            assessment: Arc::new(
+                crate::assessment::schedule::Scheduler::start(
+                    store.clone(),
+                    settings_base,
+                    crate::assessment::DEBOUNCE,
+                )
+                .map_err(AppError::Threads)?,
+            ),
         };
         let data = web::Data::new(state);
         let server = HttpServer::new(move || {

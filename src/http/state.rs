@@ -27,4 +27,6 @@ pub struct AppState {
     pub quarantine: Arc<crate::ingest::quarantine::Quarantine>,
     /// The use-case catalogue (issue 9).
     pub catalog: Arc<crate::catalog::Catalog>,
+    /// Recomputes use-case assessments after ingests and mapping changes, off the request path.
+    pub assessment: Arc<crate::assessment::schedule::Scheduler>,
 }

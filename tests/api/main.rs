@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod architecture;
+mod assessment;
 mod auth;
 mod builtins;
 mod builtins_datex2;

@@ -1,0 +1,225 @@
+//! What the assessment reads of a use case in `graph/catalog` (the shared catalogue model,
+//! /work/notes/usecase-model.md): its data graphs, the mappings it names, its licence and its
+//! distributions; and which use cases name a given graph or mapping.
+
+use oxigraph::model::{GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, Term};
+use oxigraph::store::{StorageError, Store};
+
+use super::vocab as v;
+use crate::config::BaseIri;
+
+/// A use case's description, as far as the assessment is concerned.
+#[derive(Debug, Clone, Default)]
+pub struct Description {
+    pub data_graphs: Vec<NamedNode>,
+    pub mappings: Vec<NamedNode>,
+    pub licences: Vec<NamedNode>,
+    /// Its distributions' `dcat:accessURL` and `dcat:accessService` IRIs.
+    pub access: Vec<NamedNode>,
+}
+
+/// `{base}id/use-case/{id}`.
+pub fn use_case_iri(base: &BaseIri, id: &str) -> NamedNode {
+    NamedNode::new_unchecked(base.join(&format!("id/use-case/{id}")))
+}
+
+/// Whether `id` is a use-case id: `[a-z0-9][a-z0-9-]{0,63}`.
+pub fn is_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && id.len() <= 64
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// Use cases of this instance (not harvested ones, which keep the remote's measurements):
+/// typed `citykg:UseCase` under `{base}id/use-case/`.
+pub fn local_use_cases(store: &Store, base: &BaseIri) -> Result<Vec<NamedNode>, StorageError> {
+    let catalog = catalog(base);
+    let prefix = base.join("id/use-case/");
+    let mut found = Vec::new();
+    for quad in store.quads_for_pattern(
+        None,
+        Some(oxigraph::model::vocab::rdf::TYPE),
+        Some(v::USE_CASE.into()),
+        Some(GraphNameRef::NamedNode(catalog.as_ref())),
+    ) {
+        if let NamedOrBlankNode::NamedNode(uc) = quad?.subject
+            && uc.as_str().starts_with(&prefix)
+        {
+            found.push(uc);
+        }
+    }
+    Ok(found)
+}
+
+pub fn exists(
+    store: &Store,
+    base: &BaseIri,
+    use_case: NamedNodeRef<'_>,
+) -> Result<bool, StorageError> {
+    let catalog = catalog(base);
+    store.contains(oxigraph::model::QuadRef::new(
+        use_case,
+        oxigraph::model::vocab::rdf::TYPE,
+        v::USE_CASE,
+        GraphNameRef::NamedNode(catalog.as_ref()),
+    ))
+}
+
+/// Local use cases whose `predicate` names `object` (`citykg:dataGraph <g>`,
+/// `citykg:usesMapping <m>`).
+pub fn naming(
+    store: &Store,
+    base: &BaseIri,
+    predicate: NamedNodeRef<'_>,
+    object: NamedNodeRef<'_>,
+) -> Result<Vec<NamedNode>, StorageError> {
+    let catalog = catalog(base);
+    let prefix = base.join("id/use-case/");
+    let mut found = Vec::new();
+    for quad in store.quads_for_pattern(
+        None,
+        Some(predicate),
+        Some(object.into()),
+        Some(GraphNameRef::NamedNode(catalog.as_ref())),
+    ) {
+        if let NamedOrBlankNode::NamedNode(uc) = quad?.subject
+            && uc.as_str().starts_with(&prefix)
+        {
+            found.push(uc);
+        }
+    }
+    Ok(found)
+}
+
+pub fn describe(
+    store: &Store,
+    base: &BaseIri,
+    use_case: NamedNodeRef<'_>,
+) -> Result<Description, StorageError> {
+    let catalog = catalog(base);
+    let graph = Some(GraphNameRef::NamedNode(catalog.as_ref()));
+    let mut description = Description::default();
+    let mut distributions = Vec::new();
+    for quad in store.quads_for_pattern(Some(use_case.into()), None, None, graph) {
+        let quad = quad?;
+        let Term::NamedNode(object) = quad.object else {
+            if quad.predicate.as_ref() == v::DISTRIBUTION
+                && let Term::BlankNode(node) = quad.object
+            {
+                distributions.push(NamedOrBlankNode::from(node));
+            }
+            continue;
+        };
+        let predicate = quad.predicate.as_ref();
+        if predicate == v::DATA_GRAPH {
+            description.data_graphs.push(object);
+        } else if predicate == v::USES_MAPPING {
+            description.mappings.push(object);
+        } else if predicate == v::LICENSE {
+            description.licences.push(object);
+        } else if predicate == v::DISTRIBUTION {
+            distributions.push(object.into());
+        }
+    }
+    for distribution in distributions {
+        for quad in store.quads_for_pattern(Some(distribution.as_ref()), None, None, graph) {
+            let quad = quad?;
+            let predicate = quad.predicate.as_ref();
+            if (predicate == v::ACCESS_URL || predicate == v::ACCESS_SERVICE)
+                && let Term::NamedNode(access) = quad.object
+            {
+                description.access.push(access);
+            }
+        }
+    }
+    Ok(description)
+}
+
+/// Whether one of `access` is this service's SPARQL endpoint, Graph Store or data service.
+pub fn is_service_access(base: &BaseIri, access: &[NamedNode]) -> bool {
+    let ours = ["query", "sparql", "store", "id/service/sparql"].map(|p| base.join(p));
+    access.iter().any(|a| ours.iter().any(|o| a.as_str() == o))
+}
+
+/// How many of `mappings` the registry holds (its mirror in `graph/mappings`).
+pub fn existing_mappings(
+    store: &Store,
+    base: &BaseIri,
+    mappings: &[NamedNode],
+) -> Result<u64, StorageError> {
+    let Ok(graph) = crate::store::graphs::mappings_graph(base) else {
+        return Ok(0);
+    };
+    let mut count = 0;
+    let mut seen = std::collections::BTreeSet::new();
+    for mapping in mappings.iter().filter(|m| seen.insert(m.as_str())) {
+        if store.contains(oxigraph::model::QuadRef::new(
+            mapping,
+            oxigraph::model::vocab::rdf::TYPE,
+            v::MAPPING,
+            GraphNameRef::NamedNode(graph.as_ref()),
+        ))? {
+            count += 1;
+        }
+    }
+    Ok(count)
+}
+
+/// Whether one of `licences` is marked open in an ontology module.
+pub fn has_open_licence(
+    store: &Store,
+    base: &BaseIri,
+    licences: &[NamedNode],
+) -> Result<bool, StorageError> {
+    let prefix = base.join("graph/ontology/");
+    let yes = oxigraph::model::Literal::from(true);
+    for licence in licences {
+        for quad in store.quads_for_pattern(
+            Some(licence.as_ref().into()),
+            Some(v::IS_OPEN_LICENCE),
+            Some(yes.as_ref().into()),
+            None,
+        ) {
+            if matches!(&quad?.graph_name, oxigraph::model::GraphName::NamedNode(g) if g.as_str().starts_with(&prefix))
+            {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
+}
+
+/// `{base}graph/catalog`.
+pub fn catalog(base: &BaseIri) -> NamedNode {
+    NamedNode::new_unchecked(base.join("graph/catalog"))
+}
+
+/// The use case's `dct:title`: English first, else any.
+pub fn title(
+    store: &Store,
+    base: &BaseIri,
+    use_case: NamedNodeRef<'_>,
+) -> Result<Option<String>, StorageError> {
+    let catalog = catalog(base);
+    let mut best: Option<(bool, String)> = None;
+    for quad in store.quads_for_pattern(
+        Some(use_case.into()),
+        Some(v::TITLE),
+        None,
+        Some(GraphNameRef::NamedNode(catalog.as_ref())),
+    ) {
+        if let Term::Literal(literal) = quad?.object {
+            let english = literal.language().is_some_and(|l| l.starts_with("en"));
+            if best
+                .as_ref()
+                .is_none_or(|(was_english, _)| english && !was_english)
+            {
+                best = Some((english, literal.value().to_owned()));
+            }
+        }
+    }
+    Ok(best.map(|(_, title)| title))
+}
