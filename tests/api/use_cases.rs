@@ -939,7 +939,7 @@ async fn the_pages_show_the_use_case_with_labels_links_and_its_measurements() {
         "/store?graph=http%3A%2F%2Fcitykg.test%2Fgraph%2Fsource%2Fbuiltin%2Fttn-v3",
         "CC BY 4.0",
         "PM2.5",
-        "<td>openLicence</td><td>true</td><td>3</td>",
+        "<td>open licence</td><td>true</td><td>3</td>",
     ] {
         assert!(html.contains(expected), "the page lacks {expected:?}");
     }
