@@ -4,9 +4,12 @@
 //! from a running instance and `import.rs` checks one whole before installing anything.
 
 pub mod archive;
+pub mod export;
+pub mod import;
 
 
 pub mod manifest;
+pub mod vocab;
 
 use std::collections::BTreeSet;
 
