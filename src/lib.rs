@@ -1,6 +1,7 @@
 //! citykg: smart-city and IoT data made interoperable as RDF. See ARCHITECTURE.md for the map.
 
 pub mod auth;
+pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod digest;

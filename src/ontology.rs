@@ -23,7 +23,10 @@ const BUILTIN: &[(&str, &str)] = &[
     ("saref", include_str!("../ontologies/saref.ttl")),
     ("saref4city", include_str!("../ontologies/saref4city.ttl")),
     ("skos", include_str!("../ontologies/skos.ttl")),
+    ("sdg", include_str!("../ontologies/sdg.ttl")),
     ("sosa", include_str!("../ontologies/sosa.ttl")),
+    ("u4ssc", include_str!("../ontologies/u4ssc.ttl")),
+    ("verticals", include_str!("../ontologies/verticals.ttl")),
     ("wot", include_str!("../ontologies/wot.ttl")),
 ];
 

@@ -18,6 +18,10 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("../ontologies/shapes/provenance.ttl"),
     ),
     ("sensor", include_str!("../ontologies/shapes/sensor.ttl")),
+    (
+        "use-case",
+        include_str!("../ontologies/shapes/use-case.ttl"),
+    ),
 ];
 
 /// The names of the shipped shape sets.
@@ -105,7 +109,13 @@ mod tests {
         let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("ontologies");
         assert_eq!(
             names(&folder),
-            ["measurement", "observation", "provenance", "sensor"]
+            [
+                "measurement",
+                "observation",
+                "provenance",
+                "sensor",
+                "use-case"
+            ]
         );
         assert!(text(&folder, "observation").is_some_and(|t| t.contains("sh:NodeShape")));
         for bad in ["../observation", "", "a/b", "observation.ttl"] {
@@ -117,7 +127,7 @@ mod tests {
             Err(ShapeSetError::Unknown { .. })
         ));
         let missing = Path::new("/nonexistent");
-        assert_eq!(names(missing).len(), 4);
+        assert_eq!(names(missing).len(), 5);
         assert!(text(missing, "sensor").is_some(), "the built-in copy");
     }
 }

@@ -23,5 +23,6 @@ mod sparql;
 mod state;
 mod stats;
 mod stream;
+mod use_cases;
 
 pub use server::{AppError, Application};

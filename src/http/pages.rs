@@ -42,6 +42,14 @@ pub fn templates() -> Result<Tera, tera::Error> {
             include_str!("../../templates/mappings.html"),
         ),
         ("mapping.html", include_str!("../../templates/mapping.html")),
+        (
+            "use_cases.html",
+            include_str!("../../templates/use_cases.html"),
+        ),
+        (
+            "use_case.html",
+            include_str!("../../templates/use_case.html"),
+        ),
     ])?;
     Ok(tera)
 }

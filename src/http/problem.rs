@@ -27,6 +27,13 @@ pub struct ProblemLocation {
     pub triples_map: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub term_map: Option<String>,
+    /// The node (`sh:focusNode`), property (`sh:resultPath`) and value of an RDF input problem.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub focus_node: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -70,6 +77,9 @@ impl Problem {
             column: Some(column),
             triples_map: None,
             term_map: None,
+            focus_node: None,
+            path: None,
+            value: None,
         });
         self
     }
@@ -82,6 +92,9 @@ impl Problem {
             column: None,
             triples_map: None,
             term_map: None,
+            focus_node: None,
+            path: None,
+            value: None,
         });
         self
     }
@@ -275,6 +288,9 @@ impl From<RegistryError> for Problem {
                         column: p.location.column,
                         triples_map: p.location.triples_map,
                         term_map: p.location.term_map,
+                        focus_node: None,
+                        path: None,
+                        value: None,
                     })
                     .collect();
                 problem

@@ -1,6 +1,8 @@
 //! The whole route table, in one place.
 
-use super::{graph_store, health, ingest, mappings, ontologies, pages, quarantine, shacl, sparql};
+use super::{
+    graph_store, health, ingest, mappings, ontologies, pages, quarantine, shacl, sparql, use_cases,
+};
 use actix_web::web;
 
 pub fn configure(config: &mut web::ServiceConfig) {
@@ -71,6 +73,21 @@ pub fn configure(config: &mut web::ServiceConfig) {
             web::resource("/quarantine/{id}")
                 .route(web::get().to(quarantine::get))
                 .route(web::delete().to(quarantine::delete)),
+        );
+    // The use-case catalogue. Literal routes under /use-cases/ (compare, import, {id}/kit) go
+    // above `/use-cases/{id}`: actix answers with the first resource whose pattern matches.
+    config
+        .service(
+            web::resource("/use-cases")
+                .route(web::get().to(use_cases::list))
+                .route(web::post().to(use_cases::post)),
+        )
+        .service(
+            web::resource("/use-cases/{id}")
+                .route(web::get().to(use_cases::get))
+                .route(web::put().to(use_cases::put))
+                .route(web::delete().to(use_cases::delete))
+                .default_service(web::to(use_cases::method_not_allowed)),
         );
     config.default_service(web::to(health::not_found));
 }

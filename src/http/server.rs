@@ -39,6 +39,8 @@ pub enum AppError {
     Registry(#[from] crate::ingest::registry::RegistryError),
     #[error("cannot open the quarantine: {0}")]
     Quarantine(#[from] crate::ingest::quarantine::QuarantineError),
+    #[error("cannot set up the use-case catalogue: {0}")]
+    Catalog(#[from] crate::catalog::CatalogError),
     #[error("the page templates are broken: {0}")]
     Templates(#[from] tera::Error),
 }
@@ -62,6 +64,19 @@ impl Application {
             &settings,
         )?);
         tracing::info!(mappings = registry.list().len(), "mapping registry");
+        let catalog = Arc::new(crate::catalog::Catalog::open(
+            store.clone(),
+            settings.base_iri.clone(),
+            &settings.ontologies,
+        )?);
+        catalog.describe_catalog()?;
+        let mappings_prefix = settings.base_iri.join("mappings/");
+        let seeded = catalog.seed(&|iri| {
+            iri.strip_prefix(&mappings_prefix)
+                .and_then(|id| crate::ingest::model::MappingId::parse(id).ok())
+                .is_some_and(|id| registry.meta(&id).is_some())
+        })?;
+        tracing::info!(added = ?seeded.added, already = seeded.already.len(), "use-case catalogue");
         let quarantine = Arc::new(crate::ingest::quarantine::Quarantine::open(
             match &settings.location {
                 StoreLocation::Memory => None,
@@ -106,6 +121,7 @@ impl Application {
             stats: Arc::default(),
             registry,
             quarantine,
+            catalog,
         };
         let data = web::Data::new(state);
         let server = HttpServer::new(move || {

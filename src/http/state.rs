@@ -25,4 +25,6 @@ pub struct AppState {
     pub registry: Arc<crate::ingest::registry::Registry>,
     /// Payloads that could not be stored, kept for replay.
     pub quarantine: Arc<crate::ingest::quarantine::Quarantine>,
+    /// The use-case catalogue (issue 9).
+    pub catalog: Arc<crate::catalog::Catalog>,
 }

@@ -22,6 +22,18 @@ pub fn source_graph(base: &BaseIri, id: &str) -> Result<NamedNode, oxigraph::mod
     NamedNode::new(base.join(&format!("graph/source/{id}")))
 }
 
+/// `{base}graph/catalog`: the use-case catalogue (use cases, their records, the catalogue and
+/// data-service descriptions, harvested use cases); see `src/catalog`.
+pub fn catalog_graph(base: &BaseIri) -> Result<NamedNode, oxigraph::model::IriParseError> {
+    NamedNode::new(base.join("graph/catalog"))
+}
+
+/// `{base}graph/catalog-seeds`: which shipped use cases were already added once (so a deleted
+/// one is not added again on the next start). Kept apart so the feed never shows it.
+pub fn catalog_seeds_graph(base: &BaseIri) -> Result<NamedNode, oxigraph::model::IriParseError> {
+    NamedNode::new(base.join("graph/catalog-seeds"))
+}
+
 /// Graphs citykg writes itself (`graph/provenance`, `graph/mappings`, `graph/ontology/...`,
 /// `graph/catalog`...): everything under `{base}graph/` except the ingest targets under
 /// `{base}graph/source/`. Mappings and ingests may not write there.

@@ -26,3 +26,4 @@ mod pages;
 mod shacl;
 mod sparql;
 mod update;
+mod use_cases;

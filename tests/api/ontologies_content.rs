@@ -46,10 +46,19 @@ const EXPECTED_MODULES: &[&str] = &[
     "saref",
     "saref4city",
     "skos",
+    "sdg",
     "sosa",
+    "u4ssc",
+    "verticals",
     "wot",
 ];
-const EXPECTED_SHAPES: &[&str] = &["measurement", "observation", "provenance", "sensor"];
+const EXPECTED_SHAPES: &[&str] = &[
+    "measurement",
+    "observation",
+    "provenance",
+    "sensor",
+    "use-case",
+];
 
 /// Observable properties the shipped mappings write; each must be a concept of the code list.
 const EXPECTED_PROPERTIES: &[&str] = &[
