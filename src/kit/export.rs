@@ -55,7 +55,10 @@ pub fn export(
     let triples: Vec<Triple> = quads.iter().cloned().map(Triple::from).collect();
     let mut files = Files::new();
     files.insert(USE_CASE_TURTLE.to_owned(), turtle(&triples)?);
-    files.insert(USE_CASE_JSONLD.to_owned(), jsonld(&quads).map_err(ExportError::Write)?);
+    files.insert(
+        USE_CASE_JSONLD.to_owned(),
+        jsonld(&quads).map_err(ExportError::Write)?,
+    );
 
     let mut mappings = Vec::new();
     let mut shape_names = BTreeSet::from(["use-case".to_owned()]);

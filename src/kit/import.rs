@@ -174,7 +174,10 @@ fn check_mappings(
     let mut new = Vec::new();
     let mut present = Vec::new();
     for entry in &kit.manifest.mappings {
-        let file = entry.file.clone().unwrap_or_else(|| "citykg-kit.json".to_owned());
+        let file = entry
+            .file
+            .clone()
+            .unwrap_or_else(|| "citykg-kit.json".to_owned());
         let id = match MappingId::parse(&entry.id) {
             Ok(id) => id,
             Err(e) => {
@@ -245,11 +248,9 @@ fn check_mappings(
                 syntax,
                 registered: prepared.mapping,
             }),
-            Err(RegistryError::Invalid { problems: found }) => problems.extend(
-                found
-                    .iter()
-                    .map(|d| KitProblem::new(path, d.to_string())),
-            ),
+            Err(RegistryError::Invalid { problems: found }) => {
+                problems.extend(found.iter().map(|d| KitProblem::new(path, d.to_string())))
+            }
             Err(RegistryError::ReservedId(_) | RegistryError::UnknownShapes { .. }) => {
                 problems.push(KitProblem::new(path, "has a reserved id or unknown shapes"));
             }
@@ -279,11 +280,17 @@ fn check_shapes(
             Some(local) if local == text => {}
             Some(_) => warnings.push(KitProblem::new(
                 &shape.file,
-                format!("differs from this instance's `{}` shapes, which are used", shape.name),
+                format!(
+                    "differs from this instance's `{}` shapes, which are used",
+                    shape.name
+                ),
             )),
             None => warnings.push(KitProblem::new(
                 &shape.file,
-                format!("this instance has no `{}` shapes; kept in the kit only", shape.name),
+                format!(
+                    "this instance has no `{}` shapes; kept in the kit only",
+                    shape.name
+                ),
             )),
         }
     }
@@ -330,10 +337,11 @@ fn check_parts_match_files(
     problems: &mut Vec<KitProblem>,
 ) {
     let use_case = use_case_iri(base, id);
-    let samples: BTreeMap<String, SamplePart> = objects(triples, use_case.as_ref(), v::SAMPLE_PAYLOAD)
-        .filter_map(|node| SamplePart::read(triples, node, base))
-        .map(|part| (part.name.clone(), part))
-        .collect();
+    let samples: BTreeMap<String, SamplePart> =
+        objects(triples, use_case.as_ref(), v::SAMPLE_PAYLOAD)
+            .filter_map(|node| SamplePart::read(triples, node, base))
+            .map(|part| (part.name.clone(), part))
+            .collect();
     for entry in &kit.manifest.samples {
         let same = samples.get(&entry.name).is_some_and(|part| {
             kit.text(&entry.file).is_ok_and(|text| text == part.content)
@@ -399,7 +407,10 @@ fn check_samples(
         let Some(mapping) = mapping else {
             problems.push(KitProblem::new(
                 &sample.file,
-                format!("is for mapping {}, which neither the kit nor this instance has", sample.mapping),
+                format!(
+                    "is for mapping {}, which neither the kit nor this instance has",
+                    sample.mapping
+                ),
             ));
             continue;
         };

@@ -7,7 +7,6 @@ pub mod archive;
 pub mod export;
 pub mod import;
 
-
 pub mod manifest;
 pub mod vocab;
 

@@ -67,7 +67,10 @@ impl SamplePart {
 
 /// `{use case}/query/{name}` -> (name, SPARQL text).
 pub fn query_part(triples: &[Triple], node: &str) -> Option<(String, String)> {
-    Some((last_segment(node)?, value(triples, node, SPARQL)?.to_owned()))
+    Some((
+        last_segment(node)?,
+        value(triples, node, SPARQL)?.to_owned(),
+    ))
 }
 
 /// A file-safe last IRI segment.
