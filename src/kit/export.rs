@@ -61,7 +61,11 @@ pub fn export(
     );
 
     let mut mappings = Vec::new();
-    let mut shape_names = BTreeSet::from(["use-case".to_owned()]);
+    // The use-case shape, the shapes the assessment checks its data with, and any a mapping
+    // validates ingests against.
+    let mut shape_names: BTreeSet<String> = ["use-case", "observation", "sensor", "measurement"]
+        .map(str::to_owned)
+        .into();
     for iri in objects(&triples, use_case.as_ref(), v::USES_MAPPING) {
         let missing = || ExportError::MissingMapping {
             id: id.clone(),

@@ -247,3 +247,56 @@ async fn tampered_broken_and_unauthorised_kits_are_refused() {
         .await;
     anonymous.problem(401);
 }
+
+#[actix_web::test]
+async fn a_shipped_use_case_kit_carries_a_sample_that_its_named_query_reads() {
+    let app = spawn_app().await;
+    let kit = app
+        .get("/use-cases/kisumu-air-quality/kit", "application/gzip")
+        .await;
+    assert_eq!(kit.status.as_u16(), 200, "{}", kit.text());
+    let files = archive::read(&kit.body, ArchiveLimits::default()).unwrap();
+    let manifest: citykg::kit::Manifest =
+        serde_json::from_slice(&files["citykg-kit.json"]).unwrap();
+    let mut builtins: Vec<&str> = manifest
+        .mappings
+        .iter()
+        .filter(|m| m.builtin && m.file.is_none())
+        .map(|m| m.id.as_str())
+        .collect();
+    builtins.sort_unstable();
+    assert_eq!(
+        builtins,
+        ["builtin/sensor-community-csv", "builtin/ttn-v3"],
+        "{manifest:?}"
+    );
+    let shapes: Vec<&str> = manifest.shapes.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(shapes, ["measurement", "observation", "sensor", "use-case"]);
+    let sample = std::str::from_utf8(&files["samples/market-node-uplink.json"]).unwrap();
+    let query = std::str::from_utf8(&files["queries/pm25-daily-mean.rq"]).unwrap();
+
+    let reply = app
+        .send(
+            app.admin(
+                Method::POST,
+                "/ingest/builtin/ttn-v3",
+                Some("application/json"),
+            ),
+            sample.to_owned(),
+        )
+        .await;
+    assert!(reply.status.is_success(), "{}", reply.text());
+    let rows = app
+        .query(query, "application/sparql-results+json")
+        .await
+        .json();
+    let bindings = &rows["results"]["bindings"];
+    assert_eq!(bindings.as_array().map(Vec::len), Some(1), "{rows}");
+    assert_eq!(bindings[0]["day"]["value"], "2025-06-10");
+    assert_eq!(
+        bindings[0]["pm25"]["value"]
+            .as_str()
+            .map(|v| v.parse::<f64>().unwrap()),
+        Some(38.2)
+    );
+}
