@@ -9,6 +9,7 @@ pub mod digest;
 pub mod engine;
 pub mod http;
 pub mod ingest;
+pub mod kit;
 pub mod mapping;
 pub mod ontology;
 pub mod ontology_catalog;

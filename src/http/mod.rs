@@ -8,6 +8,7 @@ mod deadline;
 mod graph_store;
 mod health;
 mod ingest;
+mod kits;
 mod mappings;
 mod metrics;
 mod multipart;

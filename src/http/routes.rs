@@ -1,7 +1,7 @@
 //! The whole route table, in one place.
 
 use super::{
-    assessment, graph_store, health, ingest, mappings, ontologies, pages, quarantine, shacl,
+    assessment, graph_store, health, ingest, kits, mappings, ontologies, pages, quarantine, shacl,
     sparql, use_cases,
 };
 use actix_web::web;
@@ -93,6 +93,8 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 .route(web::get().to(use_cases::list))
                 .route(web::post().to(use_cases::post)),
         )
+        .route("/use-cases/import", web::post().to(kits::import))
+        .route("/use-cases/{id}/kit", web::get().to(kits::export))
         .service(
             web::resource("/use-cases/{id}")
                 .route(web::get().to(use_cases::get))

@@ -18,6 +18,7 @@ mod crash;
 mod graph_store;
 mod helpers;
 mod ingest;
+mod kits;
 mod limits;
 mod map_cli;
 mod mappings;

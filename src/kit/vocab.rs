@@ -1,0 +1,100 @@
+//! The parts of a use case a kit carries as files: sample payloads and named queries, kept in the
+//! use case's RDF as sub-resources `{use case}/sample/{name}` and `{use case}/query/{name}`.
+
+use oxigraph::model::{NamedNodeRef, Term, TermRef, Triple};
+
+use crate::config::BaseIri;
+
+const fn iri(value: &'static str) -> NamedNodeRef<'static> {
+    NamedNodeRef::new_unchecked(value)
+}
+
+pub use crate::catalog::vocab::USES_MAPPING;
+pub const SAMPLE_PAYLOAD: NamedNodeRef<'static> = iri("https://w3id.org/citykg/ns#samplePayload");
+pub const NAMED_QUERY: NamedNodeRef<'static> = iri("https://w3id.org/citykg/ns#namedQuery");
+pub const FOR_MAPPING: NamedNodeRef<'static> = iri("https://w3id.org/citykg/ns#forMapping");
+pub const CONTENT: NamedNodeRef<'static> = iri("https://w3id.org/citykg/ns#content");
+pub const SPARQL: NamedNodeRef<'static> = iri("https://w3id.org/citykg/ns#sparql");
+pub const MEDIA_TYPE: NamedNodeRef<'static> = iri("http://www.w3.org/ns/dcat#mediaType");
+/// IANA's register: `dcat:mediaType` values are IRIs under it.
+pub const IANA_MEDIA_TYPES: &str = "https://www.iana.org/assignments/media-types/";
+
+pub const PREFIXES: &[(&str, &str)] = &[
+    ("citykg", "https://w3id.org/citykg/ns#"),
+    ("dcat", "http://www.w3.org/ns/dcat#"),
+    ("dct", "http://purl.org/dc/terms/"),
+    ("foaf", "http://xmlns.com/foaf/0.1/"),
+    ("vcard", "http://www.w3.org/2006/vcard/ns#"),
+    ("skos", "http://www.w3.org/2004/02/skos/core#"),
+    ("dqv", "http://www.w3.org/ns/dqv#"),
+    ("geo", "http://www.opengis.net/ont/geosparql#"),
+    ("xsd", "http://www.w3.org/2001/XMLSchema#"),
+    ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
+];
+
+/// One sample payload of a use case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SamplePart {
+    /// The last segment of its IRI.
+    pub name: String,
+    /// The registry id of the mapping it feeds.
+    pub mapping: String,
+    pub media_type: String,
+    pub content: String,
+}
+
+impl SamplePart {
+    /// Reads `{use case}/sample/{name}`; `None` when a part is missing (the use-case shape
+    /// requires all of them, so this only skips data written around the API).
+    pub fn read(triples: &[Triple], node: &str, base: &BaseIri) -> Option<Self> {
+        let name = last_segment(node)?;
+        let mapping_iri = value(triples, node, FOR_MAPPING)?;
+        let mapping = mapping_iri
+            .strip_prefix(&base.join("mappings/"))?
+            .to_owned();
+        let media_type = value(triples, node, MEDIA_TYPE)?
+            .strip_prefix(IANA_MEDIA_TYPES)?
+            .to_owned();
+        let content = value(triples, node, CONTENT)?.to_owned();
+        Some(Self {
+            name,
+            mapping,
+            media_type,
+            content,
+        })
+    }
+}
+
+/// `{use case}/query/{name}` -> (name, SPARQL text).
+pub fn query_part(triples: &[Triple], node: &str) -> Option<(String, String)> {
+    Some((
+        last_segment(node)?,
+        value(triples, node, SPARQL)?.to_owned(),
+    ))
+}
+
+/// A file-safe last IRI segment.
+fn last_segment(iri: &str) -> Option<String> {
+    let name = iri.rsplit('/').next()?;
+    let safe = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && !name.starts_with('.');
+    safe.then(|| name.to_owned())
+}
+
+/// The first object of `node predicate ?o`, an IRI or a literal's lexical form.
+fn value<'a>(triples: &'a [Triple], node: &str, predicate: NamedNodeRef<'_>) -> Option<&'a str> {
+    triples.iter().find_map(|t| {
+        let subject_matches = matches!(TermRef::from(t.subject.as_ref()), TermRef::NamedNode(s) if s.as_str() == node);
+        if !subject_matches || t.predicate.as_ref() != predicate {
+            return None;
+        }
+        match &t.object {
+            Term::NamedNode(object) => Some(object.as_str()),
+            Term::Literal(object) => Some(object.value()),
+            _ => None,
+        }
+    })
+}
