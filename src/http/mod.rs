@@ -4,7 +4,9 @@
 mod auth;
 mod body;
 mod deadline;
+mod feed;
 mod graph_store;
+mod harvest;
 mod health;
 mod ingest;
 mod mappings;

@@ -1,6 +1,6 @@
 //! The whole route table, in one place.
 
-use super::{graph_store, health, ingest, mappings, ontologies, pages, quarantine, shacl, sparql};
+use super::{feed, graph_store, harvest, health, ingest, mappings, ontologies, pages, quarantine, shacl, sparql};
 use actix_web::web;
 
 pub fn configure(config: &mut web::ServiceConfig) {
@@ -11,7 +11,9 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .route("/ontologies", web::get().to(ontologies::list))
         .route("/ontologies/{name}", web::get().to(ontologies::module))
         .route("/def/{term}", web::get().to(ontologies::term))
-        .route("/shacl", web::post().to(shacl::validate));
+        .route("/shacl", web::post().to(shacl::validate))
+        .route("/catalog", web::get().to(feed::catalog))
+        .route("/admin/harvest", web::post().to(harvest::harvest));
     for path in ["/query", "/sparql"] {
         config.service(
             web::resource(path)

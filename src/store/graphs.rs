@@ -22,6 +22,16 @@ pub fn source_graph(base: &BaseIri, id: &str) -> Result<NamedNode, oxigraph::mod
     NamedNode::new(base.join(&format!("graph/source/{id}")))
 }
 
+/// `{base}graph/catalog`: the use-case catalogue and its assessments.
+pub fn catalog_graph(base: &BaseIri) -> Result<NamedNode, oxigraph::model::IriParseError> {
+    NamedNode::new(base.join("graph/catalog"))
+}
+
+/// `{base}graph/harvest`: the harvester's own state, one node per harvested catalogue.
+pub fn harvest_graph(base: &BaseIri) -> Result<NamedNode, oxigraph::model::IriParseError> {
+    NamedNode::new(base.join("graph/harvest"))
+}
+
 /// Graphs citykg writes itself (`graph/provenance`, `graph/mappings`, `graph/ontology/...`,
 /// `graph/catalog`...): everything under `{base}graph/` except the ingest targets under
 /// `{base}graph/source/`. Mappings and ingests may not write there.
