@@ -175,6 +175,10 @@ impl<'a> Describer<'a> {
         let TermRef::NamedNode(node) = object else {
             return Ok(());
         };
+        // Classes are the reader's vocabulary, not terms the data refers to.
+        if predicate == rdf::TYPE {
+            return Ok(());
+        }
         if let Some(class) = range_class(predicate) {
             self.graph.insert(&Triple::new(node.into_owned(), rdf::TYPE, class));
             if class == DCT_MEDIA_TYPE || class == DCT_MEDIA_TYPE_OR_EXTENT {
