@@ -55,7 +55,11 @@ pub fn describe(out: &mut Describer<'_>, nodes: &Nodes) -> Result<(), StorageErr
         ] {
             out.insert(Triple::new(c.clone(), p, o));
         }
-        out.insert(Triple::new(nodes.homepage.clone(), rdf::TYPE, FOAF_DOCUMENT));
+        out.insert(Triple::new(
+            nodes.homepage.clone(),
+            rdf::TYPE,
+            FOAF_DOCUMENT,
+        ));
     }
     if !out.stored_node(nodes.publisher.as_ref())? {
         out.insert(Triple::new(nodes.publisher.clone(), rdf::TYPE, FOAF_AGENT));
@@ -69,7 +73,11 @@ pub fn describe(out: &mut Describer<'_>, nodes: &Nodes) -> Result<(), StorageErr
         let s = &nodes.service;
         out.insert(Triple::new(s.clone(), rdf::TYPE, DCAT_DATA_SERVICE));
         out.insert(Triple::new(s.clone(), DCT_TITLE, en("SPARQL endpoint")));
-        out.insert(Triple::new(s.clone(), DCAT_ENDPOINT_URL, nodes.endpoint.clone()));
+        out.insert(Triple::new(
+            s.clone(),
+            DCAT_ENDPOINT_URL,
+            nodes.endpoint.clone(),
+        ));
         out.insert(Triple::new(
             s.clone(),
             DCAT_ENDPOINT_DESCRIPTION,

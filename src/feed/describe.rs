@@ -10,8 +10,7 @@
 
 use oxigraph::model::vocab::{rdf, rdfs};
 use oxigraph::model::{
-    Graph, GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Term, TermRef,
-    Triple,
+    Graph, GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Term, TermRef, Triple,
 };
 use oxigraph::store::{StorageError, Store};
 use std::collections::{HashMap, HashSet};
@@ -19,7 +18,8 @@ use std::collections::{HashMap, HashSet};
 use super::vocab::*;
 
 /// Predicates that belong to one page of the feed, never copied from a stored node.
-const PAGE_LINKS: [NamedNodeRef<'static>; 3] = [DCAT_DATASET_LINK, DCAT_RECORD, DCAT_SERVES_DATASET];
+const PAGE_LINKS: [NamedNodeRef<'static>; 3] =
+    [DCAT_DATASET_LINK, DCAT_RECORD, DCAT_SERVES_DATASET];
 
 /// Label predicates copied with a vocabulary term.
 const LABELS: [NamedNodeRef<'static>; 3] = [SKOS_PREF_LABEL, rdfs::LABEL, DCT_TITLE];
@@ -44,7 +44,10 @@ pub fn owned_subjects(
     dataset: &NamedOrBlankNode,
 ) -> Result<Vec<(NamedOrBlankNode, Vec<Triple>)>, StorageError> {
     let root = dataset.to_string();
-    let root = root.trim_start_matches('<').trim_end_matches('>').to_owned();
+    let root = root
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .to_owned();
     let mut seen: HashSet<NamedOrBlankNode> = HashSet::from([dataset.clone()]);
     let mut queue = vec![dataset.clone()];
     let mut out = Vec::new();
@@ -101,7 +104,10 @@ impl<'a> Describer<'a> {
     pub fn stored_node(&mut self, node: NamedNodeRef<'_>) -> Result<bool, StorageError> {
         let mut any = false;
         let mut refs = Vec::new();
-        for quad in self.store.quads_for_pattern(Some(node.into()), None, None, Some(self.catalog)) {
+        for quad in self
+            .store
+            .quads_for_pattern(Some(node.into()), None, None, Some(self.catalog))
+        {
             let quad = quad?;
             any = true;
             if PAGE_LINKS.contains(&quad.predicate.as_ref()) {
@@ -121,7 +127,10 @@ impl<'a> Describer<'a> {
     pub fn dataset(&mut self, dataset: &NamedOrBlankNode) -> Result<(), StorageError> {
         let subjects = owned_subjects(self.store, self.catalog, dataset)?;
         let root = dataset.to_string();
-        let root = root.trim_start_matches('<').trim_end_matches('>').to_owned();
+        let root = root
+            .trim_start_matches('<')
+            .trim_end_matches('>')
+            .to_owned();
         for (_, triples) in subjects {
             for triple in triples {
                 if !owns(&root, triple.object.as_ref()) {
@@ -144,7 +153,10 @@ impl<'a> Describer<'a> {
         let mut harvested = false;
         let mut source = None;
         let mut remote_modified = None;
-        for quad in self.store.quads_for_pattern(Some(record.as_ref()), None, None, Some(self.catalog)) {
+        for quad in
+            self.store
+                .quads_for_pattern(Some(record.as_ref()), None, None, Some(self.catalog))
+        {
             let quad = quad?;
             let predicate = quad.predicate.as_ref();
             if predicate == HARVESTED_FROM {
@@ -158,7 +170,11 @@ impl<'a> Describer<'a> {
         }
         if let Some(Term::NamedNode(remote)) = source {
             self.insert(Triple::new(remote.clone(), rdf::TYPE, DCAT_CATALOG_RECORD));
-            self.insert(Triple::new(remote.clone(), FOAF_PRIMARY_TOPIC, dataset.clone()));
+            self.insert(Triple::new(
+                remote.clone(),
+                FOAF_PRIMARY_TOPIC,
+                dataset.clone(),
+            ));
             if let Some(modified) = remote_modified {
                 self.insert(Triple::new(remote, DCT_MODIFIED, modified));
             }
@@ -180,10 +196,15 @@ impl<'a> Describer<'a> {
             return Ok(());
         }
         if let Some(class) = range_class(predicate) {
-            self.graph.insert(&Triple::new(node.into_owned(), rdf::TYPE, class));
+            self.graph
+                .insert(&Triple::new(node.into_owned(), rdf::TYPE, class));
             if class == DCT_MEDIA_TYPE || class == DCT_MEDIA_TYPE_OR_EXTENT {
                 if let Some(name) = iana_media_type(node.as_str()) {
-                    self.insert(Triple::new(node.into_owned(), rdfs::LABEL, Literal::new_simple_literal(name)));
+                    self.insert(Triple::new(
+                        node.into_owned(),
+                        rdfs::LABEL,
+                        Literal::new_simple_literal(name),
+                    ));
                 }
             }
         }
@@ -197,7 +218,10 @@ impl<'a> Describer<'a> {
     fn stored_node_shallow(&mut self, node: NamedNodeRef<'_>) -> Result<bool, StorageError> {
         self.described.insert(node.into_owned());
         let mut any = false;
-        for quad in self.store.quads_for_pattern(Some(node.into()), None, None, Some(self.catalog)) {
+        for quad in self
+            .store
+            .quads_for_pattern(Some(node.into()), None, None, Some(self.catalog))
+        {
             let quad = quad?;
             any = true;
             if !PAGE_LINKS.contains(&quad.predicate.as_ref()) {
@@ -224,7 +248,10 @@ impl<'a> Describer<'a> {
         let mut concept = false;
         let mut pref_label = false;
         let mut fallback = None;
-        for quad in self.store.quads_for_pattern(Some(node.into()), None, None, None) {
+        for quad in self
+            .store
+            .quads_for_pattern(Some(node.into()), None, None, None)
+        {
             let quad = quad?;
             let in_ontology = matches!(
                 quad.graph_name.as_ref(),
@@ -275,10 +302,13 @@ fn range_class(predicate: NamedNodeRef<'_>) -> Option<NamedNodeRef<'static>> {
 
 /// `text/turtle` from `https://www.iana.org/assignments/media-types/text/turtle`.
 fn iana_media_type(iri: &str) -> Option<&str> {
-    ["https://www.iana.org/assignments/media-types/", "http://www.iana.org/assignments/media-types/"]
-        .iter()
-        .find_map(|prefix| iri.strip_prefix(prefix))
-        .filter(|name| name.contains('/'))
+    [
+        "https://www.iana.org/assignments/media-types/",
+        "http://www.iana.org/assignments/media-types/",
+    ]
+    .iter()
+    .find_map(|prefix| iri.strip_prefix(prefix))
+    .filter(|name| name.contains('/'))
 }
 
 #[cfg(test)]

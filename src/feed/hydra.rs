@@ -6,10 +6,10 @@
 use oxigraph::model::vocab::{rdf, xsd};
 use oxigraph::model::{Literal, NamedNode, Triple};
 
+use super::FeedQuery;
 use super::describe::Describer;
 use super::index::Item;
 use super::vocab::*;
-use super::FeedQuery;
 
 pub struct Paging<'a> {
     pub origin: &'a str,
@@ -69,9 +69,17 @@ pub fn links(out: &mut Describer<'_>, paging: &Paging<'_>, items: &[Item]) {
     ));
     out.insert(Triple::new(collection.clone(), HYDRA_VIEW, view.clone()));
     for item in items {
-        out.insert(Triple::new(collection.clone(), HYDRA_MEMBER, item.dataset.clone()));
+        out.insert(Triple::new(
+            collection.clone(),
+            HYDRA_MEMBER,
+            item.dataset.clone(),
+        ));
     }
-    out.insert(Triple::new(view.clone(), rdf::TYPE, HYDRA_PARTIAL_COLLECTION_VIEW));
+    out.insert(Triple::new(
+        view.clone(),
+        rdf::TYPE,
+        HYDRA_PARTIAL_COLLECTION_VIEW,
+    ));
     let page = paging.query.page;
     let mut link = |predicate, number: usize| {
         if let Ok(target) = NamedNode::new(paging.page(number)) {

@@ -98,11 +98,27 @@ mod tests {
                 ))
                 .unwrap();
         };
-        add("http://c.test/r/b", "http://c.test/b", "2025-01-02T00:00:00Z");
-        add("http://c.test/r/a", "http://c.test/a", "2025-01-02T00:00:00Z");
+        add(
+            "http://c.test/r/b",
+            "http://c.test/b",
+            "2025-01-02T00:00:00Z",
+        );
+        add(
+            "http://c.test/r/a",
+            "http://c.test/a",
+            "2025-01-02T00:00:00Z",
+        );
         // An hour later in UTC although it reads earlier.
-        add("http://c.test/r/c", "http://c.test/c", "2025-01-02T00:30:00-01:00");
-        add("http://c.test/r/d", "http://c.test/d", "2024-12-31T00:00:00Z");
+        add(
+            "http://c.test/r/c",
+            "http://c.test/c",
+            "2025-01-02T00:30:00-01:00",
+        );
+        add(
+            "http://c.test/r/d",
+            "http://c.test/d",
+            "2024-12-31T00:00:00Z",
+        );
         let order: Vec<String> = items(&store, graph.as_ref().into())
             .unwrap()
             .into_iter()

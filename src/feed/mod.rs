@@ -154,8 +154,7 @@ pub fn page(
         .get(start..(start + query.page_size).min(total))
         .unwrap_or_default();
 
-    let mut describer =
-        describe::Describer::new(store, graph, base.join("graph/ontology/"));
+    let mut describer = describe::Describer::new(store, graph, base.join("graph/ontology/"));
     let nodes = catalog::Nodes::new(base)?;
     catalog::describe(&mut describer, &nodes)?;
     for item in on_page {

@@ -43,8 +43,7 @@ pub const DCT_LICENSE_DOCUMENT: NamedNodeRef<'static> =
     iri("http://purl.org/dc/terms/LicenseDocument");
 pub const DCT_STANDARD: NamedNodeRef<'static> = iri("http://purl.org/dc/terms/Standard");
 
-pub const FOAF_PRIMARY_TOPIC: NamedNodeRef<'static> =
-    iri("http://xmlns.com/foaf/0.1/primaryTopic");
+pub const FOAF_PRIMARY_TOPIC: NamedNodeRef<'static> = iri("http://xmlns.com/foaf/0.1/primaryTopic");
 pub const FOAF_AGENT: NamedNodeRef<'static> = iri("http://xmlns.com/foaf/0.1/Agent");
 pub const FOAF_NAME: NamedNodeRef<'static> = iri("http://xmlns.com/foaf/0.1/name");
 pub const FOAF_HOMEPAGE: NamedNodeRef<'static> = iri("http://xmlns.com/foaf/0.1/homepage");
@@ -57,8 +56,7 @@ pub const VCARD_ORGANIZATION: NamedNodeRef<'static> =
 pub const VCARD_INDIVIDUAL: NamedNodeRef<'static> =
     iri("http://www.w3.org/2006/vcard/ns#Individual");
 
-pub const SKOS_CONCEPT: NamedNodeRef<'static> =
-    iri("http://www.w3.org/2004/02/skos/core#Concept");
+pub const SKOS_CONCEPT: NamedNodeRef<'static> = iri("http://www.w3.org/2004/02/skos/core#Concept");
 pub const SKOS_PREF_LABEL: NamedNodeRef<'static> =
     iri("http://www.w3.org/2004/02/skos/core#prefLabel");
 
@@ -78,8 +76,7 @@ pub const HYDRA_LAST: NamedNodeRef<'static> = iri("http://www.w3.org/ns/hydra/co
 /// `citykg:harvestedFrom`: on a harvested record, the URL of the catalogue it came from.
 pub const HARVESTED_FROM: NamedNodeRef<'static> = iri("https://w3id.org/citykg/ns#harvestedFrom");
 /// `citykg:remoteModified`: on a harvested record, the remote record's `dct:modified`.
-pub const REMOTE_MODIFIED: NamedNodeRef<'static> =
-    iri("https://w3id.org/citykg/ns#remoteModified");
+pub const REMOTE_MODIFIED: NamedNodeRef<'static> = iri("https://w3id.org/citykg/ns#remoteModified");
 /// `citykg:HarvestSource`, in `graph/harvest`: one catalogue citykg harvests.
 pub const HARVEST_SOURCE: NamedNodeRef<'static> = iri("https://w3id.org/citykg/ns#HarvestSource");
 /// `citykg:harvestWatermark`: the remote's clock (its HTTP `Date`) when the last successful

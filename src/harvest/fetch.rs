@@ -2,8 +2,8 @@
 //! and a size limit; redirects are followed only within the same host (and then only while the
 //! host stays on the allow-list). Blocking (oxhttp); callers run it off the async executor.
 
-use oxigraph::io::RdfFormat;
 use oxhttp::model::{HeaderValue, Request, StatusCode, header};
+use oxigraph::io::RdfFormat;
 use std::io::Read;
 use std::time::Duration;
 
@@ -69,8 +69,7 @@ impl Fetcher {
 
     /// Checks that `url` may be contacted: `http`, a host on the allow-list.
     pub fn check(&self, url: &str) -> Result<(String, String), HarvestError> {
-        let (scheme, host) =
-            origin_of(url).ok_or_else(|| HarvestError::BadUrl(url.to_owned()))?;
+        let (scheme, host) = origin_of(url).ok_or_else(|| HarvestError::BadUrl(url.to_owned()))?;
         match scheme.as_str() {
             "http" => {}
             "https" => return Err(HarvestError::NoTls(url.to_owned())),
@@ -91,7 +90,10 @@ impl Fetcher {
                 .header(header::ACCEPT, HeaderValue::from_static(ACCEPT))
                 .header(
                     header::USER_AGENT,
-                    HeaderValue::from_static(concat!("citykg-harvester/", env!("CARGO_PKG_VERSION"))),
+                    HeaderValue::from_static(concat!(
+                        "citykg-harvester/",
+                        env!("CARGO_PKG_VERSION")
+                    )),
                 )
                 .body(())
                 .map_err(|_| HarvestError::BadUrl(current.clone()))?;
@@ -139,12 +141,11 @@ impl Fetcher {
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or_default()
                 .to_owned();
-            let format = RdfFormat::from_media_type(&media_type).ok_or_else(|| {
-                HarvestError::NotRdf {
+            let format =
+                RdfFormat::from_media_type(&media_type).ok_or_else(|| HarvestError::NotRdf {
                     url: current.clone(),
                     media_type: media_type.clone(),
-                }
-            })?;
+                })?;
             let date = response
                 .headers()
                 .get(header::DATE)
@@ -223,6 +224,9 @@ mod tests {
             fetcher.check("https://ok.example/catalog"),
             Err(HarvestError::NoTls(_))
         ));
-        assert!(matches!(fetcher.check("file:///etc/passwd"), Err(HarvestError::BadUrl(_))));
+        assert!(matches!(
+            fetcher.check("file:///etc/passwd"),
+            Err(HarvestError::BadUrl(_))
+        ));
     }
 }

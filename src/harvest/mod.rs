@@ -40,7 +40,9 @@ pub enum HarvestError {
         "{0} uses https, which this build's HTTP client does not support (oxhttp without a TLS feature); harvest over http:// or put a TLS-terminating proxy on the allow-list"
     )]
     NoTls(String),
-    #[error("the host {host} is not on the allow-list (allow_hosts / --allow-hosts / CITYKG_ALLOW_HOSTS)")]
+    #[error(
+        "the host {host} is not on the allow-list (allow_hosts / --allow-hosts / CITYKG_ALLOW_HOSTS)"
+    )]
     NotAllowed { host: String },
     #[error("{from} redirects to {to}, another host: refused")]
     RedirectRefused { from: String, to: String },
@@ -53,10 +55,7 @@ pub enum HarvestError {
         next: String,
     },
     #[error("cannot fetch {url}: {source}")]
-    Http {
-        url: String,
-        source: std::io::Error,
-    },
+    Http { url: String, source: std::io::Error },
     #[error("{url} answered HTTP {status}")]
     Status { url: String, status: u16 },
     #[error("{url} answered {media_type:?}, not an RDF format")]
@@ -156,7 +155,10 @@ pub fn run(
     let incremental = !options.full && source.watermark.is_some();
     if let (true, Some(watermark)) = (incremental, source.watermark.clone()) {
         run.report.mode = "incremental".to_owned();
-        run.walk(&mut source, &with_param(&options.url, "modified_since", &watermark))?;
+        run.walk(
+            &mut source,
+            &with_param(&options.url, "modified_since", &watermark),
+        )?;
         let probe = run.fetch(&with_param(&options.url, "page_size", "1"))?;
         let total = page::read(&probe, &|t| known.contains(t.as_str()))?.total_items;
         if total != Some(source.held.len() as u64) {
@@ -206,11 +208,16 @@ impl Run<'_> {
     }
 
     /// Every page from `start` on; returns the datasets seen.
-    fn walk(&mut self, source: &mut Source, start: &str) -> Result<HashSet<NamedNode>, HarvestError> {
+    fn walk(
+        &mut self,
+        source: &mut Source,
+        start: &str,
+    ) -> Result<HashSet<NamedNode>, HarvestError> {
         let mut seen = HashSet::new();
         let mut visited = HashSet::new();
         let mut next = Some(start.to_owned());
-        let now = Literal::new_typed_literal(oxsdatatypes::DateTime::now().to_string(), xsd::DATE_TIME);
+        let now =
+            Literal::new_typed_literal(oxsdatatypes::DateTime::now().to_string(), xsd::DATE_TIME);
         while let Some(url) = next.take() {
             if !visited.insert(url.clone()) {
                 break;
@@ -231,7 +238,9 @@ impl Run<'_> {
             for item in &remote.items {
                 seen.insert(item.dataset.clone());
                 let held = source.held.get(&item.dataset);
-                if held.is_some_and(|h| h.remote_modified.is_some() && h.remote_modified == item.modified) {
+                if held.is_some_and(|h| {
+                    h.remote_modified.is_some() && h.remote_modified == item.modified
+                }) {
                     self.report.unchanged += 1;
                 } else if !source.may_write(self.store, &item.dataset)? {
                     self.report.skipped += 1;
@@ -293,7 +302,12 @@ fn known_terms(store: &Store, base: &BaseIri) -> HashSet<String> {
             continue;
         }
         for quad in store
-            .quads_for_pattern(None, Some(oxigraph::model::vocab::rdf::TYPE), None, Some(name.as_ref().into()))
+            .quads_for_pattern(
+                None,
+                Some(oxigraph::model::vocab::rdf::TYPE),
+                None,
+                Some(name.as_ref().into()),
+            )
             .filter_map(Result::ok)
         {
             if let oxigraph::model::NamedOrBlankNode::NamedNode(s) = quad.subject {
@@ -311,7 +325,11 @@ mod tests {
     #[test]
     fn parameters_are_appended_and_encoded() {
         assert_eq!(
-            with_param("http://h/catalog", "modified_since", "2025-01-01T00:00:00+01:00"),
+            with_param(
+                "http://h/catalog",
+                "modified_since",
+                "2025-01-01T00:00:00+01:00"
+            ),
             "http://h/catalog?modified_since=2025-01-01T00%3A00%3A00%2B01%3A00"
         );
         assert_eq!(

@@ -39,10 +39,17 @@ pub struct RemotePage {
 }
 
 /// Page links and terms that stay with the page, never with a copied node.
-const NOT_COPIED: [NamedNodeRef<'static>; 4] =
-    [DCAT_DATASET_LINK, DCAT_RECORD, DCAT_SERVES_DATASET, HYDRA_MEMBER];
+const NOT_COPIED: [NamedNodeRef<'static>; 4] = [
+    DCAT_DATASET_LINK,
+    DCAT_RECORD,
+    DCAT_SERVES_DATASET,
+    HYDRA_MEMBER,
+];
 
-pub fn read(fetched: &Fetched, is_known_term: &dyn Fn(NamedNodeRef<'_>) -> bool) -> Result<RemotePage, HarvestError> {
+pub fn read(
+    fetched: &Fetched,
+    is_known_term: &dyn Fn(NamedNodeRef<'_>) -> bool,
+) -> Result<RemotePage, HarvestError> {
     let mut graph = Graph::new();
     let parser = RdfParser::from_format(fetched.format)
         .with_base_iri(&fetched.url)
@@ -63,7 +70,9 @@ pub fn read(fetched: &Fetched, is_known_term: &dyn Fn(NamedNodeRef<'_>) -> bool)
     let mut seen: HashSet<Term> = HashSet::new();
     for catalog in &catalogs {
         for record in graph.objects_for_subject_predicate(catalog, DCAT_RECORD) {
-            let Some(record) = as_subject(record) else { continue };
+            let Some(record) = as_subject(record) else {
+                continue;
+            };
             let Some(topic) = graph.object_for_subject_predicate(record, FOAF_PRIMARY_TOPIC) else {
                 continue;
             };

@@ -39,7 +39,13 @@ pub fn slug(url: &str) -> String {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     let mut readable: String = rest
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
     readable.truncate(40);
     let readable = readable.trim_matches('-').to_owned();
@@ -67,7 +73,8 @@ impl Source {
             held: HashMap::new(),
         };
         let h = GraphNameRef::NamedNode(source.harvest.as_ref());
-        for quad in store.quads_for_pattern(Some(source.node.as_ref().into()), None, None, Some(h)) {
+        for quad in store.quads_for_pattern(Some(source.node.as_ref().into()), None, None, Some(h))
+        {
             let quad = quad?;
             match (quad.predicate.as_ref(), &quad.object) {
                 (p, Term::Literal(l)) if p == HARVEST_WATERMARK => {
@@ -101,7 +108,12 @@ impl Source {
             let mut dataset = None;
             let mut remote_modified = None;
             let mut issued = None;
-            for q in store.quads_for_pattern(Some(record.as_ref().into()), None, None, Some(self.graph())) {
+            for q in store.quads_for_pattern(
+                Some(record.as_ref().into()),
+                None,
+                None,
+                Some(self.graph()),
+            ) {
                 let q = q?;
                 match (q.predicate.as_ref(), q.object) {
                     (p, Term::NamedNode(n)) if p == FOAF_PRIMARY_TOPIC => dataset = Some(n),
@@ -146,7 +158,10 @@ impl Source {
             Some(self.graph()),
         ) {
             let quad = quad?;
-            if ours.as_ref().is_none_or(|r| NamedOrBlankNode::from(r.clone()) != quad.subject) {
+            if ours
+                .as_ref()
+                .is_none_or(|r| NamedOrBlankNode::from(r.clone()) != quad.subject)
+            {
                 return Ok(false);
             }
         }
@@ -195,7 +210,12 @@ impl Source {
                     continue;
                 }
                 if replaced_support.insert(node.clone()) {
-                    for quad in store.quads_for_pattern(Some(node.as_ref().into()), None, None, Some(self.graph())) {
+                    for quad in store.quads_for_pattern(
+                        Some(node.as_ref().into()),
+                        None,
+                        None,
+                        Some(self.graph()),
+                    ) {
                         remove.push(quad?);
                     }
                     support_links.push(node.clone());
@@ -209,13 +229,20 @@ impl Source {
                 Held {
                     record,
                     remote_modified: item.modified.clone(),
-                    issued: previous.and_then(|p| p.issued).or_else(|| Some(now.clone().into())),
+                    issued: previous
+                        .and_then(|p| p.issued)
+                        .or_else(|| Some(now.clone().into())),
                 },
             );
         }
         let harvest = GraphName::NamedNode(self.harvest.clone());
         for node in support_links {
-            insert.push(Quad::new(self.node.clone(), SUPPORT_NODE, node, harvest.clone()));
+            insert.push(Quad::new(
+                self.node.clone(),
+                SUPPORT_NODE,
+                node,
+                harvest.clone(),
+            ));
         }
         let mut transaction = store.start_transaction()?;
         for quad in &remove {
@@ -238,9 +265,15 @@ impl Source {
     ) -> Result<(), StorageError> {
         let graph = GraphName::NamedNode(self.catalog.clone());
         for (_, triples) in owned_subjects(store, self.graph(), &dataset.clone().into())? {
-            out.extend(triples.into_iter().map(|t: Triple| t.in_graph(graph.clone())));
+            out.extend(
+                triples
+                    .into_iter()
+                    .map(|t: Triple| t.in_graph(graph.clone())),
+            );
         }
-        for quad in store.quads_for_pattern(Some(record.as_ref().into()), None, None, Some(self.graph())) {
+        for quad in
+            store.quads_for_pattern(Some(record.as_ref().into()), None, None, Some(self.graph()))
+        {
             out.push(quad?);
         }
         Ok(())
@@ -288,11 +321,21 @@ impl Source {
             if predicate == SUPPORT_NODE {
                 if let Term::NamedNode(node) = &quad.object {
                     let used = store
-                        .quads_for_pattern(None, None, Some(node.as_ref().into()), Some(self.graph()))
+                        .quads_for_pattern(
+                            None,
+                            None,
+                            Some(node.as_ref().into()),
+                            Some(self.graph()),
+                        )
                         .next()
                         .is_some();
                     if !used {
-                        for q in store.quads_for_pattern(Some(node.as_ref().into()), None, None, Some(self.graph())) {
+                        for q in store.quads_for_pattern(
+                            Some(node.as_ref().into()),
+                            None,
+                            None,
+                            Some(self.graph()),
+                        ) {
                             remove.push(q?);
                         }
                         remove.push(quad);
@@ -306,7 +349,8 @@ impl Source {
         for quad in &remove {
             transaction.remove(quad);
         }
-        let mut add = |p, o: Term| transaction.insert(&Quad::new(self.node.clone(), p, o, harvest.clone()));
+        let mut add =
+            |p, o: Term| transaction.insert(&Quad::new(self.node.clone(), p, o, harvest.clone()));
         add(rdf::TYPE, HARVEST_SOURCE.into());
         add(HARVESTED_FROM, self.url.clone().into());
         add(

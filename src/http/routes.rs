@@ -1,6 +1,9 @@
 //! The whole route table, in one place.
 
-use super::{feed, graph_store, harvest, health, ingest, mappings, ontologies, pages, quarantine, shacl, sparql};
+use super::{
+    feed, graph_store, harvest, health, ingest, mappings, ontologies, pages, quarantine, shacl,
+    sparql,
+};
 use actix_web::web;
 
 pub fn configure(config: &mut web::ServiceConfig) {

@@ -82,7 +82,10 @@ pub async fn add_use_cases(app: &TestApp, base: &str, ids: &[&str]) {
         ));
     }
     // POST merges into the graph, so use cases already there stay.
-    let path = format!("/store?{}", form(&[("graph", &format!("{base}graph/catalog"))]));
+    let path = format!(
+        "/store?{}",
+        form(&[("graph", &format!("{base}graph/catalog"))])
+    );
     let request = app.admin(awc::http::Method::POST, &path, Some("text/turtle"));
     let reply = app.send(request, turtle).await;
     assert!(reply.status.is_success(), "{}", reply.text());
@@ -145,7 +148,9 @@ pub async fn fetch_page(app: &TestApp, url: &str) -> Page {
         .iter()
         .map(|q| Triple::from(q.into_owned()))
         .collect();
-    let datasets = objects(&graph, &format!("{DCAT}dataset")).into_iter().collect();
+    let datasets = objects(&graph, &format!("{DCAT}dataset"))
+        .into_iter()
+        .collect();
     let total = objects(&graph, &format!("{HYDRA}totalItems"))
         .first()
         .map(|t| t.parse().unwrap())
@@ -186,7 +191,10 @@ pub fn dcat_ap_shapes() -> citykg::shacl::Shapes {
     let dir = std::env::var_os("CITYKG_CONFORMANCE")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| {
-            std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/conformance"))
+            std::path::PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../shared/conformance"
+            ))
         });
     let file = dir.join("dcat-ap/shacl/dcat-ap-SHACL.ttl");
     let text = std::fs::read(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
@@ -241,7 +249,15 @@ pub fn violations(graph: &Graph) -> Vec<String> {
 async fn every_page_is_followed_to_the_end_and_the_feed_conforms_to_dcat_ap() {
     let app = spawn_app().await;
     let base = "http://citykg.test/";
-    let ids = ["kisumu-air", "accra-air", "lima-air", "pune-air", "turku-air", "quito-air", "oslo-air"];
+    let ids = [
+        "kisumu-air",
+        "accra-air",
+        "lima-air",
+        "pune-air",
+        "turku-air",
+        "quito-air",
+        "oslo-air",
+    ];
     add_use_cases(&app, base, &ids).await;
     let (graph, datasets, total, pages) = harvest_all(&app, "/catalog?page_size=3").await;
     let unique: BTreeSet<&String> = datasets.iter().collect();
@@ -268,7 +284,12 @@ async fn every_page_is_followed_to_the_end_and_the_feed_conforms_to_dcat_ap() {
     // The measurements of the assessment come with their datasets.
     assert!(objects(&graph, "http://www.w3.org/ns/dqv#hasQualityMeasurement").len() >= ids.len());
     let problems = violations(&graph);
-    assert!(problems.is_empty(), "{} violations:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} violations:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }
 
 #[actix_web::test]
@@ -289,7 +310,10 @@ async fn paging_links_and_order_are_stable() {
     );
     assert!(view(&first, "previous").is_empty());
     let second = fetch_page(&app, first.next.as_ref().unwrap()).await;
-    assert_eq!(view(&second, "previous"), [app.url("/catalog?page=1&page_size=2")]);
+    assert_eq!(
+        view(&second, "previous"),
+        [app.url("/catalog?page=1&page_size=2")]
+    );
     // The same request gives the same page.
     let again = fetch_page(&app, &app.url("/catalog?page_size=2")).await;
     assert_eq!(again.datasets, first.datasets);
@@ -310,7 +334,10 @@ async fn modified_since_returns_exactly_the_changed_use_case() {
     let (graph, datasets, total, _) = harvest_all(&app, &path).await;
     assert_eq!(datasets, [format!("{base}id/use-case/m-2")]);
     assert_eq!(total, 1);
-    assert!(objects(&graph, "http://purl.org/dc/terms/title").contains(&"Air quality m-2, revised".to_owned()));
+    assert!(
+        objects(&graph, "http://purl.org/dc/terms/title")
+            .contains(&"Air quality m-2, revised".to_owned())
+    );
     // Links keep the filter.
     let page = fetch_page(&app, &app.url(&path)).await;
     let first = objects(&page.graph, &format!("{HYDRA}first"));
@@ -322,7 +349,11 @@ async fn bad_parameters_are_400_problems() {
     let app = spawn_app().await;
     for (query, status, slug) in [
         ("modified_since=yesterday", 400, "bad-modified-since"),
-        ("modified_since=2025-06-10T08:00:00", 400, "bad-modified-since"),
+        (
+            "modified_since=2025-06-10T08:00:00",
+            400,
+            "bad-modified-since",
+        ),
         ("page_size=1001", 400, "bad-feed-parameter"),
         ("page=0", 400, "bad-feed-parameter"),
         ("page=1&page=2", 400, "bad-feed-parameter"),
@@ -387,6 +418,9 @@ async fn a_third_party_harvester_gets_every_use_case_and_only_the_change() {
     .expect("python runs (pip install -r tests/clients/requirements.txt)");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "harvester failed:\n{stdout}\n{stderr}");
+    assert!(
+        output.status.success(),
+        "harvester failed:\n{stdout}\n{stderr}"
+    );
     assert!(stdout.contains("harvest checks passed"), "{stdout}");
 }

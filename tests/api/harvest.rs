@@ -2,9 +2,7 @@
 //! Hydra paging; later runs are incremental; a deletion on B disappears from A on the next
 //! run; hosts not on A's allow-list are refused; the harvested catalogue still conforms.
 
-use crate::feed::{
-    add_use_cases, change_use_case, delete_use_case, harvest_all, violations,
-};
+use crate::feed::{add_use_cases, change_use_case, delete_use_case, harvest_all, violations};
 use crate::helpers::{TestApp, spawn_app, spawn_with};
 use citykg::auth::Role;
 use citykg::config::{AllowList, BaseIri};
@@ -123,13 +121,18 @@ async fn hosts_off_the_allow_list_and_non_admins_are_refused() {
         )
         .await;
     let problem = reply.problem(403);
-    assert_eq!(problem["type"], "https://w3id.org/citykg/problems/outbound-refused");
+    assert_eq!(
+        problem["type"],
+        "https://w3id.org/citykg/problems/outbound-refused"
+    );
     assert!(problem["detail"].as_str().unwrap().contains("allow-list"));
     // Not http.
-    let request = a.admin(awc::http::Method::POST, "/admin/harvest", Some("application/json"));
-    let reply = a
-        .send(request, r#"{"url": "file:///etc/passwd"}"#)
-        .await;
+    let request = a.admin(
+        awc::http::Method::POST,
+        "/admin/harvest",
+        Some("application/json"),
+    );
+    let reply = a.send(request, r#"{"url": "file:///etc/passwd"}"#).await;
     reply.problem(400);
     // A steward may not harvest.
     let steward = a.token("steward", Role::Steward);
