@@ -64,10 +64,18 @@ pub fn items(store: &Store, graph: GraphNameRef<'_>) -> Result<Vec<Item>, Storag
     items.sort_by(|a, b| {
         a.key
             .cmp(&b.key)
-            .then_with(|| a.dataset.to_string().cmp(&b.dataset.to_string()))
-            .then_with(|| a.record.to_string().cmp(&b.record.to_string()))
+            .then_with(|| name(&a.dataset).cmp(name(&b.dataset)))
+            .then_with(|| name(&a.record).cmp(name(&b.record)))
     });
     Ok(items)
+}
+
+/// The IRI or blank node id, for ordering without allocating.
+fn name(node: &NamedOrBlankNode) -> &str {
+    match node {
+        NamedOrBlankNode::NamedNode(n) => n.as_str(),
+        NamedOrBlankNode::BlankNode(b) => b.as_str(),
+    }
 }
 
 #[cfg(test)]

@@ -183,7 +183,11 @@ impl Source {
         for item in items {
             let record = self.record_iri(&item.dataset)?;
             let previous = self.held.get(&item.dataset).cloned();
-            self.old_quads(store, &item.dataset, &record, &mut remove)?;
+            // A dataset not held yet has nothing stored to replace (may_write checked that
+            // no other record describes it).
+            if previous.is_some() {
+                self.old_quads(store, &item.dataset, &record, &mut remove)?;
+            }
             for t in &item.description {
                 insert.push(t.clone().in_graph(graph.clone()));
             }
