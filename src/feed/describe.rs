@@ -10,7 +10,7 @@
 
 use oxigraph::model::vocab::{rdf, rdfs};
 use oxigraph::model::{
-    Graph, GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Term, TermRef, Triple,
+    GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Term, TermRef, Triple,
 };
 use oxigraph::store::{StorageError, Store};
 use std::collections::{HashMap, HashSet};
@@ -74,12 +74,40 @@ pub fn owned_subjects(
     Ok(out)
 }
 
+/// A page's triples in the order they were added (so a subject's triples mostly stay together
+/// for Turtle), each once. Cheaper than an indexed `Graph`, which the feed never queries.
+#[derive(Default)]
+pub struct Triples {
+    list: Vec<Triple>,
+    seen: HashSet<Triple>,
+}
+
+impl Triples {
+    pub fn insert(&mut self, triple: &Triple) {
+        if self.seen.insert(triple.clone()) {
+            self.list.push(triple.clone());
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Triple> {
+        self.list.iter()
+    }
+}
+
 /// Builds one page's graph, remembering what it already looked up.
 pub struct Describer<'a> {
     store: &'a Store,
     catalog: GraphNameRef<'a>,
     ontology_prefix: String,
-    pub graph: Graph,
+    pub graph: Triples,
     described: HashSet<NamedNode>,
     terms: HashMap<NamedNode, Vec<Triple>>,
 }
@@ -90,7 +118,7 @@ impl<'a> Describer<'a> {
             store,
             catalog,
             ontology_prefix,
-            graph: Graph::new(),
+            graph: Triples::default(),
             described: HashSet::new(),
             terms: HashMap::new(),
         }
@@ -245,8 +273,7 @@ impl<'a> Describer<'a> {
             return Ok(());
         }
         let mut triples = Vec::new();
-        let mut concept = false;
-        let mut pref_label = false;
+        let (mut concept, mut scheme, mut pref_label, mut title) = (false, false, false, false);
         let mut fallback = None;
         for quad in self
             .store
@@ -262,16 +289,26 @@ impl<'a> Describer<'a> {
                 continue;
             }
             concept |= predicate == rdf::TYPE && quad.object == Term::from(SKOS_CONCEPT);
+            scheme |= predicate == rdf::TYPE && quad.object == Term::from(SKOS_CONCEPT_SCHEME);
             pref_label |= predicate == SKOS_PREF_LABEL;
+            title |= predicate == DCT_TITLE;
             if predicate != rdf::TYPE && fallback.is_none() {
                 fallback = Some(quad.object.clone());
             }
             triples.push(Triple::from(quad));
         }
         // DCAT-AP asks every skos:Concept for a skos:prefLabel.
-        if concept && !pref_label {
-            if let Some(label) = fallback {
-                triples.push(Triple::new(node.into_owned(), SKOS_PREF_LABEL, label));
+        // and every skos:ConceptScheme (a catalogue's dcat:themeTaxonomy) for a dct:title.
+        if let Some(label) = fallback {
+            if concept && !pref_label {
+                triples.push(Triple::new(
+                    node.into_owned(),
+                    SKOS_PREF_LABEL,
+                    label.clone(),
+                ));
+            }
+            if scheme && !title {
+                triples.push(Triple::new(node.into_owned(), DCT_TITLE, label));
             }
         }
         for t in &triples {

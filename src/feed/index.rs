@@ -1,12 +1,12 @@
 //! The ordered list of catalogue records: every `foaf:primaryTopic` of `graph/catalog` with the
-//! record's `dct:modified`, read by two ordered scans (no per-item lookup), sorted by
+//! record's `dct:modified` (one scan, then a lookup by subject per record), sorted by
 //! (modified, dataset IRI) so that a harvester paging through sees a stable order.
 
 use oxigraph::model::{GraphNameRef, Literal, NamedOrBlankNode, Term};
 use oxigraph::store::{StorageError, Store};
 use oxsdatatypes::{DateTime, DayTimeDuration};
-use std::collections::HashMap;
 use std::str::FromStr;
+use std::sync::LazyLock;
 
 use super::vocab::{DCT_MODIFIED, FOAF_PRIMARY_TOPIC};
 
@@ -20,15 +20,18 @@ pub struct Item {
     pub dataset: NamedOrBlankNode,
 }
 
+static EPOCH: LazyLock<Option<DateTime>> =
+    LazyLock::new(|| DateTime::from_str("1970-01-01T00:00:00Z").ok());
+
 /// A point in time as a sortable key: the duration since 1970-01-01T00:00:00Z.
 pub fn time_key(value: DateTime) -> Option<DayTimeDuration> {
-    let epoch = DateTime::from_str("1970-01-01T00:00:00Z").ok()?;
-    value.checked_sub(epoch)
+    value.checked_sub((*EPOCH)?)
 }
 
-/// Every record of `graph`, in feed order.
+/// Every record of `graph`, in feed order: one scan of `foaf:primaryTopic`, then each
+/// record's `dct:modified` by its subject (decoding only the matching quad).
 pub fn items(store: &Store, graph: GraphNameRef<'_>) -> Result<Vec<Item>, StorageError> {
-    let mut topics: HashMap<NamedOrBlankNode, NamedOrBlankNode> = HashMap::new();
+    let mut items = Vec::new();
     for quad in store.quads_for_pattern(None, Some(FOAF_PRIMARY_TOPIC), None, Some(graph)) {
         let quad = quad?;
         let dataset = match quad.object {
@@ -36,31 +39,29 @@ pub fn items(store: &Store, graph: GraphNameRef<'_>) -> Result<Vec<Item>, Storag
             Term::BlankNode(b) => NamedOrBlankNode::BlankNode(b),
             _ => continue,
         };
-        topics.insert(quad.subject, dataset);
-    }
-    let mut modified: HashMap<NamedOrBlankNode, Literal> = HashMap::with_capacity(topics.len());
-    for quad in store.quads_for_pattern(None, Some(DCT_MODIFIED), None, Some(graph)) {
-        let quad = quad?;
-        if let (true, Term::Literal(value)) = (topics.contains_key(&quad.subject), quad.object) {
-            modified.insert(quad.subject, value);
-        }
-    }
-    let mut items: Vec<Item> = topics
-        .into_iter()
-        .map(|(record, dataset)| {
-            let modified = modified.remove(&record);
-            let key = modified
-                .as_ref()
-                .and_then(|m| DateTime::from_str(m.value()).ok())
-                .and_then(time_key);
-            Item {
-                key,
-                modified,
-                record,
-                dataset,
+        let mut modified = None;
+        for m in store.quads_for_pattern(
+            Some(quad.subject.as_ref()),
+            Some(DCT_MODIFIED),
+            None,
+            Some(graph),
+        ) {
+            if let Term::Literal(value) = m?.object {
+                modified = Some(value);
+                break;
             }
-        })
-        .collect();
+        }
+        let key = modified
+            .as_ref()
+            .and_then(|m| DateTime::from_str(m.value()).ok())
+            .and_then(time_key);
+        items.push(Item {
+            key,
+            modified,
+            record: quad.subject,
+            dataset,
+        });
+    }
     items.sort_by(|a, b| {
         a.key
             .cmp(&b.key)

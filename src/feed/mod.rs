@@ -12,7 +12,7 @@ mod catalog;
 mod hydra;
 
 use crate::config::BaseIri;
-use oxigraph::model::{Graph, GraphNameRef, NamedNode};
+use oxigraph::model::{GraphNameRef, NamedNode};
 use oxigraph::store::{StorageError, Store};
 use oxsdatatypes::{DateTime, DayTimeDuration};
 use std::str::FromStr;
@@ -120,7 +120,7 @@ fn date_time(value: &str) -> Result<DateTime, FeedError> {
 
 /// One page of the feed.
 pub struct FeedPage {
-    pub graph: Graph,
+    pub graph: describe::Triples,
     pub total_items: usize,
     pub items_on_page: usize,
 }

@@ -57,6 +57,8 @@ pub const VCARD_INDIVIDUAL: NamedNodeRef<'static> =
     iri("http://www.w3.org/2006/vcard/ns#Individual");
 
 pub const SKOS_CONCEPT: NamedNodeRef<'static> = iri("http://www.w3.org/2004/02/skos/core#Concept");
+pub const SKOS_CONCEPT_SCHEME: NamedNodeRef<'static> =
+    iri("http://www.w3.org/2004/02/skos/core#ConceptScheme");
 pub const SKOS_PREF_LABEL: NamedNodeRef<'static> =
     iri("http://www.w3.org/2004/02/skos/core#prefLabel");
 

@@ -43,7 +43,10 @@ pub async fn catalog(
         .body(body))
 }
 
-fn serialize(format: RdfFormat, graph: &oxigraph::model::Graph) -> Result<Vec<u8>, Problem> {
+fn serialize(
+    format: RdfFormat,
+    graph: &crate::feed::describe::Triples,
+) -> Result<Vec<u8>, Problem> {
     let mut serializer = RdfSerializer::from_format(format);
     for (prefix, iri) in PREFIXES {
         serializer = serializer
@@ -51,7 +54,7 @@ fn serialize(format: RdfFormat, graph: &oxigraph::model::Graph) -> Result<Vec<u8
             .map_err(|e| Problem::internal(&e))?;
     }
     let mut writer = serializer.for_writer(Vec::new());
-    for triple in graph {
+    for triple in graph.iter() {
         writer
             .serialize_triple(triple)
             .map_err(|e| Problem::internal(&e))?;

@@ -151,3 +151,58 @@ async fn hosts_off_the_allow_list_and_non_admins_are_refused() {
     // Nothing was harvested by the refused calls.
     assert!(from_b(&a).await.is_empty());
 }
+
+/// `citykg harvest` does the same on an on-disk store, and its second run is incremental.
+#[actix_web::test]
+async fn the_cli_harvests_into_an_on_disk_store() {
+    let b = spawn_with(|s| s.base_iri = BaseIri::parse(B_BASE).unwrap()).await;
+    add_use_cases(&b, B_BASE, &["c-1", "c-2", "c-3"]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let location = dir.path().to_str().unwrap().to_owned();
+    let host = b.address.trim_start_matches("http://").to_owned();
+    let feed = format!("{}/catalog?page_size=2", b.address);
+    let run = move |allow: String, location: String, feed: String| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_citykg"))
+            .args([
+                "harvest",
+                "--location",
+                &location,
+                "--base-iri",
+                "http://a.test/",
+            ])
+            .args(["--allow-hosts", &allow, &feed])
+            .env_remove("CITYKG_ALLOW_HOSTS")
+            .output()
+            .unwrap()
+    };
+    let (l, f, h) = (location.clone(), feed.clone(), host.clone());
+    let first = actix_web::rt::task::spawn_blocking(move || run(h, l, f))
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    assert!(
+        first.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(stdout.contains("(full)"), "{stdout}");
+    // B may hold shipped use cases too: at least the three.
+    assert!(!stdout.contains("read: 0 added"), "{stdout}");
+    let (l, f, h) = (location.clone(), feed.clone(), host.clone());
+    let second = actix_web::rt::task::spawn_blocking(move || run(h, l, f))
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&second.stdout);
+    assert!(
+        stdout.contains("(incremental)") && stdout.contains("read: 0 added"),
+        "{stdout}"
+    );
+    // Another host is refused with a clear message and exit code 1.
+    let refused = actix_web::rt::task::spawn_blocking(move || {
+        run("other.example".to_owned(), location, feed)
+    })
+    .await
+    .unwrap();
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("not on the allow-list"));
+}
