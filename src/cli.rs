@@ -35,6 +35,25 @@ pub enum Command {
     /// Manage bearer tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Harvest a DCAT catalogue feed (Hydra paging, modified_since) into the use-case catalogue.
+    Harvest(HarvestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct HarvestArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Base IRI of the store's resources [default: http://<bind>/, as `serve`].
+    #[arg(long, env = "CITYKG_BASE_IRI")]
+    pub base_iri: Option<String>,
+    /// Hosts that may be contacted (comma separated); the catalogue's host must be one.
+    #[arg(long, env = "CITYKG_ALLOW_HOSTS", value_delimiter = ',')]
+    pub allow_hosts: Option<Vec<String>>,
+    /// Fetch everything and remove what the remote no longer lists, ignoring the watermark.
+    #[arg(long)]
+    pub full: bool,
+    /// The feed URL, e.g. http://partner.example/catalog.
+    pub url: String,
 }
 
 #[derive(Debug, Args)]

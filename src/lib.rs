@@ -7,6 +7,8 @@ pub mod cli;
 pub mod config;
 pub mod digest;
 pub mod engine;
+pub mod feed;
+pub mod harvest;
 pub mod http;
 pub mod ingest;
 pub mod kit;

@@ -1,5 +1,6 @@
 //! What each subcommand does. Output for people goes to stdout; progress and logs to stderr.
 
+pub mod harvest;
 pub mod map;
 pub mod validate;
 

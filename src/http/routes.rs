@@ -1,8 +1,8 @@
 //! The whole route table, in one place.
 
 use super::{
-    assessment, graph_store, health, ingest, kits, mappings, ontologies, pages, quarantine, shacl,
-    sparql, use_cases,
+    assessment, feed, graph_store, harvest, health, ingest, kits, mappings, ontologies, pages,
+    quarantine, shacl, sparql, use_cases,
 };
 use actix_web::web;
 
@@ -14,7 +14,9 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .route("/ontologies", web::get().to(ontologies::list))
         .route("/ontologies/{name}", web::get().to(ontologies::module))
         .route("/def/{term}", web::get().to(ontologies::term))
-        .route("/shacl", web::post().to(shacl::validate));
+        .route("/shacl", web::post().to(shacl::validate))
+        .route("/catalog", web::get().to(feed::catalog))
+        .route("/admin/harvest", web::post().to(harvest::harvest));
     for path in ["/query", "/sparql"] {
         config.service(
             web::resource(path)

@@ -34,6 +34,11 @@ pub fn catalog_seeds_graph(base: &BaseIri) -> Result<NamedNode, oxigraph::model:
     NamedNode::new(base.join("graph/catalog-seeds"))
 }
 
+/// `{base}graph/harvest`: the harvester's own state, one node per harvested catalogue.
+pub fn harvest_graph(base: &BaseIri) -> Result<NamedNode, oxigraph::model::IriParseError> {
+    NamedNode::new(base.join("graph/harvest"))
+}
+
 /// Graphs citykg writes itself (`graph/provenance`, `graph/mappings`, `graph/ontology/...`,
 /// `graph/catalog`...): everything under `{base}graph/` except the ingest targets under
 /// `{base}graph/source/`. Mappings and ingests may not write there.
