@@ -42,6 +42,9 @@ pub async fn harvest(
     })
     .await?
     .map_err(Problem::from)?;
+    // The harvest wrote graph/catalog itself: /use-cases lists must see it now, not after the
+    // index's maximum age.
+    state.catalog.invalidate();
     Ok(HttpResponse::Ok().json(report))
 }
 
