@@ -7,6 +7,7 @@ pub mod digest;
 pub mod engine;
 pub mod http;
 pub mod ingest;
+pub mod jsonld;
 pub mod mapping;
 pub mod ontology;
 pub mod ontology_catalog;

@@ -42,6 +42,10 @@ pub fn templates() -> Result<Tera, tera::Error> {
             include_str!("../../templates/mappings.html"),
         ),
         ("mapping.html", include_str!("../../templates/mapping.html")),
+        (
+            "resource.html",
+            include_str!("../../templates/resource.html"),
+        ),
     ])?;
     Ok(tera)
 }

@@ -1,6 +1,8 @@
 //! The whole route table, in one place.
 
-use super::{graph_store, health, ingest, mappings, ontologies, pages, quarantine, shacl, sparql};
+use super::{
+    graph_store, health, ingest, mappings, ontologies, pages, quarantine, resources, shacl, sparql,
+};
 use actix_web::web;
 
 pub fn configure(config: &mut web::ServiceConfig) {
@@ -11,6 +13,8 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .route("/ontologies", web::get().to(ontologies::list))
         .route("/ontologies/{name}", web::get().to(ontologies::module))
         .route("/def/{term}", web::get().to(ontologies::term))
+        .route("/ns/context.jsonld", web::get().to(resources::context))
+        .route("/id/{path:.*}", web::get().to(resources::get))
         .route("/shacl", web::post().to(shacl::validate));
     for path in ["/query", "/sparql"] {
         config.service(

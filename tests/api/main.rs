@@ -17,6 +17,7 @@ mod crash;
 mod graph_store;
 mod helpers;
 mod ingest;
+mod jsonld;
 mod limits;
 mod map_cli;
 mod mappings;
