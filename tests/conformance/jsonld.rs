@@ -10,7 +10,7 @@
 //! - `specVersion: json-ld-1.0` tests are for 1.0 processors only; citykg is a 1.1 processor,
 //!   so they are counted as skipped without running (the suite says a 1.1 processor may).
 //!
-//! Failures not in `jsonld-skip.txt` (`manifest#id # reason`) fail the test, and so do listed
+//! Failures not in `jsonld-skip.txt` (`manifest:id # reason`) fail the test, and so do listed
 //! tests that pass.
 
 use citykg::jsonld::{self, ContextLoader, ContextRef, Options, RdfDirection};
@@ -225,7 +225,7 @@ pub fn run_all(suite: &Path) -> Vec<(String, usize, usize, usize)> {
     ] {
         let (mut passed, mut failed, mut skipped, mut only_1_0) = (0, 0, 0, 0);
         for case in read_manifest(&dir.join(format!("{name}-manifest.jsonld"))) {
-            let key = format!("{name}{}", case.id);
+            let key = format!("{name}:{}", case.id.trim_start_matches('#'));
             if case.option.get("specVersion").and_then(Value::as_str) == Some("json-ld-1.0") {
                 skipped += 1;
                 only_1_0 += 1;
