@@ -189,7 +189,7 @@ async fn json_ld_is_compacted_with_the_citykg_context_by_default() {
     assert_eq!(uc["modified"], "2025-06-10T08:00:00Z");
     assert_eq!(uc["spatial"], format!("{UC}/place"), "object properties are @id");
     assert_eq!(uc["vertical"], "https://w3id.org/citykg/vertical/environment");
-    assert_eq!(uc["rdfs:label"], "demo", "a triple from another graph");
+    assert_eq!(uc["label"], "demo", "a triple from another graph");
     let mut titles: Vec<Value> = uc["title"].as_array().unwrap().clone();
     titles.sort_by_key(|t| t["@language"].as_str().unwrap_or_default().to_owned());
     assert_eq!(
@@ -250,7 +250,8 @@ async fn expanded_and_flattened_profiles_have_their_shape() {
     let nodes = flattened["@graph"].as_array().unwrap();
     // Flat: the stakeholder is its own node, referred to by a blank node identifier.
     let uc = nodes.iter().find(|n| n["@id"] == UC).unwrap();
-    let stakeholder = uc["stakeholder"]["@id"].as_str().unwrap();
+    // `stakeholder` is an `@id`-typed term: the reference compacts to a string.
+    let stakeholder = uc["stakeholder"].as_str().unwrap();
     assert!(stakeholder.starts_with("_:"), "{flattened}");
     let agent = nodes.iter().find(|n| n["@id"] == stakeholder).unwrap();
     assert_eq!(agent["name"], "City of Kisumu");
@@ -265,10 +266,11 @@ async fn a_resource_page_links_its_parts_without_javascript() {
         .await;
     assert_eq!(reply.status, 200);
     assert!(reply.content_type().starts_with("text/html"));
-    let html = reply.text();
+    // Tera escapes `/` and `'` in text.
+    let html = reply.text().replace("&#x2F;", "/").replace("&#x27;", "'");
     assert!(html.contains(&format!("<h1>{UC}</h1>")), "{html}");
     assert!(html.contains("dcterms:title"), "{html}");
-    assert!(html.contains("Qualité de l&#x27;air") || html.contains("Qualité de l'air"));
+    assert!(html.contains("Qualité de l'air"), "{html}");
     assert!(html.contains("<span class=\"muted\">@fr</span>"), "{html}");
     // The place is described on the page: its link goes to its section.
     assert!(html.contains("<h2>http://citykg.test/id/use-case/demo/place</h2>"), "{html}");
