@@ -104,10 +104,8 @@ pub async fn get(
     };
     let store = state.store.clone();
     let lookup = iri.clone();
-    let description = run_blocking(move || {
-        describe(&store, lookup.as_ref(), MAX_DESCRIPTION_TRIPLES)
-    })
-    .await??;
+    let description =
+        run_blocking(move || describe(&store, lookup.as_ref(), MAX_DESCRIPTION_TRIPLES)).await??;
     let triples = match description {
         Description::Found(triples) if triples.is_empty() => {
             return Err(Problem::not_found(format!(
@@ -158,7 +156,12 @@ struct Section {
 
 fn anchor(node: &NamedOrBlankNode) -> String {
     match node {
-        NamedOrBlankNode::NamedNode(n) => format!("r-{}", crate::digest::hex_sha256(n.as_str().as_bytes()).get(..12).unwrap_or_default()),
+        NamedOrBlankNode::NamedNode(n) => format!(
+            "r-{}",
+            crate::digest::hex_sha256(n.as_str().as_bytes())
+                .get(..12)
+                .unwrap_or_default()
+        ),
         NamedOrBlankNode::BlankNode(b) => format!("b-{}", b.as_str()),
     }
 }

@@ -21,7 +21,9 @@ pub fn quads(source: impl Iterator<Item = CrateQuad>) -> Result<Vec<Quad>, JsonL
             Id::Blank(b) => {
                 return Err(JsonLdError::new(
                     None,
-                    format!("a blank node ({b}) as a predicate is generalized RDF, which citykg cannot store"),
+                    format!(
+                        "a blank node ({b}) as a predicate is generalized RDF, which citykg cannot store"
+                    ),
                 ));
             }
         };
@@ -66,9 +68,8 @@ fn literal(literal: json_ld::rdf_types::Literal) -> Result<Literal, JsonLdError>
             named(datatype.as_str())?,
         )),
         LiteralType::LangString(tag) => {
-            Literal::new_language_tagged_literal(literal.value, tag.as_str()).map_err(|e| {
-                JsonLdError::new(None, format!("`{tag}` is not a language tag: {e}"))
-            })
+            Literal::new_language_tagged_literal(literal.value, tag.as_str())
+                .map_err(|e| JsonLdError::new(None, format!("`{tag}` is not a language tag: {e}")))
         }
     }
 }

@@ -50,10 +50,6 @@ pub fn line_column(text: &str, offset: usize) -> (u64, u64) {
     }
     let before = text.get(..end).unwrap_or_default();
     let line = before.matches('\n').count() as u64 + 1;
-    let column = before
-        .rsplit('\n')
-        .next()
-        .map_or(0, |l| l.chars().count()) as u64
-        + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u64 + 1;
     (line, column)
 }

@@ -174,7 +174,10 @@ fn embeddable_blanks(graphs: &BTreeMap<Option<String>, BTreeMap<String, Node>>) 
 
 /// One graph's nodes: roots first (in subject order), embedding what can be; nodes left over
 /// (blank nodes only reachable through a cycle of embeddable ones) are written at the top.
-fn write_graph(nodes: &BTreeMap<String, Node>, embeddable: &HashSet<String>) -> Vec<(String, Value)> {
+fn write_graph(
+    nodes: &BTreeMap<String, Node>,
+    embeddable: &HashSet<String>,
+) -> Vec<(String, Value)> {
     let mut written: HashSet<&str> = HashSet::new();
     let mut out = Vec::new();
     for subject in nodes.keys().filter(|s| !embeddable.contains(*s)) {

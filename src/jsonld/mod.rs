@@ -385,7 +385,12 @@ pub fn compact_quads(quads: &[Quad], base: &BaseIri) -> Result<serde_json::Value
         compact_to_relative: false,
         ..Options::default()
     };
-    compact_document(&document, &ContextRef::Iri(context_iri(base)), &loader, &options)
+    compact_document(
+        &document,
+        &ContextRef::Iri(context_iri(base)),
+        &loader,
+        &options,
+    )
 }
 
 /// Quads -> flattened JSON-LD compacted with citykg's context.

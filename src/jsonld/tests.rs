@@ -57,7 +57,9 @@ fn documents_using_the_citykg_context_expand_with_its_terms() {
     ));
     assert!(has(
         "http://purl.org/dc/terms/title",
-        Literal::new_language_tagged_literal("one", "en").unwrap().into()
+        Literal::new_language_tagged_literal("one", "en")
+            .unwrap()
+            .into()
     ));
 }
 
@@ -71,7 +73,12 @@ fn remote_contexts_are_refused_naming_the_url() {
     // Another base's context is not ours either.
     let text = r#"{"@context": "http://elsewhere.test/ns/context.jsonld", "name": "x"}"#;
     let error = to_rdf(text, &base()).unwrap_err();
-    assert!(error.message.contains("http://elsewhere.test/ns/context.jsonld"), "{error}");
+    assert!(
+        error
+            .message
+            .contains("http://elsewhere.test/ns/context.jsonld"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -118,26 +125,69 @@ fn sample() -> Vec<Quad> {
     };
     let g = GraphName::NamedNode(iri("http://citykg.test/graph/catalog"));
     vec![
-        q(uc.clone().into(), rdf("type"), iri("http://www.w3.org/ns/dcat#Dataset").into(), g.clone()),
+        q(
+            uc.clone().into(),
+            rdf("type"),
+            iri("http://www.w3.org/ns/dcat#Dataset").into(),
+            g.clone(),
+        ),
         q(
             uc.clone().into(),
             iri("http://purl.org/dc/terms/title"),
-            Literal::new_language_tagged_literal("Air", "en").unwrap().into(),
+            Literal::new_language_tagged_literal("Air", "en")
+                .unwrap()
+                .into(),
             g.clone(),
         ),
         q(
             uc.clone().into(),
             iri("http://purl.org/dc/terms/issued"),
-            Literal::new_typed_literal("2024-03-01", iri("http://www.w3.org/2001/XMLSchema#date")).into(),
+            Literal::new_typed_literal("2024-03-01", iri("http://www.w3.org/2001/XMLSchema#date"))
+                .into(),
             g.clone(),
         ),
-        q(uc.clone().into(), iri("https://w3id.org/citykg/ns#stakeholder"), agent.clone().into(), g.clone()),
-        q(agent.clone().into(), iri("http://xmlns.com/foaf/0.1/name"), Literal::new_simple_literal("City").into(), g.clone()),
-        q(uc.clone().into(), iri("http://x.test/list"), head.clone().into(), GraphName::DefaultGraph),
-        q(head.clone().into(), rdf("first"), Literal::new_simple_literal("1").into(), GraphName::DefaultGraph),
-        q(head.clone().into(), rdf("rest"), rest.clone().into(), GraphName::DefaultGraph),
-        q(rest.clone().into(), rdf("first"), Literal::new_simple_literal("2").into(), GraphName::DefaultGraph),
-        q(rest.into(), rdf("rest"), rdf("nil").into(), GraphName::DefaultGraph),
+        q(
+            uc.clone().into(),
+            iri("https://w3id.org/citykg/ns#stakeholder"),
+            agent.clone().into(),
+            g.clone(),
+        ),
+        q(
+            agent.clone().into(),
+            iri("http://xmlns.com/foaf/0.1/name"),
+            Literal::new_simple_literal("City").into(),
+            g.clone(),
+        ),
+        q(
+            uc.clone().into(),
+            iri("http://x.test/list"),
+            head.clone().into(),
+            GraphName::DefaultGraph,
+        ),
+        q(
+            head.clone().into(),
+            rdf("first"),
+            Literal::new_simple_literal("1").into(),
+            GraphName::DefaultGraph,
+        ),
+        q(
+            head.clone().into(),
+            rdf("rest"),
+            rest.clone().into(),
+            GraphName::DefaultGraph,
+        ),
+        q(
+            rest.clone().into(),
+            rdf("first"),
+            Literal::new_simple_literal("2").into(),
+            GraphName::DefaultGraph,
+        ),
+        q(
+            rest.into(),
+            rdf("rest"),
+            rdf("nil").into(),
+            GraphName::DefaultGraph,
+        ),
     ]
 }
 
@@ -157,7 +207,10 @@ fn quads_survive_every_json_ld_form() {
         assert_eq!(canonical(back), expected, "{text}");
     }
     let compacted = compact_quads(&quads, &base()).unwrap();
-    assert_eq!(compacted["@context"], "http://citykg.test/ns/context.jsonld");
+    assert_eq!(
+        compacted["@context"],
+        "http://citykg.test/ns/context.jsonld"
+    );
     let catalog = compacted["@graph"]
         .as_array()
         .unwrap()
@@ -183,9 +236,21 @@ fn long_blank_node_chains_do_not_nest_without_bound() {
         GraphName::DefaultGraph,
     )];
     for (i, node) in nodes.iter().enumerate() {
-        quads.push(Quad::new(node.clone(), rdf("first"), Literal::from(i as i64), GraphName::DefaultGraph));
-        let next: Term = nodes.get(i + 1).map_or(rdf("nil").into(), |n| n.clone().into());
-        quads.push(Quad::new(node.clone(), rdf("rest"), next, GraphName::DefaultGraph));
+        quads.push(Quad::new(
+            node.clone(),
+            rdf("first"),
+            Literal::from(i as i64),
+            GraphName::DefaultGraph,
+        ));
+        let next: Term = nodes
+            .get(i + 1)
+            .map_or(rdf("nil").into(), |n| n.clone().into());
+        quads.push(Quad::new(
+            node.clone(),
+            rdf("rest"),
+            next,
+            GraphName::DefaultGraph,
+        ));
     }
     // On a thread with the blocking pool's default stack size.
     let expected = canonical(quads.clone());

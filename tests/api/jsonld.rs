@@ -94,7 +94,13 @@ async fn the_context_is_served_with_cache_headers() {
         reply.headers.get("cache-control").unwrap(),
         "public, max-age=86400"
     );
-    let etag = reply.headers.get("etag").unwrap().to_str().unwrap().to_owned();
+    let etag = reply
+        .headers
+        .get("etag")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
     let context = &reply.json()["@context"];
     assert_eq!(context["sosa"], "http://www.w3.org/ns/sosa/");
     assert_eq!(context["geo"], "http://www.opengis.net/ont/geosparql#");
@@ -129,9 +135,18 @@ async fn a_resource_is_described_in_every_rdf_format() {
     let expected = canonical(parse_rdf(RdfFormat::Turtle, &turtle.body));
     assert_eq!(expected.len(), DESCRIPTION_TRIPLES, "{}", turtle.text());
     let text = turtle.text();
-    assert!(text.contains("Kisumu"), "the linked place is included: {text}");
-    assert!(text.contains("City of Kisumu"), "the blank node closure: {text}");
-    assert!(!text.contains("Other"), "unrelated resources stay out: {text}");
+    assert!(
+        text.contains("Kisumu"),
+        "the linked place is included: {text}"
+    );
+    assert!(
+        text.contains("City of Kisumu"),
+        "the blank node closure: {text}"
+    );
+    assert!(
+        !text.contains("Other"),
+        "unrelated resources stay out: {text}"
+    );
     for (accept, format) in [
         ("application/n-triples", RdfFormat::NTriples),
         ("application/rdf+xml", RdfFormat::RdfXml),
@@ -139,19 +154,18 @@ async fn a_resource_is_described_in_every_rdf_format() {
         let reply = app.get("/id/use-case/demo", accept).await;
         assert_eq!(reply.status, 200, "{accept}: {}", reply.text());
         assert_eq!(reply.content_type(), accept);
-        assert_eq!(canonical(parse_rdf(format, &reply.body)), expected, "{accept}");
+        assert_eq!(
+            canonical(parse_rdf(format, &reply.body)),
+            expected,
+            "{accept}"
+        );
     }
     // Every JSON-LD profile is the same RDF.
     for profile in ["compacted", "expanded", "flattened"] {
         let reply = app.get("/id/use-case/demo", &json_ld_accept(profile)).await;
         assert_eq!(reply.status, 200, "{profile}: {}", reply.text());
         assert_eq!(
-            reply
-                .headers
-                .get("content-type")
-                .unwrap()
-                .to_str()
-                .unwrap(),
+            reply.headers.get("content-type").unwrap().to_str().unwrap(),
             format!("application/ld+json; profile=\"{NS}{profile}\"")
         );
         assert_eq!(
@@ -187,8 +201,15 @@ async fn json_ld_is_compacted_with_the_citykg_context_by_default() {
     assert_eq!(uc["identifier"], "demo");
     assert_eq!(uc["issued"], "2024-03-01", "dates use the term's datatype");
     assert_eq!(uc["modified"], "2025-06-10T08:00:00Z");
-    assert_eq!(uc["spatial"], format!("{UC}/place"), "object properties are @id");
-    assert_eq!(uc["vertical"], "https://w3id.org/citykg/vertical/environment");
+    assert_eq!(
+        uc["spatial"],
+        format!("{UC}/place"),
+        "object properties are @id"
+    );
+    assert_eq!(
+        uc["vertical"],
+        "https://w3id.org/citykg/vertical/environment"
+    );
     assert_eq!(uc["label"], "demo", "a triple from another graph");
     let mut titles: Vec<Value> = uc["title"].as_array().unwrap().clone();
     titles.sort_by_key(|t| t["@language"].as_str().unwrap_or_default().to_owned());
@@ -220,9 +241,7 @@ async fn json_ld_is_compacted_with_the_citykg_context_by_default() {
         .get("/id/use-case/demo", &json_ld_accept("framed"))
         .await;
     assert!(
-        framed
-            .content_type()
-            .starts_with("application/ld+json"),
+        framed.content_type().starts_with("application/ld+json"),
         "{}",
         framed.content_type()
     );
@@ -273,7 +292,10 @@ async fn a_resource_page_links_its_parts_without_javascript() {
     assert!(html.contains("Qualité de l'air"), "{html}");
     assert!(html.contains("<span class=\"muted\">@fr</span>"), "{html}");
     // The place is described on the page: its link goes to its section.
-    assert!(html.contains("<h2>http://citykg.test/id/use-case/demo/place</h2>"), "{html}");
+    assert!(
+        html.contains("<h2>http://citykg.test/id/use-case/demo/place</h2>"),
+        "{html}"
+    );
     assert!(html.contains("href=\"#r-"), "{html}");
     assert!(
         html.contains("href=\"https://w3id.org/citykg/vertical/environment\""),
@@ -299,7 +321,10 @@ async fn unknown_resources_are_404_problems() {
     let reply = app.get("/id/use-case/demo", "text/csv").await;
     reply.problem(406);
     let private = spawn_with(|s| s.private = true).await;
-    private.get("/id/use-case/demo", "text/turtle").await.problem(401);
+    private
+        .get("/id/use-case/demo", "text/turtle")
+        .await
+        .problem(401);
 }
 
 #[actix_web::test]
@@ -337,6 +362,12 @@ async fn pyld_reads_citykg_json_ld_as_the_same_rdf_as_turtle() {
     .expect("python runs (install the clients: pip install -r tests/clients/requirements.txt)");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "pyld check failed:\n{stdout}\n{stderr}");
-    assert!(stdout.contains("all JSON-LD client checks passed"), "{stdout}");
+    assert!(
+        output.status.success(),
+        "pyld check failed:\n{stdout}\n{stderr}"
+    );
+    assert!(
+        stdout.contains("all JSON-LD client checks passed"),
+        "{stdout}"
+    );
 }
