@@ -273,7 +273,7 @@ mod tests {
 
     #[test]
     fn profiles_come_from_the_named_range_by_quality() {
-        let accept = "application/ld+json;profile=\"http://www.w3.org/ns/json-ld#flattened http://www.w3.org/ns/json-ld#compacted\";q=0.5, application/ld+json;profile=http://www.w3.org/ns/json-ld#expanded, text/turtle;profile=x";
+        let accept = "application/ld+json;profile=\"http://www.w3.org/ns/json-ld#flattened http://www.w3.org/ns/json-ld#compacted\";q=0.5, application/ld+json;profile=http://www.w3.org/ns/json-ld#expanded, text/turtle;profile=x;q=0.1";
         assert_eq!(
             profiles_in(accept, "application/ld+json"),
             [
