@@ -113,9 +113,7 @@ pub async fn module(
             context.insert("sections", &sections);
             render(&state, "ontology.html", &context, StatusCode::OK)
         }
-        Output::Rdf(RdfFormat::JsonLd { .. }) => {
-            super::jsonld_out::respond_triples(&request, &state, &triples).await
-        }
+        // Modules can be large (QUDT): oxigraph's JSON-LD writer, not compaction.
         Output::Rdf(format) => rdf_response(format, offer.media_type(), &triples),
         Output::Results(_) | Output::Json | Output::Document => Err(Problem::not_acceptable(&[])),
     }
