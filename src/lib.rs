@@ -11,6 +11,7 @@ pub mod feed;
 pub mod harvest;
 pub mod http;
 pub mod ingest;
+pub mod jsonld;
 pub mod kit;
 pub mod mapping;
 pub mod ontology;

@@ -164,16 +164,41 @@ struct Range {
     kind: String,
     subtype: String,
     quality: f32,
+    /// The `profile` parameter's IRIs (a quoted, space-separated list), e.g. for JSON-LD.
+    profiles: Vec<String>,
+}
+
+/// The `profile` IRIs asked for with `media_type` (e.g. `application/ld+json`), from the
+/// acceptable ranges naming it exactly, highest quality first. Empty when none was given.
+pub fn profiles(request: &HttpRequest, media_type: &str) -> Vec<String> {
+    let accept = request
+        .headers()
+        .get_all(header::ACCEPT)
+        .filter_map(|v| v.to_str().ok())
+        .collect::<Vec<_>>()
+        .join(",");
+    profiles_in(&accept, media_type)
+}
+
+fn profiles_in(accept: &str, media_type: &str) -> Vec<String> {
+    let mut ranges: Vec<Range> = parse_accept(accept)
+        .into_iter()
+        .filter(|r| r.quality > 0.0 && format!("{}/{}", r.kind, r.subtype) == media_type)
+        .collect();
+    ranges.sort_by(|a, b| b.quality.total_cmp(&a.quality));
+    ranges.into_iter().flat_map(|r| r.profiles).collect()
 }
 
 fn parse_accept(accept: &str) -> Vec<Range> {
-    accept
-        .split(',')
+    split_items(accept)
+        .into_iter()
         .filter_map(|item| {
             let mut parts = item.split(';');
             let media = parts.next()?.trim().to_ascii_lowercase();
             let (kind, subtype) = media.split_once('/')?;
-            let quality = parts
+            let parameters: Vec<&str> = parts.collect();
+            let quality = parameters
+                .iter()
                 .filter_map(|p| {
                     p.trim()
                         .strip_prefix("q=")
@@ -181,13 +206,44 @@ fn parse_accept(accept: &str) -> Vec<Range> {
                 })
                 .find_map(|q| q.trim().parse::<f32>().ok())
                 .unwrap_or(1.0);
+            let profiles = parameters
+                .iter()
+                .filter_map(|p| {
+                    let (name, value) = p.split_once('=')?;
+                    name.trim()
+                        .eq_ignore_ascii_case("profile")
+                        .then(|| value.trim().trim_matches('"'))
+                })
+                .flat_map(|v| v.split_whitespace().map(str::to_owned))
+                .collect();
             Some(Range {
                 kind: kind.trim().to_owned(),
                 subtype: subtype.trim().to_owned(),
                 quality,
+                profiles,
             })
         })
         .collect()
+}
+
+/// `Accept` items split at commas outside quoted strings (a quoted profile list may hold
+/// none today, but a parameter value is allowed to).
+fn split_items(accept: &str) -> Vec<&str> {
+    let mut items = Vec::new();
+    let mut start = 0;
+    let mut quoted = false;
+    for (i, c) in accept.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => {
+                items.push(&accept[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    items.push(&accept[start..]);
+    items
 }
 
 /// The specificity and quality of the most specific range matching `media_type`.
@@ -213,6 +269,32 @@ mod tests {
 
     fn pick(accept: &str, offers: &[Offer]) -> Option<&'static str> {
         choose(accept, offers).map(|o| o.media_type())
+    }
+
+    #[test]
+    fn profiles_come_from_the_named_range_by_quality() {
+        let accept = "application/ld+json;profile=\"http://www.w3.org/ns/json-ld#flattened http://www.w3.org/ns/json-ld#compacted\";q=0.5, application/ld+json;profile=http://www.w3.org/ns/json-ld#expanded, text/turtle;profile=x;q=0.1";
+        assert_eq!(
+            profiles_in(accept, "application/ld+json"),
+            [
+                "http://www.w3.org/ns/json-ld#expanded",
+                "http://www.w3.org/ns/json-ld#flattened",
+                "http://www.w3.org/ns/json-ld#compacted"
+            ]
+        );
+        assert!(profiles_in("application/ld+json", "application/ld+json").is_empty());
+        assert!(
+            profiles_in(
+                "application/ld+json;profile=\"a\";q=0",
+                "application/ld+json"
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            pick(accept, RDF),
+            Some("application/ld+json"),
+            "a profile parameter does not stop the range from matching"
+        );
     }
 
     #[test]

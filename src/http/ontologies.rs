@@ -113,6 +113,7 @@ pub async fn module(
             context.insert("sections", &sections);
             render(&state, "ontology.html", &context, StatusCode::OK)
         }
+        // Modules can be large (QUDT): oxigraph's JSON-LD writer, not compaction.
         Output::Rdf(format) => rdf_response(format, offer.media_type(), &triples),
         Output::Results(_) | Output::Json | Output::Document => Err(Problem::not_acceptable(&[])),
     }
@@ -151,6 +152,9 @@ pub async fn term(
             context.insert("rows", &rows);
             render(&state, "term.html", &context, StatusCode::OK)
         }
+        Output::Rdf(RdfFormat::JsonLd { .. }) => {
+            super::jsonld_out::respond_triples(&request, &state, &triples).await
+        }
         Output::Rdf(format) => rdf_response(format, offer.media_type(), &triples),
         Output::Results(_) | Output::Json | Output::Document => Err(Problem::not_acceptable(&[])),
     }
@@ -165,7 +169,7 @@ fn display_object(term: &oxigraph::model::Term) -> String {
 }
 
 /// Small graphs (a module, a term): serialised whole, with the usual prefixes.
-fn rdf_response(
+pub(super) fn rdf_response(
     format: RdfFormat,
     media_type: &str,
     triples: &[Triple],
@@ -189,7 +193,7 @@ fn rdf_response(
         .body(body))
 }
 
-const PREFIXES: &[(&str, &str)] = &[
+pub(super) const PREFIXES: &[(&str, &str)] = &[
     ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
     ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
     ("owl", "http://www.w3.org/2002/07/owl#"),

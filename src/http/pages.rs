@@ -43,6 +43,10 @@ pub fn templates() -> Result<Tera, tera::Error> {
         ),
         ("mapping.html", include_str!("../../templates/mapping.html")),
         (
+            "resource.html",
+            include_str!("../../templates/resource.html"),
+        ),
+        (
             "use_cases.html",
             include_str!("../../templates/use_cases.html"),
         ),

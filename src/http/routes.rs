@@ -2,7 +2,7 @@
 
 use super::{
     assessment, feed, graph_store, harvest, health, ingest, kits, mappings, ontologies, pages,
-    quarantine, shacl, sparql, use_cases,
+    quarantine, resources, shacl, sparql, use_cases,
 };
 use actix_web::web;
 
@@ -16,7 +16,9 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .route("/def/{term}", web::get().to(ontologies::term))
         .route("/shacl", web::post().to(shacl::validate))
         .route("/catalog", web::get().to(feed::catalog))
-        .route("/admin/harvest", web::post().to(harvest::harvest));
+        .route("/admin/harvest", web::post().to(harvest::harvest))
+        .route("/ns/context.jsonld", web::get().to(resources::context))
+        .route("/id/{path:.*}", web::get().to(resources::get));
     for path in ["/query", "/sparql"] {
         config.service(
             web::resource(path)

@@ -20,6 +20,7 @@ mod graph_store;
 mod harvest;
 mod helpers;
 mod ingest;
+mod jsonld;
 mod kits;
 mod limits;
 mod map_cli;
