@@ -19,7 +19,7 @@ use crate::config::BaseIri;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputSyntax {
     Turtle,
-    /// JSON-LD with citykg's context. Not wired yet: see [`parse_jsonld`].
+    /// JSON-LD, with citykg's context or an inline one.
     JsonLd,
 }
 
@@ -48,12 +48,14 @@ fn parse_turtle(text: &str, base: &BaseIri) -> Result<Vec<Triple>, CatalogError>
     Ok(triples)
 }
 
-/// SEAM(jsonld): JSON-LD input. The JSON-LD helper's `to_rdf` (expansion with citykg's shipped
-/// context, never a network fetch) replaces this body; everything after parsing is shared.
-pub fn parse_jsonld(_text: &str, _base: &BaseIri) -> Result<Vec<Triple>, CatalogError> {
-    Err(CatalogError::UnsupportedSyntax {
-        syntax: "application/ld+json",
-    })
+/// JSON-LD input: expanded with citykg's shipped context (no remote context is ever fetched),
+/// relative IRIs resolved against the base IRI; everything after parsing is shared.
+pub fn parse_jsonld(text: &str, base: &BaseIri) -> Result<Vec<Triple>, CatalogError> {
+    let loader = crate::jsonld::ContextLoader::new(base);
+    let options = crate::jsonld::Options::for_document(base.as_str());
+    let quads =
+        crate::jsonld::to_rdf_with(text, &loader, &options).map_err(CatalogError::JsonLd)?;
+    Ok(quads.into_iter().map(Triple::from).collect())
 }
 
 /// A use case ready to store: its id, IRI and the triples the client gave (skolemised, server

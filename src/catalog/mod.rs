@@ -36,8 +36,8 @@ pub use write::PutOutcome;
 pub enum CatalogError {
     #[error("the body is not valid RDF: {message}")]
     Syntax { message: String },
-    #[error("{syntax} bodies are not accepted yet; send text/turtle")]
-    UnsupportedSyntax { syntax: &'static str },
+    #[error("the body is not valid JSON-LD: {0}")]
+    JsonLd(crate::jsonld::JsonLdError),
     #[error("the use case is not valid ({} problems)", problems.len())]
     Invalid { problems: Vec<InputProblem> },
     #[error(transparent)]

@@ -157,8 +157,8 @@ fn the_use_case_node_and_id_must_be_unambiguous() {
         Err(CatalogError::Syntax { .. })
     ));
     assert!(matches!(
-        catalog.prepare("{}", InputSyntax::JsonLd, None, &any_mapping),
-        Err(CatalogError::UnsupportedSyntax { .. })
+        catalog.prepare("{\"@id\": ", InputSyntax::JsonLd, None, &any_mapping),
+        Err(CatalogError::JsonLd(_))
     ));
 }
 

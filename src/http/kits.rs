@@ -41,8 +41,19 @@ pub async fn export(
             ontologies: &state.settings.ontologies,
             base: &state.settings.base_iri,
         };
-        let jsonld =
-            |_quads: &[oxigraph::model::Quad]| -> Result<Vec<u8>, String> { Ok(Vec::new()) };
+        let base = state.settings.base_iri.clone();
+        let root = crate::catalog::use_case_iri(&base, &work_id);
+        let jsonld = |quads: &[oxigraph::model::Quad]| {
+            crate::jsonld::compact_tree(quads, &root, &base)
+                .and_then(|document| {
+                    serde_json::to_vec_pretty(&document).map_err(|e| crate::jsonld::JsonLdError {
+                        code: None,
+                        message: e.to_string(),
+                        location: None,
+                    })
+                })
+                .map_err(|e| e.to_string())
+        };
         export::export(&sources, &work_id, &jsonld)
     })
     .await?

@@ -103,6 +103,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
             web::resource("/use-cases/{id}")
                 .route(web::get().to(use_cases::get))
                 .route(web::put().to(use_cases::put))
+                .route(web::patch().to(use_cases::patch))
                 .route(web::delete().to(use_cases::delete))
                 .default_service(web::to(use_cases::method_not_allowed)),
         );

@@ -1,11 +1,9 @@
 //! `/use-cases`: the use-case catalogue over HTTP, thin handlers over `crate::catalog`.
-//! Writes need the steward role; reads follow the read policy. A use case is answered in any
-//! RDF format (JSON-LD through oxigraph for now) or as a page; the list as JSON or a page.
-//!
-//! Notes for what comes next: JSON-LD input goes through `catalog::input::parse_jsonld` (the
-//! JSON-LD helper's `to_rdf`), compacted JSON-LD output and `PATCH` are wired by that helper
-//! after merge; literal routes under `/use-cases/` (compare, import) must be registered before
-//! `/use-cases/{id}` in routes.rs.
+//! Writes need the steward role; reads follow the read policy. A use case is written as Turtle
+//! or JSON-LD and answered in any RDF format or as a page; its compacted JSON-LD is one object
+//! (the use case with the sub-resources it owns nested), which is also what `PATCH` merges a
+//! JSON merge patch (RFC 7396) into. The list is JSON or a page. Literal routes under
+//! `/use-cases/` (compare, import) are registered before `/use-cases/{id}` in routes.rs.
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -27,15 +25,15 @@ use crate::store::run_blocking;
 
 const TURTLE_TYPES: &[&str] = &["text/turtle", "application/x-turtle"];
 const JSON_LD_TYPES: &[&str] = &["application/ld+json"];
+const INPUT_TYPES: &[&str] = &["text/turtle", "application/ld+json"];
+const MERGE_PATCH_TYPES: &[&str] = &["application/merge-patch+json", "application/json"];
 
 impl From<CatalogError> for Problem {
     fn from(error: CatalogError) -> Self {
         let detail = error.to_string();
         match error {
             CatalogError::Syntax { .. } => Problem::bad_request("rdf-syntax", detail),
-            CatalogError::UnsupportedSyntax { syntax } => {
-                Problem::unsupported_media_type(syntax, TURTLE_TYPES)
-            }
+            CatalogError::JsonLd(error) => Problem::from(error),
             CatalogError::Invalid { problems } => {
                 let mut problem = Problem::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
@@ -295,6 +293,30 @@ pub async fn get(
             context.insert("uc", &view);
             render(&state, "use_case.html", &context, StatusCode::OK)
         }
+        Output::Rdf(RdfFormat::JsonLd { .. })
+            if super::jsonld_out::Profile::requested(&request)
+                == super::jsonld_out::Profile::Compacted =>
+        {
+            let base = state.settings.base_iri.clone();
+            let document = run_blocking(move || compacted(&catalog, &base, &id))
+                .await??
+                .ok_or_else(|| missing(&path))?;
+            let body = serde_json::to_vec_pretty(&document).map_err(|e| Problem::internal(&e))?;
+            Ok(HttpResponse::Ok()
+                .content_type(format!(
+                    "{}; profile=\"{}\"",
+                    super::jsonld_out::JSON_LD,
+                    super::jsonld_out::Profile::Compacted.iri()
+                ))
+                .insert_header(("Vary", "Accept"))
+                .body(body))
+        }
+        Output::Rdf(RdfFormat::JsonLd { .. }) => {
+            let quads = run_blocking(move || catalog.get(&id))
+                .await??
+                .ok_or_else(|| missing(&path))?;
+            super::jsonld_out::respond(&request, &state, quads).await
+        }
         Output::Rdf(format) => {
             let quads = run_blocking(move || catalog.get(&id))
                 .await??
@@ -307,6 +329,93 @@ pub async fn get(
         }
         _ => Err(Problem::not_acceptable(&["text/turtle", "text/html"])),
     }
+}
+
+/// The use case as one compacted JSON-LD object, or `None` when there is no such use case.
+fn compacted(
+    catalog: &crate::catalog::Catalog,
+    base: &crate::config::BaseIri,
+    id: &UseCaseId,
+) -> Result<Option<serde_json::Value>, Problem> {
+    let Some(quads) = catalog.get(id)? else {
+        return Ok(None);
+    };
+    let root = crate::catalog::use_case_iri(base, id);
+    crate::jsonld::compact_tree(&quads, &root, base)
+        .map(Some)
+        .map_err(|e| Problem::internal(&e))
+}
+
+/// RFC 7396: objects merge member by member, `null` removes a member, anything else replaces.
+fn merge_patch(target: &mut serde_json::Value, patch: serde_json::Value) {
+    let serde_json::Value::Object(members) = patch else {
+        *target = patch;
+        return;
+    };
+    if !target.is_object() {
+        *target = serde_json::Value::Object(serde_json::Map::new());
+    }
+    if let serde_json::Value::Object(object) = target {
+        for (name, value) in members {
+            if value.is_null() {
+                object.remove(&name);
+            } else {
+                merge_patch(object.entry(name).or_insert(serde_json::Value::Null), value);
+            }
+        }
+    }
+}
+
+/// `PATCH /use-cases/{id}`: a JSON merge patch applied to the compacted JSON-LD of the use case
+/// (what `GET` with `Accept: application/ld+json` answers); the result is checked like a `PUT`.
+#[tracing::instrument(skip_all, fields(id = %path))]
+pub async fn patch(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Payload,
+) -> Result<HttpResponse, Problem> {
+    authorize(&request, &state, Role::Steward)?;
+    let media = content_type(&request);
+    if !media
+        .as_deref()
+        .is_some_and(|m| MERGE_PATCH_TYPES.contains(&m))
+    {
+        return Err(Problem::unsupported_media_type(
+            media.as_deref().unwrap_or("(none)"),
+            MERGE_PATCH_TYPES,
+        ));
+    }
+    let id = UseCaseId::parse(&path).map_err(|_| missing(&path))?;
+    let bytes = read_limited(&request, body, state.settings.limits.max_body_bytes).await?;
+    let patch: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
+        Problem::bad_request("invalid-json", format!("the merge patch is not JSON: {e}"))
+            .with_location(e.line() as u64, e.column() as u64)
+    })?;
+    let catalog = state.catalog.clone();
+    let registry = state.registry.clone();
+    let base = state.settings.base_iri.clone();
+    let outcome = run_blocking(move || {
+        let mut document = compacted(&catalog, &base, &id)?.ok_or_else(|| missing(id.as_str()))?;
+        merge_patch(&mut document, patch);
+        let text = serde_json::to_string(&document).map_err(|e| Problem::internal(&e))?;
+        let mappings_prefix = base.join("mappings/");
+        let exists = |iri: &str| {
+            iri.strip_prefix(&mappings_prefix)
+                .and_then(|id| MappingId::parse(id).ok())
+                .is_some_and(|id| registry.meta(&id).is_some())
+        };
+        let prepared = catalog.prepare(&text, InputSyntax::JsonLd, Some(&id), &exists)?;
+        Ok::<_, Problem>(catalog.put(&prepared, false)?)
+    })
+    .await??;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::LOCATION, format!("/use-cases/{}", outcome.id)))
+        .json(serde_json::json!({
+            "id": outcome.id,
+            "iri": outcome.iri.as_str(),
+            "created": false,
+        })))
 }
 
 fn serialize(format: RdfFormat, quads: &[oxigraph::model::Quad]) -> std::io::Result<Vec<u8>> {
@@ -382,7 +491,7 @@ async fn store(
         other => {
             return Err(Problem::unsupported_media_type(
                 other.unwrap_or("(none)"),
-                TURTLE_TYPES,
+                INPUT_TYPES,
             ));
         }
     };
@@ -431,5 +540,5 @@ pub async fn delete(
 }
 
 pub async fn method_not_allowed() -> Result<HttpResponse, Problem> {
-    Err(Problem::method_not_allowed("GET, PUT, DELETE"))
+    Err(Problem::method_not_allowed("GET, PUT, PATCH, DELETE"))
 }

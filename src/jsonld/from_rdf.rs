@@ -73,6 +73,18 @@ fn literal_key(literal: &Literal) -> LiteralKey {
 /// Quads -> an expanded JSON-LD document (an array of node objects; named graphs as nodes with
 /// `@graph`). Duplicate quads are written once.
 pub fn from_rdf(quads: &[Quad]) -> Value {
+    from_rdf_owning(quads, None)
+}
+
+/// As [`from_rdf`], and a resource's own sub-resources (IRIs under `{root}/`, each referenced
+/// once) are written inside the node that refers to them, with their `@id`: a use case, its
+/// place, agents, distributions and measurements compact to one JSON object, which a JSON
+/// merge patch can address by member names.
+pub fn from_rdf_tree(quads: &[Quad], root: &str) -> Value {
+    from_rdf_owning(quads, Some(&format!("{root}/")))
+}
+
+fn from_rdf_owning(quads: &[Quad], owned: Option<&str>) -> Value {
     // graph (None = default) -> subject -> node
     let mut graphs: BTreeMap<Option<String>, BTreeMap<String, Node>> = BTreeMap::new();
     graphs.entry(None).or_default();
@@ -109,7 +121,7 @@ pub fn from_rdf(quads: &[Quad]) -> Value {
             }
         }
     }
-    let embeddable = embeddable_blanks(&graphs);
+    let embeddable = embeddable_nodes(&graphs, owned);
     let mut default_nodes = Vec::new();
     let Some(default_graph) = graphs.get(&None) else {
         return Value::Array(default_nodes);
@@ -130,15 +142,19 @@ pub fn from_rdf(quads: &[Quad]) -> Value {
     Value::Array(default_nodes)
 }
 
-/// Blank nodes referenced as an object exactly once, appearing in one graph only, and naming
-/// no graph.
-fn embeddable_blanks(graphs: &BTreeMap<Option<String>, BTreeMap<String, Node>>) -> HashSet<String> {
+/// Blank nodes (and IRIs under `owned`) referenced as an object exactly once, appearing in one
+/// graph only, and naming no graph.
+fn embeddable_nodes(
+    graphs: &BTreeMap<Option<String>, BTreeMap<String, Node>>,
+    owned: Option<&str>,
+) -> HashSet<String> {
+    let is_owned = |id: &str| owned.is_some_and(|prefix| id.starts_with(prefix));
     let mut references: HashMap<&str, usize> = HashMap::new();
     let mut graphs_of: HashMap<&str, usize> = HashMap::new();
     for nodes in graphs.values() {
         let mut here: HashSet<&str> = HashSet::new();
         for (subject, node) in nodes {
-            if subject.starts_with("_:") {
+            if subject.starts_with("_:") || is_owned(subject) {
                 here.insert(subject);
             }
             for t in &node.types {
@@ -149,11 +165,14 @@ fn embeddable_blanks(graphs: &BTreeMap<Option<String>, BTreeMap<String, Node>>) 
             }
             for values in node.properties.values() {
                 for value in values {
-                    if let Object::Blank(b) = value {
-                        let count = references.entry(b).or_default();
-                        *count = count.saturating_add(1);
-                        here.insert(b);
-                    }
+                    let id = match value {
+                        Object::Blank(b) => b.as_str(),
+                        Object::Iri(iri) if is_owned(iri) => iri.as_str(),
+                        _ => continue,
+                    };
+                    let count = references.entry(id).or_default();
+                    *count = count.saturating_add(1);
+                    here.insert(id);
                 }
             }
         }
@@ -202,7 +221,7 @@ fn write_node<'a>(
 ) -> Value {
     written.insert(subject);
     let mut object = Map::new();
-    if depth == 0 {
+    if depth == 0 || !subject.starts_with("_:") {
         object.insert("@id".to_owned(), Value::String(subject.to_owned()));
     }
     let Some(node) = nodes.get(subject) else {
@@ -220,16 +239,15 @@ fn write_node<'a>(
         let written_values: Vec<Value> = sorted
             .into_iter()
             .map(|value| match value {
-                Object::Iri(iri) => json!({ "@id": iri }),
-                Object::Blank(b) => match nodes.get_key_value(b.as_str()) {
+                Object::Iri(iri) | Object::Blank(iri) => match nodes.get_key_value(iri.as_str()) {
                     Some((key, _))
                         if depth < MAX_NESTING
-                            && embeddable.contains(b)
-                            && !written.contains(b.as_str()) =>
+                            && embeddable.contains(iri)
+                            && !written.contains(iri.as_str()) =>
                     {
                         write_node(key, nodes, embeddable, written, depth + 1)
                     }
-                    _ => json!({ "@id": b }),
+                    _ => json!({ "@id": iri }),
                 },
                 Object::Literal(l) => literal_value(l),
             })

@@ -393,6 +393,66 @@ pub fn compact_quads(quads: &[Quad], base: &BaseIri) -> Result<serde_json::Value
     )
 }
 
+/// One resource and what it owns (quads reachable from `root` through blank nodes and IRIs
+/// under `{root}/`) as a single compacted JSON object with citykg's context: the form a JSON
+/// merge patch (`PATCH /use-cases/{id}`) applies to. Quads not reachable from `root` are left
+/// out (a use case's catalogue record points at it, not the other way round).
+pub fn compact_tree(
+    quads: &[Quad],
+    root: &oxigraph::model::NamedNode,
+    base: &BaseIri,
+) -> Result<serde_json::Value, JsonLdError> {
+    let reachable = reachable_from(quads, root);
+    let loader = ContextLoader::new(base);
+    let expanded =
+        json_syntax::Value::from_serde_json(from_rdf::from_rdf_tree(&reachable, root.as_str()));
+    let document = RemoteDocument::new(None, None, expanded);
+    let options = Options {
+        compact_to_relative: false,
+        ..Options::default()
+    };
+    compact_document(
+        &document,
+        &ContextRef::Iri(context_iri(base)),
+        &loader,
+        &options,
+    )
+}
+
+fn reachable_from(quads: &[Quad], root: &oxigraph::model::NamedNode) -> Vec<Quad> {
+    use oxigraph::model::{NamedOrBlankNode, Term};
+    let owned = format!("{}/", root.as_str());
+    let mut seen = std::collections::HashSet::from([NamedOrBlankNode::from(root.clone())]);
+    let mut frontier = vec![NamedOrBlankNode::from(root.clone())];
+    while let Some(node) = frontier.pop() {
+        for quad in quads.iter().filter(|q| q.subject == node) {
+            let next = match &quad.object {
+                Term::BlankNode(b) => NamedOrBlankNode::from(b.clone()),
+                Term::NamedNode(n) if n.as_str().starts_with(&owned) => {
+                    NamedOrBlankNode::from(n.clone())
+                }
+                _ => continue,
+            };
+            if seen.insert(next.clone()) {
+                frontier.push(next);
+            }
+        }
+    }
+    // One description, whatever graph each statement came from.
+    quads
+        .iter()
+        .filter(|q| seen.contains(&q.subject))
+        .map(|q| {
+            Quad::new(
+                q.subject.clone(),
+                q.predicate.clone(),
+                q.object.clone(),
+                oxigraph::model::GraphName::DefaultGraph,
+            )
+        })
+        .collect()
+}
+
 /// Quads -> flattened JSON-LD compacted with citykg's context.
 pub fn flatten_quads(quads: &[Quad], base: &BaseIri) -> Result<serde_json::Value, JsonLdError> {
     let loader = ContextLoader::new(base);

@@ -32,3 +32,4 @@ mod shacl;
 mod sparql;
 mod update;
 mod use_cases;
+mod use_cases_jsonld;

@@ -423,15 +423,21 @@ async fn writes_need_a_steward_and_a_use_case_is_created_replaced_read_and_delet
     for (accept, parse) in [
         ("text/turtle", RdfFormat::Turtle),
         ("application/rdf+xml", RdfFormat::RdfXml),
+        // Expanded: oxigraph's parser cannot load citykg's context for the compacted form.
         (
-            "application/ld+json",
+            "application/ld+json;profile=\"http://www.w3.org/ns/json-ld#expanded\"",
             RdfFormat::JsonLd {
                 profile: Default::default(),
             },
         ),
     ] {
         let reply = app.get("/use-cases/nakuru-bins", accept).await;
-        assert_eq!(reply.content_type(), accept);
+        let media_type = accept.split(';').next().unwrap_or(accept);
+        assert!(
+            reply.content_type().starts_with(media_type),
+            "{accept}: {}",
+            reply.content_type()
+        );
         assert_eq!(parse_rdf(parse, &reply.body).len(), graph.len(), "{accept}");
     }
 
