@@ -101,6 +101,9 @@ pub struct Catalog {
     seeds: NamedNode,
     shapes: Shapes,
     index: index::Cache,
+    /// Bumped by every `invalidate`: caches of what `graph/catalog` holds (the feed's record
+    /// index) compare it with the value they were built at.
+    generation: std::sync::atomic::AtomicU64,
 }
 
 impl Catalog {
@@ -125,6 +128,7 @@ impl Catalog {
             seeds,
             shapes,
             index: index::Cache::default(),
+            generation: std::sync::atomic::AtomicU64::new(0),
         })
     }
 
@@ -196,6 +200,14 @@ impl Catalog {
     /// Graph Store) show in lists after at most `index::MAX_AGE`.
     pub fn invalidate(&self) {
         self.index.invalidate();
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    }
+
+    /// Changes with every [`Catalog::invalidate`]: a cache built at one generation is stale at
+    /// the next.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::Acquire)
     }
 
     fn index(&self) -> Result<std::sync::Arc<index::Index>, StorageError> {

@@ -54,7 +54,7 @@ impl Paging<'_> {
 }
 
 /// Adds the collection and view triples; links that are not IRIs (a bad Host) are left out.
-pub fn links(out: &mut Describer<'_>, paging: &Paging<'_>, items: &[Item]) {
+pub fn links(out: &mut Describer<'_>, paging: &Paging<'_>, items: &[&Item]) {
     let (Ok(collection), Ok(view)) = (
         NamedNode::new(paging.collection()),
         NamedNode::new(paging.page(paging.query.page)),

@@ -71,6 +71,35 @@ pub fn items(store: &Store, graph: GraphNameRef<'_>) -> Result<Vec<Item>, Storag
     Ok(items)
 }
 
+/// The record list of the last page served, kept while the catalogue's generation (see
+/// `Catalog::generation`) is unchanged: reading 10,000 records is most of a page's time, and
+/// harvesters fetch pages in a row. Every writer of `graph/catalog` that goes through the
+/// service bumps the generation (use-case writes, harvests, SPARQL Update, Graph Store).
+#[derive(Default)]
+pub struct RecordCache {
+    slot: std::sync::Mutex<Option<(u64, std::sync::Arc<Vec<Item>>)>>,
+}
+
+impl RecordCache {
+    /// The records at `generation`, read from the store when the cached list is older.
+    pub fn items(
+        &self,
+        store: &Store,
+        graph: GraphNameRef<'_>,
+        generation: u64,
+    ) -> Result<std::sync::Arc<Vec<Item>>, StorageError> {
+        let mut slot = self.slot.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((built_at, items)) = slot.as_ref()
+            && *built_at == generation
+        {
+            return Ok(items.clone());
+        }
+        let items = std::sync::Arc::new(items(store, graph)?);
+        *slot = Some((generation, items.clone()));
+        Ok(items)
+    }
+}
+
 /// The IRI or blank node id, for ordering without allocating.
 fn name(node: &NamedOrBlankNode) -> &str {
     match node {
@@ -142,5 +171,51 @@ mod tests {
                 "<http://c.test/c>"
             ]
         );
+    }
+}
+
+#[cfg(test)]
+mod cache_tests {
+    use super::*;
+    use oxigraph::model::{NamedNode, Quad};
+
+    fn record(store: &Store, graph: &NamedNode, n: u32) {
+        let record = NamedNode::new(format!("http://c.test/id/use-case/u{n}/record")).unwrap();
+        let dataset = NamedNode::new(format!("http://c.test/id/use-case/u{n}")).unwrap();
+        store
+            .insert(&Quad::new(
+                record.clone(),
+                FOAF_PRIMARY_TOPIC,
+                dataset,
+                graph.clone(),
+            ))
+            .unwrap();
+        store
+            .insert(&Quad::new(
+                record,
+                DCT_MODIFIED,
+                Literal::new_typed_literal(
+                    format!("2025-06-1{n}T08:00:00Z"),
+                    oxigraph::model::vocab::xsd::DATE_TIME,
+                ),
+                graph.clone(),
+            ))
+            .unwrap();
+    }
+
+    #[test]
+    fn the_record_list_is_kept_until_the_generation_changes() {
+        let store = Store::new().unwrap();
+        let graph = NamedNode::new("http://c.test/graph/catalog").unwrap();
+        let name = GraphNameRef::NamedNode(graph.as_ref());
+        let cache = RecordCache::default();
+        record(&store, &graph, 2);
+        assert_eq!(cache.items(&store, name, 0).unwrap().len(), 1);
+        record(&store, &graph, 1);
+        assert_eq!(cache.items(&store, name, 0).unwrap().len(), 1, "kept");
+        let fresh = cache.items(&store, name, 1).unwrap();
+        assert_eq!(fresh.len(), 2, "rebuilt at the next generation");
+        // Feed order: by modified time.
+        assert!(fresh[0].dataset.to_string().contains("u1"), "{fresh:?}");
     }
 }

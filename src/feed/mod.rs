@@ -127,19 +127,25 @@ pub struct FeedPage {
 
 /// Builds page `query.page` of the feed. `origin` (`http://host:port`) is where the client
 /// reached the service: paging links use it so that they can be followed whatever the base IRI.
+/// `records` caches the record list across pages while `generation` (the catalogue's) holds.
 pub fn page(
     store: &Store,
     base: &BaseIri,
     query: &FeedQuery,
     origin: &str,
+    (records, generation): (&index::RecordCache, u64),
 ) -> Result<FeedPage, FeedError> {
     let graph_name = crate::store::graphs::catalog_graph(base)?;
     let graph = GraphNameRef::NamedNode(graph_name.as_ref());
     let since = query.since_key();
-    let mut items = index::items(store, graph)?;
-    if let Some(since) = since {
-        items.retain(|item| item.key.is_some_and(|k| k >= since));
-    }
+    let all = records.items(store, graph, generation)?;
+    let items: Vec<&index::Item> = match since {
+        Some(since) => all
+            .iter()
+            .filter(|item| item.key.is_some_and(|k| k >= since))
+            .collect(),
+        None => all.iter().collect(),
+    };
     let total = items.len();
     let last = total.div_ceil(query.page_size).max(1);
     if query.page > last {

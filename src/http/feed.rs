@@ -32,8 +32,10 @@ pub async fn catalog(
     };
     let store = state.store.clone();
     let base = state.settings.base_iri.clone();
+    let records = state.feed_records.clone();
+    let generation = state.catalog.generation();
     let body = run_blocking(move || -> Result<Vec<u8>, Problem> {
-        let page = feed::page(&store, &base, &query, &origin)?;
+        let page = feed::page(&store, &base, &query, &origin, (&records, generation))?;
         serialize(format, &page.graph)
     })
     .await??;

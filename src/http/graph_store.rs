@@ -229,6 +229,7 @@ async fn write(
     let existed =
         run_blocking(move || apply(&store, &write_target, mode, &documents, &base)).await??;
     state.stats.invalidate();
+    state.catalog.invalidate();
     if let Some(location) = created_location {
         return Ok(HttpResponse::Created()
             .insert_header((header::LOCATION, location))
@@ -426,6 +427,7 @@ pub async fn delete(
         }
     };
     state.stats.invalidate();
+    state.catalog.invalidate();
     if removed {
         Ok(HttpResponse::NoContent().finish())
     } else {

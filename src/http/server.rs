@@ -123,6 +123,7 @@ impl Application {
             registry,
             quarantine,
             catalog,
+            feed_records: Arc::default(),
             assessment: Arc::new(
                 crate::assessment::schedule::Scheduler::start(
                     store.clone(),

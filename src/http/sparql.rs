@@ -74,6 +74,8 @@ pub async fn update_post(
     let metrics = state.metrics.clone();
     let started = Instant::now();
     run_blocking(move || sparql::run_update(prepared, &store, Some(limit))).await??;
+    // An update may have touched graph/catalog: its caches are rebuilt on next use.
+    state.catalog.invalidate();
     metrics.record_query("update", started.elapsed());
     drop(deadline);
     Ok(HttpResponse::NoContent().finish())

@@ -27,6 +27,8 @@ pub struct AppState {
     pub quarantine: Arc<crate::ingest::quarantine::Quarantine>,
     /// The use-case catalogue (issue 9).
     pub catalog: Arc<crate::catalog::Catalog>,
+    /// The feed's record list, kept while the catalogue's generation holds.
+    pub feed_records: Arc<crate::feed::index::RecordCache>,
     /// Recomputes use-case assessments after ingests and mapping changes, off the request path.
     pub assessment: Arc<crate::assessment::schedule::Scheduler>,
 }
