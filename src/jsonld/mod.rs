@@ -377,9 +377,16 @@ fn force_graph(document: &mut serde_json::Value) {
 
 /// Quads -> compacted JSON-LD with citykg's context, named by its IRI under `base`.
 pub fn compact_quads(quads: &[Quad], base: &BaseIri) -> Result<serde_json::Value, JsonLdError> {
+    compact_expanded(from_rdf(quads), base)
+}
+
+/// An expanded document (from [`from_rdf`]) compacted with citykg's context.
+fn compact_expanded(
+    expanded: serde_json::Value,
+    base: &BaseIri,
+) -> Result<serde_json::Value, JsonLdError> {
     let loader = ContextLoader::new(base);
-    let expanded = json_syntax::Value::from_serde_json(from_rdf(quads));
-    let document = RemoteDocument::new(None, None, expanded);
+    let document = RemoteDocument::new(None, None, json_syntax::Value::from_serde_json(expanded));
     let options = Options {
         // IRIs stay absolute: a resource's document is often saved or forwarded elsewhere.
         compact_to_relative: false,
@@ -403,20 +410,7 @@ pub fn compact_tree(
     base: &BaseIri,
 ) -> Result<serde_json::Value, JsonLdError> {
     let reachable = reachable_from(quads, root);
-    let loader = ContextLoader::new(base);
-    let expanded =
-        json_syntax::Value::from_serde_json(from_rdf::from_rdf_tree(&reachable, root.as_str()));
-    let document = RemoteDocument::new(None, None, expanded);
-    let options = Options {
-        compact_to_relative: false,
-        ..Options::default()
-    };
-    compact_document(
-        &document,
-        &ContextRef::Iri(context_iri(base)),
-        &loader,
-        &options,
-    )
+    compact_expanded(from_rdf::from_rdf_tree(&reachable, root.as_str()), base)
 }
 
 fn reachable_from(quads: &[Quad], root: &oxigraph::model::NamedNode) -> Vec<Quad> {
