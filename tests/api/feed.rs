@@ -4,7 +4,7 @@
 //! shipped code lists declare them. The instance may hold other (shipped) use cases: counts
 //! come from the feed itself.
 
-use crate::helpers::{ADMIN, TestApp, form, parse_rdf, spawn_app};
+use crate::helpers::{ADMIN, TestApp, form, parse_rdf, run_python_client, spawn_app};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::vocab::rdf;
 use oxigraph::model::{Graph, NamedNodeRef, TermRef, Triple};
@@ -401,26 +401,18 @@ async fn a_third_party_harvester_gets_every_use_case_and_only_the_change() {
     let app = spawn_app().await;
     let base = "http://citykg.test/";
     add_use_cases(&app, base, &["p-1", "p-2", "p-3", "p-4", "p-5"]).await;
-    let python = std::env::var("CITYKG_PYTHON").unwrap_or_else(|_| "python3".to_owned());
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/harvest_feed.py");
     let conformance = std::env::var("CITYKG_CONFORMANCE").unwrap_or_else(|_| {
         concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/conformance").to_owned()
     });
-    let address = app.address.clone();
-    let changed = format!("{base}id/use-case/p-3");
-    let output = actix_web::rt::task::spawn_blocking(move || {
-        std::process::Command::new(&python)
-            .args([script, &address, ADMIN, &conformance, &changed])
-            .output()
-    })
-    .await
-    .unwrap()
-    .expect("python runs (pip install -r tests/clients/requirements.txt)");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "harvester failed:\n{stdout}\n{stderr}"
-    );
-    assert!(stdout.contains("harvest checks passed"), "{stdout}");
+    run_python_client(
+        "harvest_feed.py",
+        vec![
+            app.address.clone(),
+            ADMIN.to_owned(),
+            conformance,
+            format!("{base}id/use-case/p-3"),
+        ],
+        "harvest checks passed",
+    )
+    .await;
 }

@@ -190,3 +190,28 @@ pub fn parse_rdf(format: oxigraph::io::RdfFormat, bytes: &[u8]) -> oxigraph::mod
         .collect::<Result<_, _>>()
         .unwrap_or_else(|e| panic!("invalid {format}: {e}\n{}", String::from_utf8_lossy(bytes)))
 }
+
+/// Runs a third-party client script of `tests/clients/` with `args` (`CITYKG_PYTHON` picks the
+/// interpreter; `.ci/run` installs the clients from tests/clients/requirements.txt) and returns its
+/// standard output; fails the test when the script fails or does not print `done`.
+pub async fn run_python_client(script: &str, args: Vec<String>, done: &str) -> String {
+    let python = std::env::var("CITYKG_PYTHON").unwrap_or_else(|_| "python3".to_owned());
+    let path = format!("{}/tests/clients/{script}", env!("CARGO_MANIFEST_DIR"));
+    let output = actix_web::rt::task::spawn_blocking(move || {
+        std::process::Command::new(&python)
+            .arg(path)
+            .args(args)
+            .output()
+    })
+    .await
+    .unwrap()
+    .expect("python runs (install the clients: pip install -r tests/clients/requirements.txt)");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "{script} failed:\n{stdout}\n{stderr}"
+    );
+    assert!(stdout.contains(done), "{script}: {stdout}");
+    stdout
+}

@@ -2,7 +2,7 @@
 //! `/def/{term}` as JSON-LD, and pyld (a third-party processor) reading what citykg writes
 //! (tests/clients/jsonld_pyld.py; `CITYKG_PYTHON` picks the interpreter).
 
-use crate::helpers::{TestApp, parse_rdf, spawn_app, spawn_with};
+use crate::helpers::{TestApp, parse_rdf, run_python_client, spawn_app, spawn_with};
 use oxigraph::io::RdfFormat;
 use oxigraph::model::Dataset;
 use oxigraph::model::dataset::CanonicalizationAlgorithm;
@@ -345,29 +345,17 @@ async fn ontology_terms_answer_json_ld_too() {
 #[actix_web::test]
 async fn pyld_reads_citykg_json_ld_as_the_same_rdf_as_turtle() {
     let app = app_with_data().await;
-    let python = std::env::var("CITYKG_PYTHON").unwrap_or_else(|_| "python3".to_owned());
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/jsonld_pyld.py");
-    let address = app.address.clone();
-    let output = actix_web::rt::task::spawn_blocking(move || {
-        std::process::Command::new(&python)
-            .arg(script)
-            .arg(&address)
-            .arg("http://citykg.test/")
-            .arg("/id/use-case/demo")
-            .arg("/id/use-case/demo/place")
-            .output()
-    })
-    .await
-    .unwrap()
-    .expect("python runs (install the clients: pip install -r tests/clients/requirements.txt)");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "pyld check failed:\n{stdout}\n{stderr}"
-    );
-    assert!(
-        stdout.contains("all JSON-LD client checks passed"),
-        "{stdout}"
-    );
+    run_python_client(
+        "jsonld_pyld.py",
+        [
+            app.address.as_str(),
+            "http://citykg.test/",
+            "/id/use-case/demo",
+            "/id/use-case/demo/place",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+        "all JSON-LD client checks passed",
+    )
+    .await;
 }
