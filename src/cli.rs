@@ -161,6 +161,13 @@ pub struct ServeArgs {
     /// Maximal number of queries evaluated at once [default: 2 x CPUs].
     #[arg(long, env = "CITYKG_MAX_CONCURRENT_QUERIES")]
     pub max_concurrent_queries: Option<usize>,
+    /// Time limit in seconds of every other expensive request: SHACL validation, ingest,
+    /// preview, kit import, GET /store [default: 300].
+    #[arg(long, env = "CITYKG_TASK_TIMEOUT")]
+    pub task_timeout: Option<f64>,
+    /// Maximal number of those requests running at once [default: 2 x CPUs].
+    #[arg(long, env = "CITYKG_MAX_CONCURRENT_TASKS")]
+    pub max_concurrent_tasks: Option<usize>,
     /// Hosts that SPARQL SERVICE may call (comma separated; empty by default).
     #[arg(long, env = "CITYKG_ALLOW_HOSTS", value_delimiter = ',')]
     pub allow_hosts: Option<Vec<String>>,

@@ -13,6 +13,11 @@ pub const DEFAULT_BIND: &str = "127.0.0.1:7700";
 pub const DEFAULT_LOCATION: &str = "data";
 pub const DEFAULT_QUERY_TIMEOUT_SECS: f64 = 30.0;
 pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+pub const DEFAULT_TASK_TIMEOUT_SECS: f64 = 300.0;
+/// The most requests of one kind that may run at once (each may hold a thread).
+pub const MAX_CONCURRENCY: usize = 1024;
+/// The longest time limit a setting may give: one day.
+pub const MAX_TIMEOUT: Duration = Duration::from_secs(24 * 60 * 60);
 /// 256 MiB of payloads kept for replay.
 pub const DEFAULT_QUARANTINE_BYTES: u64 = 256 << 20;
 
@@ -32,6 +37,12 @@ pub enum ConfigError {
     BaseIri { iri: String, reason: String },
     #[error("{name} must be a positive number, got {value}")]
     NotPositive { name: &'static str, value: String },
+    #[error("{name} must be {range}, got {value}")]
+    OutOfRange {
+        name: &'static str,
+        value: String,
+        range: String,
+    },
 }
 
 /// The keys a TOML configuration file may hold; the same names as the flags, with underscores.
@@ -46,6 +57,8 @@ pub struct FileSettings {
     pub max_body_bytes: Option<usize>,
     pub max_quarantine_bytes: Option<usize>,
     pub max_concurrent_queries: Option<usize>,
+    pub task_timeout: Option<f64>,
+    pub max_concurrent_tasks: Option<usize>,
     pub allow_hosts: Option<Vec<String>>,
     pub ontologies: Option<PathBuf>,
     pub mappings: Option<PathBuf>,
@@ -96,6 +109,10 @@ pub struct Limits {
     pub max_concurrent_queries: usize,
     /// Bytes the quarantine may hold before new failed payloads are refused.
     pub quarantine_bytes: u64,
+    /// The time limit of the other expensive requests (validation, ingest, preview, kit
+    /// import, dumps), and how many of them run at once.
+    pub task_timeout: Duration,
+    pub max_concurrent_tasks: usize,
 }
 
 impl Default for Limits {
@@ -105,6 +122,8 @@ impl Default for Limits {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             quarantine_bytes: DEFAULT_QUARANTINE_BYTES,
             max_concurrent_queries: default_concurrency(),
+            task_timeout: Duration::from_secs_f64(DEFAULT_TASK_TIMEOUT_SECS),
+            max_concurrent_tasks: default_concurrency(),
         }
     }
 }
@@ -162,6 +181,17 @@ impl BaseIri {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// Whether `iri` is a local IRI (under the base) or names the base itself or a parent of
+    /// it (`http://host:7700` for the base `http://host:7700/`): an IRI whose namespace would
+    /// take in local resources. Prefixes are cut at `/`, `#` or `?`, never inside a segment.
+    pub fn covers(&self, iri: &str) -> bool {
+        iri.starts_with(&self.0)
+            || self
+                .0
+                .strip_prefix(iri)
+                .is_some_and(|rest| rest.starts_with(['/', '#', '?']) || iri.ends_with(['/', '#']))
     }
 
     /// `base + relative`, e.g. `graph/ontology/sosa`.
@@ -222,27 +252,29 @@ impl Settings {
             Some(iri) => BaseIri::parse(&iri)?,
             None => BaseIri::parse(&format!("http://{bind}/"))?,
         };
-        let timeout = args
-            .query_timeout
-            .or(file.query_timeout)
-            .unwrap_or(DEFAULT_QUERY_TIMEOUT_SECS);
-        if !(timeout.is_finite() && timeout > 0.0) {
-            return Err(ConfigError::NotPositive {
-                name: "query_timeout",
-                value: timeout.to_string(),
-            });
-        }
         let limits = Limits {
-            query_timeout: Duration::from_secs_f64(timeout),
+            query_timeout: seconds(
+                "query_timeout",
+                args.query_timeout.or(file.query_timeout),
+                DEFAULT_QUERY_TIMEOUT_SECS,
+            )?,
+            task_timeout: seconds(
+                "task_timeout",
+                args.task_timeout.or(file.task_timeout),
+                DEFAULT_TASK_TIMEOUT_SECS,
+            )?,
+            max_concurrent_tasks: concurrency(
+                "max_concurrent_tasks",
+                args.max_concurrent_tasks.or(file.max_concurrent_tasks),
+            )?,
             max_body_bytes: positive(
                 "max_body_bytes",
                 args.max_body_bytes.or(file.max_body_bytes),
                 DEFAULT_MAX_BODY_BYTES,
             )?,
-            max_concurrent_queries: positive(
+            max_concurrent_queries: concurrency(
                 "max_concurrent_queries",
                 args.max_concurrent_queries.or(file.max_concurrent_queries),
-                default_concurrency(),
             )?,
             quarantine_bytes: positive(
                 "max_quarantine_bytes",
@@ -296,6 +328,32 @@ impl Settings {
     }
 }
 
+/// A time limit in seconds: more than zero, at most `MAX_TIMEOUT`.
+fn seconds(name: &'static str, value: Option<f64>, default: f64) -> Result<Duration, ConfigError> {
+    let value = value.unwrap_or(default);
+    Duration::try_from_secs_f64(value)
+        .ok()
+        .filter(|t| !t.is_zero() && *t <= MAX_TIMEOUT)
+        .ok_or_else(|| ConfigError::OutOfRange {
+            name,
+            value: value.to_string(),
+            range: format!("more than 0 and at most {} seconds", MAX_TIMEOUT.as_secs()),
+        })
+}
+
+/// How many requests of a kind may run at once: 1 to `MAX_CONCURRENCY`.
+fn concurrency(name: &'static str, value: Option<usize>) -> Result<usize, ConfigError> {
+    let value = positive(name, value, default_concurrency())?;
+    if value > MAX_CONCURRENCY {
+        return Err(ConfigError::OutOfRange {
+            name,
+            value: value.to_string(),
+            range: format!("at most {MAX_CONCURRENCY}"),
+        });
+    }
+    Ok(value)
+}
+
 fn positive(
     name: &'static str,
     value: Option<usize>,
@@ -314,6 +372,32 @@ fn positive(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_base_covers_local_iris_and_its_parents_not_its_neighbours() {
+        let base = BaseIri::parse("http://host:7700/city").unwrap();
+        assert_eq!(base.as_str(), "http://host:7700/city/");
+        for covered in [
+            "http://host:7700/city/",
+            "http://host:7700/city/id/use-case/x",
+            "http://host:7700/city",
+            "http://host:7700",
+            "http://host:7700/",
+            "http:",
+        ] {
+            assert!(base.covers(covered), "{covered}");
+        }
+        for other in [
+            "http://host:7700/cityhall",
+            "http://host:770",
+            "http://host:7700/other/x",
+            "http://other/",
+            "http://host:7700/cit",
+            "http://host:7700#x",
+        ] {
+            assert!(!base.covers(other), "{other}");
+        }
+    }
 
     #[test]
     fn allow_list_matches_hosts_with_and_without_ports() {
@@ -360,6 +444,28 @@ mod tests {
         assert_eq!(settings.location, StoreLocation::Memory);
         args.max_concurrent_queries = Some(0);
         assert!(Settings::from_serve_args(&args).is_err());
+    }
+
+    #[test]
+    fn limits_out_of_range_are_refused_at_start_not_a_panic() {
+        let mut args = ServeArgs {
+            memory: true,
+            ..ServeArgs::default()
+        };
+        for timeout in [1e300, f64::INFINITY, f64::NAN, 0.0, -1.0, 86_401.0] {
+            args.query_timeout = Some(timeout);
+            assert!(Settings::from_serve_args(&args).is_err(), "{timeout}");
+            args.query_timeout = None;
+            args.task_timeout = Some(timeout);
+            assert!(Settings::from_serve_args(&args).is_err(), "{timeout}");
+            args.task_timeout = None;
+        }
+        args.max_concurrent_tasks = Some(usize::MAX);
+        assert!(Settings::from_serve_args(&args).is_err());
+        args.max_concurrent_tasks = Some(3);
+        let settings = Settings::from_serve_args(&args).unwrap();
+        assert_eq!(settings.limits.max_concurrent_tasks, 3);
+        assert_eq!(settings.limits.task_timeout, Duration::from_secs(300));
     }
 
     #[test]

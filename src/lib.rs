@@ -2,10 +2,12 @@
 
 pub mod assessment;
 pub mod auth;
+pub mod capped;
 pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod digest;
+pub mod durable;
 pub mod engine;
 pub mod feed;
 pub mod harvest;
@@ -22,6 +24,7 @@ pub mod rdf_file;
 pub mod shacl;
 pub mod shapes;
 pub mod sparql;
+pub mod stack;
 pub mod store;
 pub mod telemetry;
 pub mod vocab;

@@ -114,6 +114,35 @@ impl TokenStore {
         Ok(store)
     }
 
+    /// Like `open`, for the server: a damaged file does not stop the service. It is kept aside
+    /// as `tokens.json.damaged-{seconds}` for the operator, the error is logged, and the server
+    /// starts with no stored token (so it creates and prints a new admin token).
+    pub fn open_for_server(path: Option<PathBuf>) -> Result<Self, TokenError> {
+        match Self::open(path.clone()) {
+            Err(TokenError::Damaged { path, source }) => {
+                let seconds = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_secs());
+                let mut aside = path.clone().into_os_string();
+                aside.push(format!(".damaged-{seconds}"));
+                let aside = PathBuf::from(aside);
+                std::fs::rename(&path, &aside).map_err(|source| TokenError::Io {
+                    path: path.clone(),
+                    source,
+                })?;
+                tracing::error!(
+                    file = %path.display(),
+                    kept_as = %aside.display(),
+                    error = %source,
+                    "the token file is damaged: it was set aside and no stored token is valid; \
+                     restore it from the copy or create new tokens"
+                );
+                Self::open(Some(path))
+            }
+            other => other,
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.read_state().by_hash.is_empty()
     }
@@ -236,8 +265,8 @@ impl TokenStore {
             path: path.clone(),
             source,
         };
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(io)?;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            crate::durable::create_folder(dir).map_err(io)?;
         }
         let file = TokenFile {
             tokens: state.persisted.clone(),
@@ -246,10 +275,7 @@ impl TokenStore {
             path: path.clone(),
             source,
         })?;
-        // Write then rename, so a reader never sees half a file.
-        let tmp = path.with_extension("json.tmp");
-        write_private(&tmp, &text).map_err(io)?;
-        std::fs::rename(&tmp, path).map_err(io)?;
+        crate::durable::write_file(path, &text).map_err(io)?;
         state.file_stamp = std::fs::metadata(path).ok().map(|m| FileStamp::of(&m));
         Ok(())
     }
@@ -265,18 +291,6 @@ impl TokenStore {
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
-}
-
-fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options.open(path)?.write_all(bytes)
 }
 
 fn check_name(name: &str) -> Result<(), TokenError> {

@@ -117,9 +117,14 @@ pub fn query(args: &QueryArgs) -> anyhow::Result<()> {
         cancel: None,
         timeout: None,
     };
-    let results = parsed.evaluate(&store, &ProtocolDataset::default(), &options)?;
+    parsed.evaluate(&store, &ProtocolDataset::default(), &options, |results| {
+        Ok(print_results(results, args.format))
+    })?
+}
+
+fn print_results(results: QueryResults<'_>, format: TableFormat) -> anyhow::Result<()> {
     let out = std::io::stdout().lock();
-    let format = match (args.format, &results) {
+    let format = match (format, &results) {
         (TableFormat::Table, _) => return print_table(results, out),
         (TableFormat::Csv, QueryResults::Graph(_)) => ResultFormat::Rdf(RdfFormat::NTriples),
         (TableFormat::Json, QueryResults::Graph(_)) => ResultFormat::Rdf(RdfFormat::JsonLd {

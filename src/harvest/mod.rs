@@ -128,6 +128,8 @@ pub struct HarvestReport {
     pub watermark: String,
 }
 
+static RUNNING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Harvests `options.url` into the store.
 pub fn run(
     store: &Store,
@@ -137,6 +139,8 @@ pub fn run(
 ) -> Result<HarvestReport, HarvestError> {
     let fetcher = Fetcher::new(allow.clone(), options.limits.clone());
     let (scheme, host) = fetcher.check(&options.url)?;
+    // One run at a time: two runs of one source would each replace what the other wrote.
+    let _one_at_a_time = RUNNING.lock().unwrap_or_else(|e| e.into_inner());
     let mut source = Source::load(store, base, &options.url)?;
     let known = known_terms(store, base);
     let mut run = Run {

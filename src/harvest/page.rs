@@ -50,6 +50,12 @@ pub fn read(
     fetched: &Fetched,
     is_known_term: &dyn Fn(NamedNodeRef<'_>) -> bool,
 ) -> Result<RemotePage, HarvestError> {
+    crate::rdf_file::check_untrusted(fetched.format, &fetched.body).map_err(|refused| {
+        HarvestError::Parse {
+            url: fetched.url.clone(),
+            message: refused.to_string(),
+        }
+    })?;
     let mut graph = Graph::new();
     let parser = RdfParser::from_format(fetched.format)
         .with_base_iri(&fetched.url)

@@ -144,10 +144,13 @@ impl Source {
         )))
     }
 
-    /// Whether `dataset` may be written from this source: not under our base IRI, and not
-    /// described by a record of ours or of another source.
+    /// Whether `dataset` may be written from this source: not a local IRI nor a parent of the
+    /// base (whose namespace would take in local resources), not inside a dataset another
+    /// record describes, and not described by a record of another source.
     pub fn may_write(&self, store: &Store, dataset: &NamedNode) -> Result<bool, StorageError> {
-        if dataset.as_str().starts_with(self.base.as_str()) {
+        if self.base.covers(dataset.as_str())
+            || self.held_elsewhere(store, parents(dataset.as_str()))?
+        {
             return Ok(false);
         }
         let ours = self.held.get(dataset).map(|h| h.record.clone());
@@ -166,6 +169,53 @@ impl Source {
             }
         }
         Ok(true)
+    }
+
+    /// Whether `iri` is in this source's own namespace (`id/harvest/{slug}/...`: its records).
+    fn is_own(&self, iri: &str) -> bool {
+        iri.strip_prefix(self.node.as_str())
+            .is_some_and(|rest| rest.starts_with('/'))
+    }
+
+    /// Whether a harvest of this source may write or remove triples about `subject`: never a
+    /// local resource (except its own records), never one inside another record's dataset.
+    fn may_touch(&self, store: &Store, subject: &NamedOrBlankNode) -> Result<bool, StorageError> {
+        let NamedOrBlankNode::NamedNode(node) = subject else {
+            return Ok(true);
+        };
+        let iri = node.as_str();
+        if self.is_own(iri) {
+            return Ok(true);
+        }
+        Ok(!self.base.covers(iri)
+            && !self.held_elsewhere(store, std::iter::once(iri).chain(parents(iri)))?)
+    }
+
+    /// Whether one of `iris` is the topic of a record that is not this source's.
+    fn held_elsewhere<'a>(
+        &self,
+        store: &Store,
+        iris: impl Iterator<Item = &'a str>,
+    ) -> Result<bool, StorageError> {
+        for iri in iris {
+            let Ok(node) = NamedNode::new(iri) else {
+                continue;
+            };
+            for quad in store.quads_for_pattern(
+                None,
+                Some(FOAF_PRIMARY_TOPIC),
+                Some(node.as_ref().into()),
+                Some(self.graph()),
+            ) {
+                let record = quad?.subject;
+                let ours =
+                    matches!(&record, NamedOrBlankNode::NamedNode(r) if self.is_own(r.as_str()));
+                if !ours {
+                    return Ok(true);
+                }
+            }
+        }
+        Ok(false)
     }
 
     /// Writes the items of one page (replacing what was held of them), in one transaction.
@@ -189,7 +239,9 @@ impl Source {
                 self.old_quads(store, &item.dataset, &record, &mut remove)?;
             }
             for t in &item.description {
-                insert.push(t.clone().in_graph(graph.clone()));
+                if self.may_touch(store, &t.subject)? {
+                    insert.push(t.clone().in_graph(graph.clone()));
+                }
             }
             let mut add = |p, o: Term| insert.push(Quad::new(record.clone(), p, o, graph.clone()));
             add(rdf::TYPE, DCAT_CATALOG_RECORD.into());
@@ -210,7 +262,7 @@ impl Source {
                 add(REMOTE_MODIFIED, modified.clone().into());
             }
             for (node, triples) in &item.support {
-                if node.as_str().starts_with(self.base.as_str()) {
+                if !self.may_touch(store, &node.clone().into())? {
                     continue;
                 }
                 if replaced_support.insert(node.clone()) {
@@ -268,7 +320,12 @@ impl Source {
         out: &mut Vec<Quad>,
     ) -> Result<(), StorageError> {
         let graph = GraphName::NamedNode(self.catalog.clone());
-        for (_, triples) in owned_subjects(store, self.graph(), &dataset.clone().into())? {
+        for (subject, triples) in owned_subjects(store, self.graph(), &dataset.clone().into())? {
+            // Data held from before ownership was checked may reach local resources: those are
+            // never removed by a harvest.
+            if !self.may_touch(store, &subject)? {
+                continue;
+            }
             out.extend(
                 triples
                     .into_iter()
@@ -324,6 +381,10 @@ impl Source {
             let predicate = quad.predicate.as_ref();
             if predicate == SUPPORT_NODE {
                 if let Term::NamedNode(node) = &quad.object {
+                    if !self.may_touch(store, &node.clone().into())? {
+                        remove.push(quad);
+                        continue;
+                    }
                     let used = store
                         .quads_for_pattern(
                             None,
@@ -369,6 +430,16 @@ impl Source {
     }
 }
 
+/// The parents of `iri` in the sense of `feed::describe::owns`, nearest first: every prefix
+/// followed by `/` or `#`, after the scheme.
+fn parents(iri: &str) -> impl Iterator<Item = &str> {
+    let start = iri.find("://").map_or(0, |i| i + 3);
+    iri.char_indices()
+        .rev()
+        .filter(move |(i, c)| *i >= start && matches!(c, '/' | '#'))
+        .filter_map(move |(i, _)| iri.get(..i))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -379,5 +450,18 @@ mod tests {
         assert!(a.starts_with("127-0-0-1-8080-catalog-"), "{a}");
         assert_eq!(a.len(), "127-0-0-1-8080-catalog-".len() + 8);
         assert_ne!(a, slug("http://127.0.0.1:8080/catalog?x=1"));
+    }
+
+    #[test]
+    fn parents_are_the_prefixes_an_owner_could_have() {
+        assert_eq!(
+            parents("http://a.example/ds/x#y").collect::<Vec<_>>(),
+            [
+                "http://a.example/ds/x",
+                "http://a.example/ds",
+                "http://a.example"
+            ]
+        );
+        assert_eq!(parents("urn:x").count(), 0);
     }
 }

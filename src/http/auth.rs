@@ -1,11 +1,44 @@
 //! Bearer-token checks at the edge: a missing or unknown token is 401, a token without the
-//! role is 403. Reads are public unless the server runs `--private`.
+//! role is 403. Reads are public unless the server runs `--private`; then every route but
+//! `PUBLIC_WHEN_PRIVATE` needs a token, checked once for all routes (`private_gate`) as well as
+//! by each handler, so a route that forgets to ask is still closed.
 
 use super::problem::Problem;
 use super::state::AppState;
 use crate::auth::{Role, TokenInfo};
-use actix_web::HttpRequest;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header;
+use actix_web::middleware::Next;
+use actix_web::{HttpRequest, ResponseError, web};
+
+/// Paths anyone may reach on a private server: liveness, and the JSON-LD context (vocabulary,
+/// not data).
+const PUBLIC_WHEN_PRIVATE: [&str; 2] = ["/health", "/ns/context.jsonld"];
+
+/// Middleware: on a `--private` server, a request without a valid token is answered 401 before
+/// any handler runs.
+pub async fn private_gate(
+    request: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let refused = match request.app_data::<web::Data<AppState>>() {
+        Some(state) if state.settings.private && !PUBLIC_WHEN_PRIVATE.contains(&request.path()) => {
+            authorize(request.request(), state, Role::Read).err()
+        }
+        _ => None,
+    };
+    match refused {
+        Some(problem) => {
+            let response = problem.error_response();
+            Ok(request.into_response(response).map_into_right_body())
+        }
+        None => next
+            .call(request)
+            .await
+            .map(ServiceResponse::map_into_left_body),
+    }
+}
 
 /// Checks that the request may do what `needed` allows; returns the token used, if any.
 pub fn authorize(

@@ -21,7 +21,9 @@ pub async fn read_limited(
     if declared.is_some_and(|n| n > limit) {
         return Err(Problem::payload_too_large(limit));
     }
-    let mut body = BytesMut::with_capacity(declared.unwrap_or(0).min(limit));
+    refuse_content_encoding(request)?;
+    // Memory follows the bytes that arrive, not what a header promises.
+    let mut body = BytesMut::with_capacity(declared.unwrap_or(0).min(limit).min(INITIAL_CAPACITY));
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| {
             Problem::bad_request("bad-body", format!("cannot read the request body: {e}"))
@@ -32,6 +34,25 @@ pub async fn read_limited(
         body.extend_from_slice(&chunk);
     }
     Ok(body.freeze())
+}
+
+/// What a body buffer reserves before its bytes arrive.
+const INITIAL_CAPACITY: usize = 1 << 20;
+
+/// Bodies are read as sent: a compressed `Content-Encoding` is refused rather than read as if
+/// it were the content (compressed payloads say so in their mapping's source instead).
+fn refuse_content_encoding(request: &HttpRequest) -> Result<(), Problem> {
+    let Some(encoding) = request.headers().get(header::CONTENT_ENCODING) else {
+        return Ok(());
+    };
+    let encoding = encoding.to_str().unwrap_or("(not text)").trim();
+    if encoding.is_empty() || encoding.eq_ignore_ascii_case("identity") {
+        return Ok(());
+    }
+    Err(Problem::unsupported_media_type(
+        &format!("Content-Encoding: {encoding}"),
+        &["uncompressed bodies (no Content-Encoding, or identity)"],
+    ))
 }
 
 /// `application/x-www-form-urlencoded` or query-string pairs, in order, repeats kept.

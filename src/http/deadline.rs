@@ -1,13 +1,75 @@
-//! Query time limits: a deadline that cancels the evaluation (oxigraph checks the token while it
-//! evaluates), so a runaway query really stops and frees its thread. One watchdog thread per
-//! process keeps every deadline in order; arming one is a map insert, not a task or a timer.
+//! Time limits and slots of expensive requests. A deadline cancels a token that the work
+//! checks as it goes (oxigraph while it evaluates, the ingest per quad, validation per focus
+//! node, dumps per quad), so a runaway request really stops and frees its thread. A slot bounds
+//! how many run at once: SPARQL queries and updates take a query slot, the other expensive
+//! requests (validation, ingest, preview, kit import, harvest, dumps) a task slot. One watchdog
+//! thread per process keeps every deadline in order; arming one is a map insert, not a timer.
 
 use super::body::Params;
 use super::problem::Problem;
+use super::state::AppState;
 use oxigraph::sparql::CancellationToken;
 use std::collections::BTreeMap;
-use std::sync::{Condvar, LazyLock, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Condvar, LazyLock, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+/// Waits for one of `capacity` slots, at most as long as the work itself may run.
+pub async fn acquire(
+    slots: &Arc<Semaphore>,
+    capacity: usize,
+    limit: Duration,
+    what: &str,
+) -> Result<OwnedSemaphorePermit, Problem> {
+    match tokio::time::timeout(limit, slots.clone().acquire_owned()).await {
+        Ok(Ok(permit)) => Ok(permit),
+        _ => Err(Problem::busy(format!(
+            "all {capacity} {what} slots stayed busy for {:.1} s; retry later",
+            limit.as_secs_f64()
+        ))),
+    }
+}
+
+/// An expensive request let in: its task slot, held until it is dropped, and its deadline.
+pub struct Admitted {
+    _permit: OwnedSemaphorePermit,
+    pub deadline: Deadline,
+}
+
+impl Admitted {
+    /// Takes a task slot and arms the configured task deadline.
+    pub async fn task(state: &AppState) -> Result<Self, Problem> {
+        let limits = &state.settings.limits;
+        let permit = acquire(
+            &state.task_slots,
+            limits.max_concurrent_tasks,
+            limits.task_timeout,
+            "task",
+        )
+        .await?;
+        Ok(Self {
+            _permit: permit,
+            deadline: Deadline::start(limits.task_timeout),
+        })
+    }
+
+    pub fn token(&self) -> &CancellationToken {
+        &self.deadline.token
+    }
+
+    /// The answer when the work stopped at its deadline.
+    pub fn timed_out(&self, what: &str) -> Problem {
+        Problem::new(
+            actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
+            "task-timeout",
+            "Time limit reached",
+            format!(
+                "{what} ran longer than its time limit of {:.0} s and was stopped",
+                self.deadline.seconds()
+            ),
+        )
+    }
+}
 
 /// The limit for this request: the server's, or less if the request's `timeout` asks for less.
 pub fn effective_timeout(configured: Duration, params: &Params) -> Result<Duration, Problem> {
@@ -25,7 +87,11 @@ pub fn effective_timeout(configured: Duration, params: &Params) -> Result<Durati
                 format!("timeout must be a positive number of seconds, got {requested:?}"),
             )
         })?;
-    Ok(configured.min(Duration::from_secs_f64(seconds)))
+    // Compared as seconds first: a huge request (1e300) cannot become a `Duration`.
+    if seconds >= configured.as_secs_f64() {
+        return Ok(configured);
+    }
+    Ok(Duration::try_from_secs_f64(seconds).map_or(configured, |asked| configured.min(asked)))
 }
 
 /// Cancels its token when the time is up; dropping it disarms it.
@@ -148,5 +214,11 @@ mod tests {
         assert_eq!(ask("timeout=300").unwrap(), configured);
         assert!(ask("timeout=0").is_err());
         assert!(ask("timeout=soon").is_err());
+        // Values no `Duration` can hold are bounded, not a panic.
+        assert_eq!(ask("timeout=1e300").unwrap(), configured);
+        assert_eq!(ask("timeout=1.8e19").unwrap(), configured);
+        assert!(ask("timeout=inf").is_err());
+        assert!(ask("timeout=NaN").is_err());
+        assert_eq!(ask("timeout=1e-300").unwrap(), Duration::ZERO);
     }
 }

@@ -4,6 +4,7 @@
 
 use super::auth::authorize;
 use super::body::{content_type, read_limited};
+use super::deadline::Admitted;
 use super::multipart;
 use super::negotiate::{self, Output};
 use super::problem::Problem;
@@ -107,18 +108,31 @@ pub async fn get(
         return Ok(HttpResponse::Ok().content_type(offer.media_type()).finish());
     }
     let store = state.store.clone();
+    // A dump holds a task slot while it streams, and stops at the task time limit (the
+    // response is then cut short, as a query's is).
+    let admitted = Admitted::task(&state).await?;
     let body = stream_blocking(
         move |writer| {
+            let stop = admitted.token();
+            let timeout = || SparqlError::Timeout {
+                seconds: admitted.deadline.seconds(),
+            };
             let mut serializer = RdfSerializer::from_format(format).for_writer(writer);
             let storage = |e: StorageError| SparqlError::Storage(e.to_string());
             match target.graph_name() {
                 Some(graph) => {
                     for quad in store.quads_for_pattern(None, None, None, Some(graph.as_ref())) {
+                        if stop.is_cancelled() {
+                            return Err(timeout());
+                        }
                         serializer.serialize_triple(quad.map_err(storage)?.as_ref())?;
                     }
                 }
                 None => {
                     for quad in store.iter() {
+                        if stop.is_cancelled() {
+                            return Err(timeout());
+                        }
                         serializer.serialize_quad(&quad.map_err(storage)?)?;
                     }
                 }
@@ -287,7 +301,7 @@ fn documents(request: &HttpRequest, body: &[u8]) -> Result<Vec<Document>, Proble
                     format,
                     bytes: part.body.to_vec(),
                 };
-                refuse_xml_entities(&document)?;
+                check_before_parsing(&document)?;
                 Ok(document)
             })
             .collect();
@@ -298,25 +312,14 @@ fn documents(request: &HttpRequest, body: &[u8]) -> Result<Vec<Document>, Proble
         format,
         bytes: body.to_vec(),
     };
-    refuse_xml_entities(&document)?;
+    check_before_parsing(&document)?;
     Ok(vec![document])
 }
 
-/// RDF/XML may declare entities in a DTD, and nested entities expand exponentially ("billion
-/// laughs"). Request bodies with entity declarations are refused outright.
-fn refuse_xml_entities(document: &Document) -> Result<(), Problem> {
-    let declares_entities = document.format == RdfFormat::RdfXml
-        && document
-            .bytes
-            .windows(8)
-            .any(|w| w.eq_ignore_ascii_case(b"<!ENTITY"));
-    if declares_entities {
-        return Err(Problem::bad_request(
-            "xml-entities",
-            "RDF/XML with <!ENTITY> declarations is not accepted (entity expansion is off); inline the values",
-        ));
-    }
-    Ok(())
+/// Checked before parsing: RDF/XML entity declarations (nested entities expand exponentially)
+/// and JSON-LD nested past what the parser may recurse through are refused outright.
+fn check_before_parsing(document: &Document) -> Result<(), Problem> {
+    crate::rdf_file::check_untrusted(document.format, &document.bytes).map_err(Problem::from)
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -35,9 +35,13 @@ pub async fn harvest(
     let wanted = parse(&request, &body)?;
     let mut options = HarvestOptions::new(wanted.url);
     options.full = wanted.full;
+    // A task like the others: a slot, and the task time limit for the whole run.
+    let admitted = super::deadline::Admitted::task(&state).await?;
+    options.deadline = state.settings.limits.task_timeout;
     let store = state.store.clone();
     let settings = state.settings.clone();
     let report = run_blocking(move || {
+        let _admitted = admitted;
         harvest::run(&store, &settings.base_iri, &settings.allow_list, &options)
     })
     .await?

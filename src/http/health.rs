@@ -13,7 +13,12 @@ pub async fn health(state: web::Data<AppState>) -> HttpResponse {
     }))
 }
 
-pub async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
+/// Prometheus metrics: public like every read, behind a token on a private server.
+pub async fn metrics(
+    request: actix_web::HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, Problem> {
+    super::auth::authorize(&request, &state, crate::auth::Role::Read)?;
     let quads = stats::summary(&state).await.ok().map(|s| s.quads);
     Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")

@@ -6,6 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::auth::authorize;
 use super::body::{charset, content_type, read_limited};
+use super::deadline::Admitted;
 use super::problem::Problem;
 use super::state::AppState;
 use crate::auth::Role;
@@ -68,13 +69,19 @@ pub(super) async fn run_ingest(
     let base = state.settings.base_iri.clone();
     let reference_data = state.settings.reference_data_folder();
     let ontologies = state.settings.ontologies.clone();
+    // A payload decompressed may be no larger than one sent as it is.
+    let inflate_limit = state.settings.limits.max_body_bytes as u64;
     let quarantine = state.quarantine.clone();
+    let admitted = Admitted::task(state).await?;
+    let stop = admitted.token().clone();
     let result = run_blocking(move || -> Result<run::Outcome, Box<Failure>> {
         let context = run::Context {
             store: &store,
             base: &base,
             reference_data,
             ontologies,
+            inflate_limit,
+            stop,
         };
         let charset = charset(&media);
         let payload = Payload {
@@ -123,6 +130,13 @@ pub(super) async fn run_ingest(
             "Payload not stored",
             format!("{error}. Nothing was stored."),
         )),
+        Err((IngestError::Stopped, None)) => Err(admitted.timed_out("the ingest")),
+        Err((IngestError::Stopped, Some(Ok(entry)))) => Err(admitted
+            .timed_out("the ingest")
+            .with_item(format!(
+                "nothing was stored; the payload is kept as /quarantine/{} for replay",
+                entry.id
+            ))),
         Err((error, None)) => Err(match error {
             IngestError::Shapes(message) => Problem::internal(&message),
             other => Problem::internal(&other),
@@ -208,8 +222,10 @@ pub async fn preview(
     let zone = declared_zone(&request)?;
     let body = read_limited(&request, payload, state.settings.limits.max_body_bytes).await?;
     let charset = raw_charset(&request);
+    let admitted = Admitted::task(&state).await?;
     preview_response(
         &state,
+        admitted,
         offer,
         mapping,
         (body.to_vec(), kind, charset, zone),
@@ -263,6 +279,8 @@ pub async fn preview_unsaved(
         &state.settings.base_iri,
     )?;
     let registry = state.registry.clone();
+    // One slot for the whole preview: checking the mapping, then mapping the payload.
+    let admitted = Admitted::task(&state).await?;
     let prepared = run_blocking(move || {
         let id = MappingId::parse("unsaved").map_err(|e| Problem::internal(&e))?;
         registry
@@ -274,6 +292,7 @@ pub async fn preview_unsaved(
     let zone = declared_zone(&request)?;
     preview_response(
         &state,
+        admitted,
         offer,
         std::sync::Arc::new(prepared.mapping),
         (payload_bytes, kind, charset, zone),
@@ -284,6 +303,7 @@ pub async fn preview_unsaved(
 
 async fn preview_response(
     state: &web::Data<AppState>,
+    admitted: Admitted,
     offer: super::negotiate::Offer,
     mapping: std::sync::Arc<RegisteredMapping>,
     (body, kind, charset, zone): (Vec<u8>, PayloadKind, Option<String>, Option<DeclaredZone>),
@@ -293,12 +313,17 @@ async fn preview_response(
     let base = state.settings.base_iri.clone();
     let reference_data = state.settings.reference_data_folder();
     let ontologies = state.settings.ontologies.clone();
+    // A payload decompressed may be no larger than one sent as it is.
+    let inflate_limit = state.settings.limits.max_body_bytes as u64;
+    let stop = admitted.token().clone();
     let mapped = run_blocking(move || {
         let context = run::Context {
             store: &store,
             base: &base,
             reference_data,
             ontologies,
+            inflate_limit,
+            stop,
         };
         run::preview(
             &context,
@@ -312,13 +337,14 @@ async fn preview_response(
         )
     })
     .await?
-    .map_err(|error| {
-        Problem::new(
+    .map_err(|error| match error {
+        IngestError::Stopped => admitted.timed_out("the preview"),
+        error => Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "payload-not-mapped",
             "Payload could not be mapped",
             error.to_string(),
-        )
+        ),
     })?;
     let format = match offer.output {
         super::negotiate::Output::Rdf(format) => format,

@@ -7,6 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::auth::authorize;
 use super::body::{content_type, read_limited};
+use super::deadline::Admitted;
 use super::problem::Problem;
 use super::state::AppState;
 use crate::auth::Role;
@@ -93,6 +94,8 @@ pub async fn import(
     let body = read_limited(&request, payload, limit).await?;
     let author = token.map_or_else(|| "anonymous".to_owned(), |t| t.name);
     let state_for_work = state.clone();
+    let admitted = Admitted::task(&state).await?;
+    let stop = admitted.token().clone();
     let imported = run_blocking(move || {
         let state = state_for_work;
         let limits = ArchiveLimits {
@@ -108,11 +111,19 @@ pub async fn import(
             ontologies: &state.settings.ontologies,
             reference_data: state.settings.reference_data_folder(),
             author: &author,
+            journal_folder: match &state.settings.location {
+                crate::config::StoreLocation::Disk(dir) => Some(dir.clone()),
+                crate::config::StoreLocation::Memory => None,
+            },
+            stop,
         };
         import::import(&target, &kit)
     })
     .await?
-    .map_err(problem)?;
+    .map_err(|error| match error {
+        ImportError::Stopped => admitted.timed_out("the kit import"),
+        error => problem(error),
+    })?;
     let location = format!("/use-cases/{}", imported.use_case);
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, location))
@@ -135,14 +146,20 @@ fn problem(error: ImportError) -> Problem {
                 problem.with_item(format!("{}: {}", p.file, p.message))
             })
         }
-        ImportError::Kit(
-            error @ (KitError::NotAnArchive(_) | KitError::TooLarge(_) | KitError::BadEntry { .. }),
-        ) => Problem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "kit-refused",
-            "Kit refused",
+        ImportError::Kit(error @ KitError::TooLarge(_)) => Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "kit-too-large",
+            "Kit too large",
             format!("{error}; nothing was installed"),
         ),
+        ImportError::Kit(error @ (KitError::NotAnArchive(_) | KitError::BadEntry { .. })) => {
+            Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "kit-refused",
+                "Kit refused",
+                format!("{error}; nothing was installed"),
+            )
+        }
         error @ ImportError::Exists(_) => Problem::new(
             StatusCode::CONFLICT,
             "use-case-exists",

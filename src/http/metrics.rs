@@ -23,8 +23,20 @@ pub struct Metrics {
     queries: Mutex<BTreeMap<&'static str, Histogram>>,
 }
 
+/// The method label: one of the methods the service answers, else `OTHER`, so that a client
+/// inventing method names cannot add series without bound.
+pub fn method_label(method: &actix_web::http::Method) -> &'static str {
+    const KNOWN: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"];
+    KNOWN
+        .into_iter()
+        .find(|known| *known == method.as_str())
+        .unwrap_or("OTHER")
+}
+
 impl Metrics {
-    pub fn record_request(&self, route: &str, method: &str, status: u16) {
+    /// `route` is a route pattern (or `(unmatched)`) and `method` a `method_label`: both from
+    /// fixed sets, so the number of series is bounded.
+    pub fn record_request(&self, route: &str, method: &'static str, status: u16) {
         let mut requests = self
             .requests
             .lock()

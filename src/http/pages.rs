@@ -57,7 +57,29 @@ pub fn templates() -> Result<Tera, tera::Error> {
         ("compare.html", include_str!("../../templates/compare.html")),
         ("rubric.html", include_str!("../../templates/rubric.html")),
     ])?;
+    tera.register_filter("href", safe_href);
     Ok(tera)
+}
+
+/// The `href` filter: a link target from stored or harvested data passes only when it is an
+/// http(s) IRI or a path of this site; anything else (`javascript:`, `data:`...) becomes `#`.
+/// Every template link whose target is not a fixed path goes through it.
+fn safe_href(
+    value: &tera::Value,
+    _: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    let text = value.as_str().unwrap_or_default();
+    let lower = text.trim_start().to_ascii_lowercase();
+    let safe = lower.starts_with("http://")
+        || lower.starts_with("https://")
+        || (lower.starts_with('/') && !lower.starts_with("//"))
+        || lower.starts_with('?')
+        || lower.starts_with('#');
+    Ok(tera::Value::String(if safe {
+        text.to_owned()
+    } else {
+        "#".to_owned()
+    }))
 }
 
 #[derive(Serialize)]
@@ -66,7 +88,11 @@ struct GraphLink {
     encoded: String,
 }
 
-pub async fn home(state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
+pub async fn home(
+    request: actix_web::HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, Problem> {
+    super::auth::authorize(&request, &state, crate::auth::Role::Read)?;
     let summary = stats::summary(&state).await?;
     let mut context = Context::new();
     context.insert("quads", &summary.quads);
@@ -121,8 +147,9 @@ pub async fn query_page_results(
             timeout: Some(deadline.limit),
         };
         let seconds = Some(deadline.seconds());
-        let results = parsed.evaluate(&store, &dataset, &options)?;
-        to_table(results, seconds)
+        parsed.evaluate(&store, &dataset, &options, |results| {
+            to_table(results, seconds)
+        })
     })
     .await?;
     let mut context = query_context(state, &query);

@@ -227,6 +227,18 @@ impl ResponseError for Problem {
     }
 }
 
+impl From<crate::rdf_file::Refused> for Problem {
+    fn from(refused: crate::rdf_file::Refused) -> Self {
+        let detail = refused.to_string();
+        match refused {
+            crate::rdf_file::Refused::XmlEntities => Problem::bad_request("xml-entities", detail),
+            crate::rdf_file::Refused::TooDeep { line, column, .. } => {
+                Problem::bad_request("too-deep", detail).with_location(line, column)
+            }
+        }
+    }
+}
+
 impl From<SparqlError> for Problem {
     fn from(error: SparqlError) -> Self {
         let detail = error.to_string();
@@ -237,6 +249,11 @@ impl From<SparqlError> for Problem {
             SparqlError::SyntaxWithoutLocation { .. } => {
                 Problem::bad_request("sparql-syntax", detail)
             }
+            SparqlError::TooDeep { line, column, .. }
+            | SparqlError::TooLong { line, column, .. } => {
+                Problem::bad_request("sparql-too-deep", detail).with_location(line, column)
+            }
+            SparqlError::TooComplex { .. } => Problem::bad_request("sparql-too-deep", detail),
             SparqlError::BadGraphIri { .. } => Problem::bad_request("bad-graph-iri", detail),
             SparqlError::DatasetConflict { .. } => Problem::bad_request("dataset-conflict", detail),
             SparqlError::OutboundRefused { .. } | SparqlError::VariableService => Problem::new(
@@ -304,6 +321,12 @@ impl From<RegistryError> for Problem {
             RegistryError::NotFound(_) => Problem::not_found(detail),
             RegistryError::ReservedId(_) => Problem::bad_request("bad-mapping-id", detail),
             RegistryError::UnknownShapes { .. } => Problem::bad_request("unknown-shapes", detail),
+            RegistryError::Damaged { .. } => Problem::new(
+                StatusCode::CONFLICT,
+                "mapping-damaged",
+                "Stored mapping damaged",
+                detail,
+            ),
             RegistryError::Builtin { .. }
             | RegistryError::Io { .. }
             | RegistryError::Meta { .. }

@@ -77,6 +77,20 @@ impl Application {
                 .is_some_and(|id| registry.meta(&id).is_some())
         })?;
         tracing::info!(added = ?seeded.added, already = seeded.already.len(), "use-case catalogue");
+        if let StoreLocation::Disk(dir) = &settings.location {
+            match crate::kit::journal::recover(dir, &registry, &catalog) {
+                Ok(removed) if !removed.is_empty() => {
+                    tracing::warn!(
+                        ?removed,
+                        "undid the mappings of a kit import a stop interrupted"
+                    );
+                }
+                Ok(_) => {}
+                Err(error) => {
+                    tracing::error!(%error, "a kit import a stop interrupted could not be undone")
+                }
+            }
+        }
         let quarantine = Arc::new(crate::ingest::quarantine::Quarantine::open(
             match &settings.location {
                 StoreLocation::Memory => None,
@@ -84,7 +98,7 @@ impl Application {
             },
             settings.limits.quarantine_bytes,
         )?);
-        let tokens = TokenStore::open(match &settings.location {
+        let tokens = TokenStore::open_for_server(match &settings.location {
             StoreLocation::Memory => None,
             StoreLocation::Disk(dir) => Some(dir.join("tokens.json")),
         })?;
@@ -113,6 +127,7 @@ impl Application {
         let state = AppState {
             store: store.clone(),
             query_slots: Arc::new(Semaphore::new(settings.limits.max_concurrent_queries)),
+            task_slots: Arc::new(Semaphore::new(settings.limits.max_concurrent_tasks)),
             eval_pool: EvalPool::new(settings.limits.max_concurrent_queries)
                 .map_err(AppError::Threads)?,
             settings: Arc::new(settings),
@@ -137,9 +152,11 @@ impl Application {
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(data.clone())
+                .wrap(actix_web::middleware::from_fn(super::auth::private_gate))
+                .wrap(security_headers())
                 .wrap_fn(|request, service| {
                     let started = Instant::now();
-                    let method = request.method().to_string();
+                    let method = super::metrics::method_label(request.method());
                     let path = request.path().to_owned();
                     let metrics = request.app_data::<web::Data<AppState>>().map(|s| s.metrics.clone());
                     let response = service.call(request);
@@ -150,7 +167,7 @@ impl Application {
                         let elapsed = started.elapsed();
                         tracing::info!(%method, %path, status, duration_ms = elapsed.as_secs_f64() * 1000.0, "request");
                         if let Some(metrics) = metrics {
-                            metrics.record_request(&route, &method, status);
+                            metrics.record_request(&route, method, status);
                         }
                         Ok(response)
                     }
@@ -228,4 +245,19 @@ impl Application {
         }
         outcome
     }
+}
+
+/// Headers on every response: pages run no script and load nothing from elsewhere (their one
+/// `<style>` is inline), no response is sniffed into another type, and no page can be framed
+/// or leak its address to the sites it links to.
+fn security_headers() -> actix_web::middleware::DefaultHeaders {
+    actix_web::middleware::DefaultHeaders::new()
+        .add((
+            "Content-Security-Policy",
+            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; \
+             base-uri 'none'; frame-ancestors 'none'",
+        ))
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("Referrer-Policy", "no-referrer"))
+        .add(("X-Frame-Options", "DENY"))
 }

@@ -15,6 +15,7 @@ use crate::sparql::{self, ProtocolDataset, QueryKind, ResultFormat, RunOptions};
 use crate::store::run_blocking;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const FORM: &str = "application/x-www-form-urlencoded";
@@ -58,26 +59,32 @@ pub async fn update_post(
         ),
     )?;
     let limit = effective_timeout(state.settings.limits.query_timeout, &params)?;
+    // Updates share the query slots: parsing and running one is work of the same kind.
+    let permit = acquire_slot(&state, limit).await?;
     let deadline = Deadline::start(limit);
-    let options = RunOptions {
-        allow: &state.settings.allow_list,
-        cancel: Some(deadline.token.clone()),
-        timeout: Some(limit),
-    };
-    let prepared = sparql::parse_update(
-        &update,
-        Some(state.settings.base_iri.as_str()),
-        &dataset,
-        &options,
-    )?;
     let store = state.store.clone();
+    let settings = state.settings.clone();
     let metrics = state.metrics.clone();
     let started = Instant::now();
-    run_blocking(move || sparql::run_update(prepared, &store, Some(limit))).await??;
+    run_blocking(move || {
+        let _permit = permit;
+        let options = RunOptions {
+            allow: &settings.allow_list,
+            cancel: Some(deadline.token.clone()),
+            timeout: Some(limit),
+        };
+        let prepared = sparql::parse_update(
+            &update,
+            Some(settings.base_iri.as_str()),
+            &dataset,
+            &options,
+        )?;
+        sparql::run_update(prepared, &store, Some(limit))
+    })
+    .await??;
     // An update may have touched graph/catalog: its caches are rebuilt on next use.
     state.catalog.invalidate();
     metrics.record_query("update", started.elapsed());
-    drop(deadline);
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -176,8 +183,22 @@ async fn run_query(
         ("named-graph-uri", &params.all("named-graph-uri")),
     )?;
     let limit = effective_timeout(state.settings.limits.query_timeout, params)?;
-    let base = state.settings.base_iri.as_str();
-    let parsed = match sparql::parse_query(&text, Some(base), &state.settings.allow_list) {
+    // The slot is taken before parsing: a large query takes time to parse too, off the worker.
+    let permit = acquire_slot(state, limit).await?;
+    let settings = state.settings.clone();
+    let text = Arc::<str>::from(text);
+    let parsed = run_blocking({
+        let text = text.clone();
+        move || {
+            sparql::parse_query(
+                &text,
+                Some(settings.base_iri.as_str()),
+                &settings.allow_list,
+            )
+        }
+    })
+    .await?;
+    let parsed = match parsed {
         Ok(parsed) => parsed,
         Err(error) if wants_html(request) => {
             return Ok(pages::query_page_error(state, &text, Problem::from(error)));
@@ -191,13 +212,20 @@ async fn run_query(
         negotiate::RESULTS_OR_PAGE
     };
     let offer = negotiate::negotiate(request, offers)?;
-    let permit = acquire_slot(state, limit).await?;
     let deadline = Deadline::start(limit);
     let format = match offer.output {
         Output::Results(f) => ResultFormat::Results(f),
         Output::Rdf(f) => ResultFormat::Rdf(f),
         Output::Html => {
-            return pages::query_page_results(state, text, parsed, dataset, deadline, permit).await;
+            return pages::query_page_results(
+                state,
+                text.to_string(),
+                parsed,
+                dataset,
+                deadline,
+                permit,
+            )
+            .await;
         }
         // Not among the query offers.
         Output::Json | Output::Document => return Err(Problem::not_acceptable(&[])),
@@ -216,9 +244,9 @@ async fn run_query(
                 cancel: Some(deadline.token.clone()),
                 timeout: Some(deadline.limit),
             };
-            let results = parsed.evaluate(&store, &dataset, &options)?;
-            let outcome = sparql::write_results(results, format, writer, Some(deadline.seconds()))
-                .map(|_| ());
+            let outcome = parsed.evaluate(&store, &dataset, &options, |results| {
+                sparql::write_results(results, format, writer, Some(deadline.seconds())).map(|_| ())
+            });
             metrics.record_query(kind_label(kind), started.elapsed());
             outcome
         },
@@ -238,14 +266,13 @@ pub(super) async fn acquire_slot(
     state: &AppState,
     limit: Duration,
 ) -> Result<tokio::sync::OwnedSemaphorePermit, Problem> {
-    match tokio::time::timeout(limit, state.query_slots.clone().acquire_owned()).await {
-        Ok(Ok(permit)) => Ok(permit),
-        _ => Err(Problem::busy(format!(
-            "all {} query slots stayed busy for {:.1} s; retry later",
-            state.settings.limits.max_concurrent_queries,
-            limit.as_secs_f64()
-        ))),
-    }
+    super::deadline::acquire(
+        &state.query_slots,
+        state.settings.limits.max_concurrent_queries,
+        limit,
+        "query",
+    )
+    .await
 }
 
 pub(super) fn kind_label(kind: QueryKind) -> &'static str {

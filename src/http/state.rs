@@ -18,6 +18,8 @@ pub struct AppState {
     pub templates: Arc<Tera>,
     /// One permit per query allowed to evaluate at once.
     pub query_slots: Arc<Semaphore>,
+    /// One permit per other expensive request (validation, ingest, kit import, dump...).
+    pub task_slots: Arc<Semaphore>,
     pub stats: Arc<super::stats::StatsCache>,
     /// Threads that evaluate queries, one per query slot.
     pub eval_pool: crate::store::pool::EvalPool,

@@ -70,7 +70,7 @@ impl Quarantine {
                 if is_payload && !path.with_extension("json").exists() {
                     std::fs::remove_file(&path)?;
                 }
-                if path.extension().is_some_and(|e| e == "tmp") {
+                if crate::durable::is_leftover(&path) {
                     std::fs::remove_file(&path)?;
                 }
             }
@@ -113,9 +113,9 @@ impl Quarantine {
                     .insert(entry.id.clone(), (entry.clone(), payload.to_vec()));
             }
             Some(folder) => {
-                write_atomically(&folder.join(format!("{}.payload", entry.id)), payload)?;
+                crate::durable::write_file(&folder.join(format!("{}.payload", entry.id)), payload)?;
                 let record = serde_json::to_vec_pretty(&entry).map_err(std::io::Error::other)?;
-                write_atomically(&folder.join(format!("{}.json", entry.id)), &record)?;
+                crate::durable::write_file(&folder.join(format!("{}.json", entry.id)), &record)?;
             }
         }
         Ok(entry)
@@ -226,20 +226,6 @@ fn read_record(path: &std::path::Path) -> Result<Entry, QuarantineError> {
             .unwrap_or_default(),
         message: e.to_string(),
     })
-}
-
-fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<(), std::io::Error> {
-    use std::io::Write;
-    let temporary = path.with_extension("tmp");
-    let mut file = std::fs::File::create(&temporary)?;
-    file.write_all(bytes)?;
-    file.sync_all()?;
-    std::fs::rename(&temporary, path)?;
-    // The rename itself is durable only once the folder is.
-    if let Some(folder) = path.parent() {
-        std::fs::File::open(folder)?.sync_all()?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

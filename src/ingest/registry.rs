@@ -49,6 +49,11 @@ pub enum RegistryError {
         path: PathBuf,
         source: serde_json::Error,
     },
+    #[error(
+        "the stored mapping {id} could not be read when the server started ({reason}); \
+         repair or remove its folder under the mappings folder and restart"
+    )]
+    Damaged { id: String, reason: String },
     #[error(transparent)]
     Storage(#[from] StorageError),
 }
@@ -94,6 +99,8 @@ pub struct Registry {
     reference_data: Option<PathBuf>,
     files: Option<Files>,
     entries: RwLock<BTreeMap<MappingId, Entry>>,
+    /// Stored mappings that could not be read at start: not served, and never overwritten.
+    damaged: RwLock<Vec<files::Damaged>>,
     /// Serialises writers, so version numbers and the mirror stay in step.
     writer: Mutex<()>,
 }
@@ -118,6 +125,7 @@ impl Registry {
             reference_data: settings.reference_data_folder(),
             files,
             entries: RwLock::default(),
+            damaged: RwLock::default(),
             writer: Mutex::default(),
         };
         registry.load(settings)?;
@@ -126,13 +134,17 @@ impl Registry {
 
     fn load(&self, settings: &Settings) -> Result<(), RegistryError> {
         let mut entries = BTreeMap::new();
-        for stored in self
+        let (stored, damaged) = self
             .files
             .as_ref()
             .map(Files::load_all)
             .transpose()?
-            .unwrap_or_default()
-        {
+            .unwrap_or_default();
+        for d in &damaged {
+            tracing::error!(id = %d.id, reason = %d.reason, "a stored mapping cannot be read; it is not served and will not be overwritten until its folder is repaired or removed");
+        }
+        *self.damaged.write().unwrap_or_else(|e| e.into_inner()) = damaged;
+        for stored in stored {
             let mut versions = BTreeMap::new();
             for (n, text) in stored.texts {
                 let Some(version) = stored.meta.version(n) else {
@@ -221,6 +233,19 @@ impl Registry {
         Ok(())
     }
 
+    /// A mapping whose stored files could not be read is left alone: writing it anew would
+    /// overwrite what the operator may still recover.
+    fn refuse_damaged(&self, id: &MappingId) -> Result<(), RegistryError> {
+        let damaged = self.damaged.read().unwrap_or_else(|e| e.into_inner());
+        match damaged.iter().find(|d| d.id == id.as_str()) {
+            Some(d) => Err(RegistryError::Damaged {
+                id: d.id.clone(),
+                reason: d.reason.clone(),
+            }),
+            None => Ok(()),
+        }
+    }
+
     /// The latest version of `id`.
     pub fn get(&self, id: &MappingId) -> Option<Arc<RegisteredMapping>> {
         let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
@@ -290,6 +315,7 @@ impl Registry {
         if is_reserved(id) {
             return Err(RegistryError::ReservedId(id.clone()));
         }
+        self.refuse_damaged(id)?;
         let _writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
         let prepared = self.prepare(id, text, syntax, options)?;
         let now = crate::ingest::now();

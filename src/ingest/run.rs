@@ -5,6 +5,7 @@ use std::io::BufRead;
 use std::path::PathBuf;
 
 use oxigraph::model::{Graph, GraphNameRef, Quad, QuadRef, Triple};
+use oxigraph::sparql::CancellationToken;
 use oxigraph::store::{StorageError, Store};
 
 use super::model::{RegisteredMapping, ValidationPolicy};
@@ -60,6 +61,10 @@ pub struct Context<'a> {
     pub reference_data: Option<PathBuf>,
     /// Folder of the shipped shapes (`ontologies/`).
     pub ontologies: PathBuf,
+    /// Bytes a compressed payload or reference file may inflate to.
+    pub inflate_limit: u64,
+    /// Cancelled when the work must stop (its time limit): mapping stops at the next quad.
+    pub stop: CancellationToken,
 }
 
 pub struct Payload<'a> {
@@ -97,6 +102,9 @@ pub enum IngestError {
     /// The mapping's shapes could not be loaded.
     #[error("{0}")]
     Shapes(String),
+    /// The work was stopped (its time limit was reached) before anything was stored.
+    #[error("the ingest was stopped at its time limit before anything was stored")]
+    Stopped,
     #[error("storage error: {0}")]
     Storage(#[from] StorageError),
 }
@@ -107,7 +115,7 @@ impl IngestError {
         match self {
             Self::Mapping(error) => !error.is_sink(),
             Self::WrongKind { .. } | Self::NothingMatched | Self::Rejected { .. } => true,
-            Self::Shapes(_) | Self::Storage(_) => false,
+            Self::Shapes(_) | Self::Storage(_) | Self::Stopped => false,
         }
     }
 }
@@ -175,7 +183,7 @@ pub fn preview(
     let report = if mapping.validation == ValidationPolicy::None || mapping.shapes.is_empty() {
         None
     } else {
-        Some(validate(context, mapping, &quads)?)
+        Some(validate(context, mapping, &quads)?.ok_or(IngestError::Stopped)?)
     };
     Ok(Mapped {
         quads,
@@ -290,12 +298,15 @@ fn map(
         payload_source: &mapping.payload_source,
         payload: payload.bytes,
         charset: payload.charset,
-        policy: SourcePolicy::new(context.reference_data.clone()),
+        policy: SourcePolicy::new(context.reference_data.clone())
+            .with_inflate_limit(context.inflate_limit),
+        inflate_limit: context.inflate_limit,
         reference_data: context.reference_data.as_deref(),
     };
     let mut sink = IntoGraph {
         target: mapping.target_graph.as_ref().into(),
         quads: Vec::new(),
+        stop: &context.stop,
     };
     let base = context.base.join("");
     let stats = engine::run_plan(
@@ -307,7 +318,13 @@ fn map(
         },
         &mut sink,
     )
-    .map_err(IngestError::Mapping)?;
+    .map_err(|error| {
+        if error.is_sink() && context.stop.is_cancelled() {
+            IngestError::Stopped
+        } else {
+            IngestError::Mapping(error)
+        }
+    })?;
     // Graph maps filled from the payload may not reach the graphs citykg keeps itself.
     let reserved = sink.quads.iter().find(|q| match &q.graph_name {
         oxigraph::model::GraphName::NamedNode(g) => {
@@ -380,15 +397,16 @@ fn payload_format(mapped: &PayloadFormat, kind: PayloadKind) -> Result<PayloadFo
     })
 }
 
+/// `None` when the work was stopped first.
 fn validate(
     context: &Context<'_>,
     mapping: &RegisteredMapping,
     quads: &[Quad],
-) -> Result<ValidationReport, IngestError> {
+) -> Result<Option<ValidationReport>, IngestError> {
     let shapes = crate::shapes::load(&context.ontologies, &mapping.shapes)
         .map_err(|e| IngestError::Shapes(e.to_string()))?;
     let graph: Graph = quads.iter().map(|q| Triple::from(q.clone())).collect();
-    match shacl::validate(&shapes, &graph) {
+    match shacl::validate_until(&shapes, &graph, &context.stop) {
         Ok(report) => Ok(report),
         Err(never) => match never {},
     }
@@ -401,13 +419,14 @@ struct Opener<'a> {
     charset: Option<&'a str>,
     policy: SourcePolicy,
     reference_data: Option<&'a std::path::Path>,
+    inflate_limit: u64,
 }
 
 impl SourceOpener for Opener<'_> {
     fn open(&self, source: &FileSource) -> Result<Box<dyn BufRead + '_>, PayloadError> {
         if source.path == self.payload_source {
             return Ok(
-                match resolve::payload(self.payload, source, self.charset)? {
+                match resolve::payload(self.payload, source, self.charset, self.inflate_limit)? {
                     Some(decoded) => decoded,
                     None => Box::new(self.payload),
                 },
@@ -430,10 +449,19 @@ impl SourceOpener for Opener<'_> {
 struct IntoGraph<'a> {
     target: GraphNameRef<'a>,
     quads: Vec<Quad>,
+    stop: &'a CancellationToken,
 }
+
+/// What a stopped sink answers; `map` turns it into `IngestError::Stopped`.
+#[derive(Debug, thiserror::Error)]
+#[error("stopped")]
+struct Stopped;
 
 impl QuadSink for IntoGraph<'_> {
     fn push(&mut self, quad: QuadRef<'_>) -> Result<(), SinkError> {
+        if self.stop.is_cancelled() {
+            return Err(SinkError(Box::new(Stopped)));
+        }
         let graph = if quad.graph_name.is_default_graph() {
             self.target
         } else {

@@ -54,10 +54,13 @@ pub fn write(files: &Files) -> Result<Vec<u8>, KitError> {
 
 /// Reads a `.tar.gz` kit into memory: regular files only, safe relative names, within limits.
 pub fn read(bytes: &[u8], limits: ArchiveLimits) -> Result<Files, KitError> {
-    let mut archive = tar::Archive::new(GzDecoder::new(bytes));
-    let entries = archive
-        .entries()
-        .map_err(|e| KitError::NotAnArchive(e.to_string()))?;
+    // Every byte the decoder gives counts, tar's own extension headers (GNU long names, PAX)
+    // included: the crate reads those whole before the entry is seen.
+    let mut archive = tar::Archive::new(crate::capped::CappedReader::new(
+        GzDecoder::new(bytes),
+        limits.max_total_bytes,
+    ));
+    let entries = archive.entries().map_err(archive_error)?;
     let mut files = Files::new();
     let mut total = 0_u64;
     for (index, entry) in entries.enumerate() {
@@ -67,7 +70,7 @@ pub fn read(bytes: &[u8], limits: ArchiveLimits) -> Result<Files, KitError> {
                 limits.max_entries
             )));
         }
-        let mut entry = entry.map_err(|e| KitError::NotAnArchive(e.to_string()))?;
+        let mut entry = entry.map_err(archive_error)?;
         let kind = entry.header().entry_type();
         if kind.is_dir() {
             continue;
@@ -89,7 +92,7 @@ pub fn read(bytes: &[u8], limits: ArchiveLimits) -> Result<Files, KitError> {
         (&mut entry)
             .take(remaining + 1)
             .read_to_end(&mut content)
-            .map_err(|e| KitError::NotAnArchive(e.to_string()))?;
+            .map_err(archive_error)?;
         total += content.len() as u64;
         if total > limits.max_total_bytes {
             return Err(KitError::TooLarge(format!(
@@ -105,6 +108,15 @@ pub fn read(bytes: &[u8], limits: ArchiveLimits) -> Result<Files, KitError> {
         }
     }
     Ok(files)
+}
+
+/// An error reading the archive: past the size limit, or not a gzip-compressed tar.
+fn archive_error(error: std::io::Error) -> KitError {
+    if crate::capped::is_too_large(&error) {
+        KitError::TooLarge(error.to_string())
+    } else {
+        KitError::NotAnArchive(error.to_string())
+    }
 }
 
 /// A relative path of plain segments: no root, no `.`/`..`, no backslashes or control characters.

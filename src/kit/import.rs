@@ -9,11 +9,11 @@ use std::path::{Path, PathBuf};
 
 use oxigraph::io::{RdfFormat, RdfParser, RdfSerializer};
 use oxigraph::model::{NamedNode, NamedOrBlankNode, Term, Triple};
-use oxigraph::sparql::SparqlEvaluator;
 use oxigraph::store::Store;
 use serde::Serialize;
 
 use super::export::{mapping_id_of, objects};
+use super::journal::{Journal, Pending};
 use super::vocab::{self as v, SamplePart};
 use super::{Kit, KitError, KitProblem, USE_CASE_TURTLE};
 use crate::catalog::{Catalog, CatalogError, InputSyntax, UseCaseId, use_case_iri};
@@ -33,6 +33,10 @@ pub struct Target<'a> {
     pub reference_data: Option<PathBuf>,
     /// Recorded as the author of the mappings the kit installs.
     pub author: &'a str,
+    /// Where the record of an import in progress is kept (`None`: a memory store).
+    pub journal_folder: Option<PathBuf>,
+    /// Cancelled at the import's time limit: the checks stop, nothing is installed.
+    pub stop: oxigraph::sparql::CancellationToken,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -45,6 +49,10 @@ pub enum ImportError {
     Registry(#[from] RegistryError),
     #[error(transparent)]
     Catalog(#[from] CatalogError),
+    #[error("cannot record the import in progress: {0}")]
+    Journal(std::io::Error),
+    #[error("the import was stopped at its time limit; nothing was installed")]
+    Stopped,
 }
 
 /// What an import installed, and what it noticed without refusing the kit.
@@ -139,28 +147,72 @@ pub fn import(target: &Target<'_>, kit: &Kit) -> Result<Imported, ImportError> {
     let Some(prepared) = prepared.filter(|_| problems.is_empty()) else {
         return Err(KitError::Invalid(problems).into());
     };
-
-    let mut installed = Vec::new();
-    for mapping in &new_mappings {
-        target.registry.put(
-            &mapping.id,
-            &mapping.text,
-            mapping.syntax,
-            target.author,
-            &PutOptions::default(),
-        )?;
-        installed.push(mapping.id.to_string());
+    if target.stop.is_cancelled() {
+        return Err(ImportError::Stopped);
     }
-    let outcome = target.catalog.put(&prepared, true)?;
+
+    let outcome = install(target, &new_mappings, &prepared)?;
     Ok(Imported {
         use_case: outcome.id.to_string(),
         iri: outcome.iri.as_str().to_owned(),
-        mappings_installed: installed,
+        mappings_installed: new_mappings.iter().map(|m| m.id.to_string()).collect(),
         mappings_already_present: present,
         samples_checked,
         queries_checked,
         warnings,
     })
+}
+
+/// One import installs at a time, so that one's undo never removes another's mappings.
+static INSTALLING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Installs the checked mappings, then the use case: all or nothing. A failure undoes the
+/// mappings installed so far; a crash is undone at the next start (`journal::recover`).
+fn install(
+    target: &Target<'_>,
+    new_mappings: &[NewMapping],
+    prepared: &crate::catalog::Prepared,
+) -> Result<crate::catalog::PutOutcome, ImportError> {
+    let _one_at_a_time = INSTALLING.lock().unwrap_or_else(|e| e.into_inner());
+    let journal = Journal::begin(
+        target.journal_folder.as_deref(),
+        &Pending {
+            use_case: prepared.id.to_string(),
+            mappings: new_mappings.iter().map(|m| m.id.to_string()).collect(),
+        },
+    )
+    .map_err(ImportError::Journal)?;
+    let mut installed: Vec<&MappingId> = Vec::new();
+    let outcome = new_mappings
+        .iter()
+        .try_for_each(|mapping| {
+            target.registry.put(
+                &mapping.id,
+                &mapping.text,
+                mapping.syntax,
+                target.author,
+                &PutOptions::default(),
+            )?;
+            installed.push(&mapping.id);
+            Ok(())
+        })
+        .and_then(|()| {
+            target.catalog.put(prepared, true).map_err(|e| match e {
+                CatalogError::Exists(id) => ImportError::Exists(id),
+                other => ImportError::Catalog(other),
+            })
+        });
+    if outcome.is_err() {
+        for id in installed {
+            if let Err(error) = target.registry.delete(id) {
+                // The journal stays, so the next start removes it.
+                tracing::error!(%id, %error, "cannot undo a mapping of a failed kit import");
+                return outcome;
+            }
+        }
+    }
+    journal.end().map_err(ImportError::Journal)?;
+    outcome
 }
 
 /// Registered mappings go through every registry check; one that already exists here must be
@@ -383,6 +435,8 @@ fn check_samples(
         base: target.base,
         reference_data: target.reference_data.clone(),
         ontologies: target.ontologies.to_path_buf(),
+        inflate_limit: crate::config::DEFAULT_MAX_BODY_BYTES as u64,
+        stop: target.stop.clone(),
     };
     let mut checked = 0;
     for sample in &kit.manifest.samples {
@@ -441,8 +495,14 @@ fn check_queries(kit: &Kit, problems: &mut Vec<KitProblem>) -> usize {
         let Ok(text) = kit.text(&query.file) else {
             continue;
         };
-        match SparqlEvaluator::new().parse_query(text) {
-            Ok(_) => checked += 1,
+        // The service's own parse path (nesting bounded, a large stack). Whether a SERVICE
+        // call may go out is decided when the query runs, against that instance's allow-list.
+        match crate::sparql::parse_query(text, None, &crate::config::AllowList::default()) {
+            Ok(_)
+            | Err(
+                crate::sparql::SparqlError::OutboundRefused { .. }
+                | crate::sparql::SparqlError::VariableService,
+            ) => checked += 1,
             Err(e) => problems.push(KitProblem::new(&query.file, e.to_string())),
         }
     }

@@ -6,6 +6,7 @@
 pub mod archive;
 pub mod export;
 pub mod import;
+pub mod journal;
 
 pub mod manifest;
 pub mod vocab;

@@ -121,8 +121,12 @@ fn random_archives_never_panic_the_decompressors() {
     ] {
         for _ in 0..300 {
             let input = random.mutate(zip_seed, b"PK\x03\x04\x00");
-            let opened =
-                resolve::decompress(std::io::Cursor::new(input), compression, "fuzz".as_ref());
+            let opened = resolve::decompress(
+                std::io::Cursor::new(input),
+                compression,
+                "fuzz".as_ref(),
+                Some(1 << 20),
+            );
             if let Ok(reader) = opened {
                 let _ = resolve::read_all(reader);
             }

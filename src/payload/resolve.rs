@@ -12,6 +12,8 @@ use std::path::{Component, Path, PathBuf};
 
 use flate2::read::MultiGzDecoder;
 
+use crate::capped::{CappedReader, CappedVec};
+
 use super::PayloadError;
 use crate::mapping::model::{Compression, FileSource, SourceRoot};
 
@@ -23,6 +25,8 @@ mod decode;
 pub struct SourcePolicy {
     allowed: Vec<PathBuf>,
     overrides: Vec<(String, PathBuf)>,
+    /// Bytes a compressed source may inflate to (the service's; none for the CLI's own files).
+    inflate_limit: Option<u64>,
 }
 
 impl SourcePolicy {
@@ -31,7 +35,15 @@ impl SourcePolicy {
         Self {
             allowed: folders.into_iter().collect(),
             overrides: Vec::new(),
+            inflate_limit: None,
         }
+    }
+
+    /// Refuses compressed sources that inflate to more than `limit` bytes.
+    #[must_use]
+    pub fn with_inflate_limit(mut self, limit: u64) -> Self {
+        self.inflate_limit = Some(limit);
+        self
     }
 
     /// Reads `path` instead of the source whose path or file name is `name`.
@@ -123,7 +135,12 @@ pub fn open(
         }
     };
     let file = File::open(&path)?;
-    let bytes = decompress(BufReader::new(file), source.compression, &path)?;
+    let bytes = decompress(
+        BufReader::new(file),
+        source.compression,
+        &path,
+        policy.inflate_limit,
+    )?;
     decode::utf8(bytes, source.encoding.as_deref())
 }
 
@@ -135,30 +152,37 @@ fn absolute(path: &Path) -> Result<PathBuf, PayloadError> {
     }
 }
 
-/// The decompressed bytes of `input`.
+/// The decompressed bytes of `input`; more than `limit` of them (when given) is an error while
+/// reading, so a small archive cannot inflate without bound.
 pub(crate) fn decompress(
     input: impl BufRead + 'static,
     compression: Compression,
     path: &Path,
+    limit: Option<u64>,
 ) -> Result<Box<dyn BufRead>, PayloadError> {
+    let limit = limit.unwrap_or(u64::MAX);
+    let capped = |reader| CappedReader::new(reader, limit);
     Ok(match compression {
         Compression::None => Box::new(input),
-        Compression::Gzip => Box::new(BufReader::new(MultiGzDecoder::new(input))),
-        Compression::Zip => Box::new(BufReader::new(archive::first_zip_entry(input, path)?)),
+        Compression::Gzip => Box::new(BufReader::new(capped(MultiGzDecoder::new(input)))),
+        Compression::Zip => Box::new(BufReader::new(CappedReader::new(
+            archive::first_zip_entry(input, path)?,
+            limit,
+        ))),
         Compression::TarGzip => Box::new(BufReader::new(archive::first_tar_entry(
-            MultiGzDecoder::new(input),
+            capped(MultiGzDecoder::new(input)),
             path,
         )?)),
         Compression::TarXz => {
             let mut input = input;
-            let mut tar = Vec::new();
+            let mut tar = CappedVec::new(limit);
             lzma_rs::xz_decompress(&mut input, &mut tar).map_err(|error| {
                 PayloadError::Refused {
                     reason: format!("`{}` is not a valid xz archive: {error}", path.display()),
                 }
             })?;
             Box::new(BufReader::new(archive::first_tar_entry(
-                std::io::Cursor::new(tar),
+                std::io::Cursor::new(tar.bytes),
                 path,
             )?))
         }
@@ -172,6 +196,7 @@ pub fn payload(
     bytes: &[u8],
     source: &FileSource,
     charset: Option<&str>,
+    inflate_limit: u64,
 ) -> Result<Option<Box<dyn BufRead>>, PayloadError> {
     let encoding = charset.or(source.encoding.as_deref());
     let utf8 =
@@ -180,7 +205,12 @@ pub fn payload(
         return Ok(None);
     }
     let input = std::io::Cursor::new(bytes.to_vec());
-    let decompressed = decompress(input, source.compression, Path::new("the request body"))?;
+    let decompressed = decompress(
+        input,
+        source.compression,
+        Path::new("the request body"),
+        Some(inflate_limit),
+    )?;
     decode::utf8(decompressed, encoding).map(Some)
 }
 

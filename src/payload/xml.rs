@@ -237,10 +237,7 @@ fn event_text(reader: &Reader<'_>, event: Event<'_>) -> Result<Option<String>, P
         )),
         Event::CData(data) => Ok(Some(utf8(reader, &data)?.to_owned())),
         Event::DocType(doctype) => {
-            let declares = doctype
-                .windows(8)
-                .any(|window| window.eq_ignore_ascii_case(b"<!ENTITY"));
-            if declares {
+            if crate::rdf_file::declares_xml_entities(&doctype) {
                 Err(PayloadError::Refused {
                     reason: "the XML payload declares entities in its DOCTYPE; entity \
                              declarations are never expanded"

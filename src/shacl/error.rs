@@ -17,6 +17,9 @@ pub enum ShapesError {
     /// The base IRI given for the Turtle text is not an IRI.
     #[error("the base IRI {base} is not valid: {message}")]
     Base { base: String, message: String },
+    /// More shapes than one request may compile.
+    #[error("the shapes graph has {shapes} shapes; at most {max} are compiled at once")]
+    TooMany { shapes: usize, max: usize },
     /// The graph parsed, but some shapes are ill-formed: every problem found.
     #[error("{} problem(s) in the shapes graph: {}", .problems.len(), Problems(.problems))]
     Invalid { problems: Vec<ShapeProblem> },
@@ -125,6 +128,10 @@ pub enum PathProblem {
     ShortAlternative(usize),
     #[error("the path refers to itself")]
     Cyclic,
+    #[error(
+        "the path expands to more than {0} nodes (a node used by several parents counts each time)"
+    )]
+    TooLarge(usize),
     #[error("{0}")]
     List(ListProblem),
 }

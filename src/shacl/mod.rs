@@ -30,4 +30,4 @@ pub use model::{
 };
 pub use path::Path;
 pub use report::{ReportSummary, ValidationReport, ValidationResult};
-pub use validate::validate;
+pub use validate::{validate, validate_until};

@@ -12,6 +12,20 @@ pub enum SparqlError {
     },
     #[error("SPARQL syntax error: {message}")]
     SyntaxWithoutLocation { message: String },
+    #[error(
+        "the brackets nest more than {max} deep at line {line}, column {column}; flatten the query"
+    )]
+    TooDeep { line: u64, column: u64, max: usize },
+    #[error(
+        "the query is longer than {max} bytes outside its data blocks (at line {line}, column \
+         {column}); send bulk data as INSERT DATA or through the Graph Store (/store)"
+    )]
+    TooLong { line: u64, column: u64, max: usize },
+    #[error(
+        "the query's operators nest more than {max} deep (a long chain of || or +, or of {{ }} groups); \
+         use IN, VALUES or fewer groups"
+    )]
+    TooComplex { max: usize },
     #[error("{parameter} is not an absolute IRI: {value:?}")]
     BadGraphIri {
         parameter: &'static str,

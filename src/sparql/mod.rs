@@ -1,10 +1,12 @@
-//! SPARQL 1.1 as citykg runs it, with no HTTP types: parsing with line and column in errors,
-//! the protocol's dataset rules on top of the union default graph, the outbound-call policy
-//! (SERVICE and LOAD only to allow-listed hosts), cancellation, and result serialisation.
+//! SPARQL 1.1 as citykg runs it, with no HTTP types: parsing with line and column in errors
+//! (bracket nesting bounded before the parser runs, on a stack sized for it), the protocol's
+//! dataset rules on top of the union default graph, the request policy (SERVICE and LOAD only to
+//! allow-listed hosts, algebra depth bounded), cancellation, and result serialisation.
 
 mod dataset;
 mod error;
-mod outbound;
+mod nesting;
+mod policy;
 mod prepare;
 mod serialize;
 

@@ -1,8 +1,9 @@
-//! From request text to something the store can run: parse (base IRI, located errors), check
-//! the outbound policy, set the dataset, attach cancellation.
+//! From request text to something the store can run: bound the nesting, parse (base IRI, located
+//! errors) and check the policy on a large stack, set the dataset, attach cancellation.
 
-use super::{ProtocolDataset, SparqlError, outbound};
+use super::{ProtocolDataset, SparqlError, nesting, policy};
 use crate::config::AllowList;
+use crate::stack::on_large_stack;
 use oxigraph::sparql::{CancellationToken, PreparedSparqlUpdate, QueryResults, SparqlEvaluator};
 use oxigraph::store::Store;
 use spargebra::{GraphUpdateOperation, Query, SparqlParser, Update};
@@ -23,7 +24,7 @@ impl QueryKind {
     }
 }
 
-/// A parsed query that passed the outbound policy.
+/// A parsed query that passed the policy (allowed outbound calls, bounded depth).
 #[derive(Debug, Clone)]
 pub struct ParsedQuery {
     query: Query,
@@ -43,11 +44,16 @@ pub fn parse_query(
     base_iri: Option<&str>,
     allow: &AllowList,
 ) -> Result<ParsedQuery, SparqlError> {
-    let query = parser(base_iri)?
-        .parse_query(text)
-        .map_err(|e| SparqlError::from_syntax(&e))?;
-    outbound::check_query(&query, allow)?;
-    Ok(ParsedQuery { query })
+    nesting::check(text)?;
+    let parser = parser(base_iri)?;
+    // A refused tree is dropped on the large stack too: dropping recurses like parsing.
+    on_large_stack(|| {
+        let query = parser
+            .parse_query(text)
+            .map_err(|e| SparqlError::from_syntax(&e))?;
+        policy::check_query(&query, allow)?;
+        Ok(ParsedQuery { query })
+    })
 }
 
 impl ParsedQuery {
@@ -60,8 +66,19 @@ impl ParsedQuery {
         }
     }
 
-    /// Starts the evaluation; solutions are produced lazily as the caller iterates.
-    pub fn evaluate(
+    /// Evaluates the query and hands its results to `consume`, which iterates them (solutions
+    /// are produced lazily). Evaluation recurses over the algebra, so both run on a large stack.
+    pub fn evaluate<R>(
+        self,
+        store: &Store,
+        dataset: &ProtocolDataset,
+        options: &RunOptions<'_>,
+        consume: impl FnOnce(QueryResults<'static>) -> Result<R, SparqlError>,
+    ) -> Result<R, SparqlError> {
+        on_large_stack(|| consume(self.start(store, dataset, options)?))
+    }
+
+    fn start(
         self,
         store: &Store,
         dataset: &ProtocolDataset,
@@ -90,10 +107,15 @@ pub fn parse_update(
     dataset: &ProtocolDataset,
     options: &RunOptions<'_>,
 ) -> Result<PreparedSparqlUpdate, SparqlError> {
-    let update: Update = parser(base_iri)?
-        .parse_update(text)
-        .map_err(|e| SparqlError::from_syntax(&e))?;
-    outbound::check_update(&update, options.allow)?;
+    nesting::check(text)?;
+    let parser = parser(base_iri)?;
+    let update: Update = on_large_stack(|| {
+        let update = parser
+            .parse_update(text)
+            .map_err(|e| SparqlError::from_syntax(&e))?;
+        policy::check_update(&update, options.allow)?;
+        Ok::<_, SparqlError>(update)
+    })?;
     let explicit: Vec<bool> = update
         .operations
         .iter()
@@ -118,16 +140,19 @@ pub fn parse_update(
     Ok(prepared)
 }
 
-/// Runs a prepared update; oxigraph applies it in one transaction.
+/// Runs a prepared update; oxigraph applies it in one transaction. Evaluation recurses over the
+/// algebra, so it runs on a large stack.
 pub fn run_update(
     prepared: PreparedSparqlUpdate,
     store: &Store,
     timeout: Option<Duration>,
 ) -> Result<(), SparqlError> {
-    prepared
-        .on_store(store)
-        .execute()
-        .map_err(|e| SparqlError::from_update(e, timeout.map(|t| t.as_secs_f64())))
+    on_large_stack(|| {
+        prepared
+            .on_store(store)
+            .execute()
+            .map_err(|e| SparqlError::from_update(e, timeout.map(|t| t.as_secs_f64())))
+    })
 }
 
 fn parser(base_iri: Option<&str>) -> Result<SparqlParser, SparqlError> {
@@ -179,14 +204,13 @@ mod tests {
             cancel: None,
             timeout: None,
         };
-        match parse_query(query, None, options.allow)
+        parse_query(query, None, options.allow)
             .unwrap()
-            .evaluate(store, dataset, &options)
+            .evaluate(store, dataset, &options, |results| match results {
+                QueryResults::Solutions(s) => Ok(s.count()),
+                _ => panic!("not solutions"),
+            })
             .unwrap()
-        {
-            QueryResults::Solutions(s) => s.count(),
-            _ => panic!("not solutions"),
-        }
     }
 
     #[test]
@@ -220,15 +244,13 @@ mod tests {
             timeout: Some(Duration::from_secs(1)),
         };
         let parsed = parse_query("SELECT * { ?s ?p ?o }", None, options.allow).unwrap();
-        let outcome = parsed
-            .evaluate(&store, &ProtocolDataset::default(), &options)
-            .and_then(|r| match r {
-                QueryResults::Solutions(mut s) => match s.next() {
-                    Some(Err(e)) => Err(SparqlError::from_evaluation(e, Some(1.0))),
-                    _ => Ok(()),
-                },
+        let outcome = parsed.evaluate(&store, &ProtocolDataset::default(), &options, |r| match r {
+            QueryResults::Solutions(mut s) => match s.next() {
+                Some(Err(e)) => Err(SparqlError::from_evaluation(e, Some(1.0))),
                 _ => Ok(()),
-            });
+            },
+            _ => Ok(()),
+        });
         assert!(matches!(outcome, Err(SparqlError::Timeout { .. })));
     }
 

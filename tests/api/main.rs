@@ -1,6 +1,7 @@
 //! HTTP behaviour of the real service, one binary for every area.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod abuse;
 mod architecture;
 mod assessment;
 mod auth;

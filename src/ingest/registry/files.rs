@@ -17,6 +17,14 @@ pub struct Stored {
     pub texts: Vec<(u32, String)>,
 }
 
+/// A stored mapping that could not be read at start.
+#[derive(Debug, Clone)]
+pub struct Damaged {
+    /// The mapping id its folder stands for.
+    pub id: String,
+    pub reason: String,
+}
+
 pub struct Files {
     root: PathBuf,
 }
@@ -30,9 +38,12 @@ impl Files {
         self.root.join(id.as_str())
     }
 
-    /// Every mapping under the root; a missing root is an empty registry.
-    pub fn load_all(&self) -> Result<Vec<Stored>, RegistryError> {
+    /// Every mapping under the root, and the folders of those that cannot be read (a damaged
+    /// `meta.json`, a missing version file: left as they are for the operator to repair); a
+    /// missing root is an empty registry.
+    pub fn load_all(&self) -> Result<(Vec<Stored>, Vec<Damaged>), RegistryError> {
         let mut found = Vec::new();
+        let mut damaged = Vec::new();
         let mut pending = vec![self.root.clone()];
         while let Some(dir) = pending.pop() {
             let entries = match std::fs::read_dir(&dir) {
@@ -50,11 +61,20 @@ impl Files {
                 if path.is_dir() {
                     pending.push(path);
                 } else if path.file_name().is_some_and(|n| n == META) {
-                    found.push(self.load(&dir)?);
+                    match self.load(&dir) {
+                        Ok(stored) => found.push(stored),
+                        Err(error) => damaged.push(Damaged {
+                            id: dir
+                                .strip_prefix(&self.root)
+                                .map(|p| p.to_string_lossy().replace('\\', "/"))
+                                .unwrap_or_default(),
+                            reason: error.to_string(),
+                        }),
+                    }
                 }
             }
         }
-        Ok(found)
+        Ok((found, damaged))
     }
 
     fn load(&self, dir: &Path) -> Result<Stored, RegistryError> {
@@ -79,7 +99,7 @@ impl Files {
         text: &str,
     ) -> Result<(), RegistryError> {
         let dir = self.folder(&meta.id);
-        std::fs::create_dir_all(&dir).map_err(|source| RegistryError::Io {
+        crate::durable::create_folder(&dir).map_err(|source| RegistryError::Io {
             path: dir.clone(),
             source,
         })?;
@@ -95,10 +115,12 @@ impl Files {
     pub fn remove(&self, meta: &MappingMeta) -> Result<(), RegistryError> {
         let dir = self.folder(&meta.id);
         let meta_path = dir.join(META);
-        std::fs::remove_file(&meta_path).map_err(|source| RegistryError::Io {
-            path: meta_path,
-            source,
-        })?;
+        std::fs::remove_file(&meta_path)
+            .and_then(|()| crate::durable::sync_folder(&dir))
+            .map_err(|source| RegistryError::Io {
+                path: meta_path,
+                source,
+            })?;
         for version in &meta.versions {
             let _ = std::fs::remove_file(dir.join(file_name(version.version, version.syntax)));
         }
@@ -120,14 +142,8 @@ fn read(path: &Path) -> Result<String, RegistryError> {
 }
 
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), RegistryError> {
-    let io = |source| RegistryError::Io {
+    crate::durable::write_file(path, bytes).map_err(|source| RegistryError::Io {
         path: path.to_owned(),
         source,
-    };
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
-    std::io::Write::write_all(&mut file, bytes).map_err(io)?;
-    file.as_file().sync_all().map_err(io)?;
-    file.persist(path).map_err(|e| io(e.error))?;
-    Ok(())
+    })
 }

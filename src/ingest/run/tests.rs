@@ -44,6 +44,8 @@ fn context(store: &Store) -> Context<'_> {
         )),
         reference_data: None,
         ontologies: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ontologies"),
+        inflate_limit: 1 << 20,
+        stop: oxigraph::sparql::CancellationToken::new(),
     }
 }
 

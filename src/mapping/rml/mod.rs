@@ -303,6 +303,32 @@ ex:tm rml:reference "x" ; rml:languageMap ex:tm .
     }
 
     #[test]
+    fn term_maps_shared_at_every_level_are_refused_quickly() {
+        // ex:tm0 gathers (ex:tm1 ex:tm1), ex:tm1 gathers (ex:tm2 ex:tm2)...: 40 lines, 2^40 uses.
+        let mut text = String::from(
+            "@prefix rml: <http://w3id.org/rml/> .\n@prefix ex: <http://example.com/> .\n\
+             @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n\
+             ex:M rml:logicalSource [ rml:source \"a.csv\" ; rml:referenceFormulation rml:CSV ] ;\n\
+             rml:subjectMap [ rml:template \"http://e/{id}\" ] ;\n\
+             rml:predicateObjectMap [ rml:predicate ex:p ; rml:objectMap ex:tm0 ] .\n",
+        );
+        for level in 0..40 {
+            let next = level + 1;
+            text.push_str(&format!(
+                "ex:tm{level} rml:gather ( ex:tm{next} ex:tm{next} ) ; rml:gatherAs rdf:List .\n"
+            ));
+        }
+        text.push_str("ex:tm40 rml:reference \"x\" .\n");
+        let started = std::time::Instant::now();
+        let error = parse(&text, None).unwrap_err();
+        assert!(
+            error.to_string().contains("expands to more than"),
+            "{error}"
+        );
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    }
+
+    #[test]
     fn syntax_errors_have_line_and_column() {
         let error = parse(
             "@prefix ex: <http://e/> .\nex:a ex:b \"unterminated .\n",

@@ -92,9 +92,15 @@ pub fn object_map(doc: &Doc<'_>, node: &Term, at: &Location) -> Result<ObjectMap
 /// A cycle (`ex:tm rml:languageMap ex:tm`) or a runaway chain stops here with a diagnostic
 /// instead of overflowing the stack.
 const MAX_NESTING: usize = 64;
+/// Term maps one top-level term map may expand to. A term map used by several others (an input
+/// value map shared by both inputs of a function, at every level) is read once per use, so a
+/// small document could otherwise ask for 2^64 of them.
+const MAX_EXPANDED: usize = 10_000;
 
 thread_local! {
     static NESTING: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    /// Term maps read since the current top-level term map began.
+    static EXPANDED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 /// Counts one level of nesting while alive.
@@ -107,6 +113,19 @@ impl Nested {
             n.get()
         });
         let guard = Self;
+        let expanded = EXPANDED.with(|n| {
+            n.set(if depth == 1 { 1 } else { n.get() + 1 });
+            n.get()
+        });
+        if expanded > MAX_EXPANDED {
+            return Err(Diagnostic::new(
+                format!(
+                    "a term map expands to more than {MAX_EXPANDED} term maps (term maps shared \
+                     by several others count once per use)"
+                ),
+                at.clone(),
+            ));
+        }
         if depth > MAX_NESTING {
             return Err(Diagnostic::new(
                 format!(

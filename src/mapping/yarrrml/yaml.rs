@@ -8,6 +8,10 @@ use super::Problem;
 
 /// Deeper flow nesting than this is refused before parsing (the tree is dropped recursively).
 const MAX_DEPTH: usize = 128;
+/// Aliases (`*name`) in one document. The loader expands each in place, so every alias can
+/// add a level to the tree it builds (and clones, hashes and drops recursively) before our own
+/// depth check runs; mappings use a few, if any.
+const MAX_ALIASES: usize = 64;
 
 #[derive(Debug, Clone)]
 pub(super) struct Node {
@@ -68,21 +72,19 @@ impl Node {
 
 /// Parses the first YAML document of `text`; an empty text is a null node.
 pub(super) fn parse(text: &str) -> Result<Node, Problem> {
-    if let Some((line, column)) = too_deep(text) {
-        return Err(Problem::at(
-            format!("YAML nesting deeper than {MAX_DEPTH} levels"),
-            line,
-            column,
-        ));
+    if let Some((line, column, reason)) = too_deep(text) {
+        return Err(Problem::at(reason, line, column));
     }
-    let documents = MarkedYaml::load_from_str(text).map_err(|error| {
-        let marker = error.marker();
-        Problem::at(
-            format!("YAML syntax error: {}", error.info()),
-            marker.line(),
-            marker.col() + 1,
-        )
-    })?;
+    // The loader recurses over what aliases expand to: bounded above, on a large stack here.
+    let documents =
+        crate::stack::on_large_stack(|| MarkedYaml::load_from_str(text)).map_err(|error| {
+            let marker = error.marker();
+            Problem::at(
+                format!("YAML syntax error: {}", error.info()),
+                marker.line(),
+                marker.col() + 1,
+            )
+        })?;
     match documents.into_iter().next() {
         Some(document) => convert(document, 0),
         None => Ok(Node {
@@ -157,10 +159,12 @@ fn scalar_text(scalar: Scalar<'_>) -> Value {
 }
 
 /// A cheap guard against inputs whose tree would be too deep to convert and drop safely: the
-/// position where bracket nesting (outside quotes) or a line's run of indentation and block
-/// indicators passes the limit.
-fn too_deep(text: &str) -> Option<(usize, usize)> {
+/// position where bracket nesting (outside quotes), a line's run of indentation and block
+/// indicators, or the number of aliases passes its limit, and why.
+fn too_deep(text: &str) -> Option<(usize, usize, String)> {
+    let nesting = || format!("YAML nesting deeper than {MAX_DEPTH} levels");
     let (mut depth, mut line, mut column) = (0usize, 1usize, 0usize);
+    let mut aliases = 0usize;
     let mut quote: Option<char> = None;
     let mut previous = ' ';
     let mut line_start = true;
@@ -168,7 +172,7 @@ fn too_deep(text: &str) -> Option<(usize, usize)> {
         column += 1;
         if line_start && matches!(c, ' ' | '-' | '?' | ':' | '\t') {
             if column > MAX_DEPTH * 8 {
-                return Some((line, column));
+                return Some((line, column, nesting()));
             }
         } else {
             line_start = false;
@@ -189,7 +193,17 @@ fn too_deep(text: &str) -> Option<(usize, usize)> {
             (None, '[' | '{') => {
                 depth += 1;
                 if depth > MAX_DEPTH {
-                    return Some((line, column));
+                    return Some((line, column, nesting()));
+                }
+            }
+            (None, '*') if quotable => {
+                aliases += 1;
+                if aliases > MAX_ALIASES {
+                    return Some((
+                        line,
+                        column,
+                        format!("more than {MAX_ALIASES} YAML aliases (*name) in one document"),
+                    ));
                 }
             }
             (None, ']' | '}') => depth = depth.saturating_sub(1),

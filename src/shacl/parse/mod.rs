@@ -11,11 +11,15 @@ mod values;
 use super::data::as_subject;
 use super::error::{ShapeProblem, ShapesError};
 use super::model::{ShapeId, Shapes};
+use super::pattern::Patterns;
 use super::vocab;
 use oxigraph::io::{RdfFormat, RdfParser, RdfSyntaxError};
 use oxigraph::model::vocab::{rdf, rdfs};
 use oxigraph::model::{Graph, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, TermRef};
 use std::collections::{HashMap, HashSet};
+
+/// Shapes in one shapes graph; the shipped sets have a few dozen.
+pub const MAX_SHAPES: usize = 10_000;
 
 /// Parameters whose subject is a shape.
 const PARAMETERS: [NamedNodeRef<'static>; 37] = [
@@ -78,10 +82,17 @@ impl Shapes {
             .enumerate()
             .map(|(i, n)| (n.clone(), ShapeId(i)))
             .collect();
+        if nodes.len() > MAX_SHAPES {
+            return Err(ShapesError::TooMany {
+                shapes: nodes.len(),
+                max: MAX_SHAPES,
+            });
+        }
         let mut problems: Vec<ShapeProblem> = Vec::new();
         let mut shapes = Vec::with_capacity(nodes.len());
+        let mut patterns = Patterns::default();
         for node in &nodes {
-            let mut reader = shape::Reader::new(graph, node.as_ref(), &by_node);
+            let mut reader = shape::Reader::new(graph, node.as_ref(), &by_node, &mut patterns);
             let parsed = reader.shape();
             problems.extend(reader.into_problems());
             shapes.push(parsed);

@@ -7,7 +7,8 @@ use crate::shacl::model::{
     Constraint, LogicalKind, NodeKind, PairKind, Qualified, RangeKind, Severity, Shape, ShapeId,
     Target,
 };
-use crate::shacl::{pattern, vocab};
+use crate::shacl::pattern::Patterns;
+use crate::shacl::vocab;
 use oxigraph::model::vocab::rdfs;
 use oxigraph::model::{
     Graph, NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Term, TermRef,
@@ -21,6 +22,7 @@ pub struct Reader<'g> {
     graph: &'g Graph,
     node: NamedOrBlankNodeRef<'g>,
     by_node: &'g HashMap<NamedOrBlankNode, ShapeId>,
+    patterns: &'g mut Patterns,
     problems: Vec<ShapeProblem>,
 }
 
@@ -29,11 +31,13 @@ impl<'g> Reader<'g> {
         graph: &'g Graph,
         node: NamedOrBlankNodeRef<'g>,
         by_node: &'g HashMap<NamedOrBlankNode, ShapeId>,
+        patterns: &'g mut Patterns,
     ) -> Self {
         Self {
             graph,
             node,
             by_node,
+            patterns,
             problems: Vec::new(),
         }
     }
@@ -304,7 +308,7 @@ impl<'g> Reader<'g> {
             let Some(source) = self.string_value(vocab::PATTERN, value) else {
                 continue;
             };
-            match pattern::compile(&source, &flags) {
+            match self.patterns.compile(&source, &flags) {
                 Ok(regex) => out.push(Constraint::Pattern(regex)),
                 Err(message) => self.problem(ProblemKind::InvalidPattern {
                     pattern: source,

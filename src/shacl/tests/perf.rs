@@ -144,3 +144,32 @@ fn a_hundred_thousand_triples_in_a_store_validate_in_place() {
     assert_eq!(report.summary(), in_memory.summary());
     assert!(elapsed.as_secs() < 60, "{elapsed:?}");
 }
+
+/// Shapes that share a shape twice per level (`_:s{n} sh:and (_:s{n+1} _:s{n+1})`), nested past
+/// the validator's depth limit: each pair is checked once, so the work stays linear in the
+/// levels instead of doubling per level (2^100 before the depth-cut answers were memoised).
+#[test]
+fn shared_shapes_nested_past_the_depth_limit_stay_linear() {
+    let mut turtle = String::from(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n\
+         @prefix ex: <http://example.org/> .\n\
+         ex:Root a sh:NodeShape ; sh:targetNode ex:n ; sh:node ex:S0 .\n",
+    );
+    for level in 0..100 {
+        let next = level + 1;
+        turtle.push_str(&format!(
+            "ex:S{level} a sh:NodeShape ; sh:and ( ex:S{next} ex:S{next} ) .\n"
+        ));
+    }
+    turtle.push_str("ex:S100 a sh:NodeShape ; sh:minCount 0 .\n");
+    let shapes = Shapes::from_turtle(&turtle, None).unwrap();
+    let data = Graph::new();
+    let started = Instant::now();
+    let report = validate(&shapes, &data).unwrap();
+    assert!(report.conforms);
+    assert!(
+        started.elapsed().as_secs() < 5,
+        "took {:?}",
+        started.elapsed()
+    );
+}

@@ -2,8 +2,8 @@
 //! constraint in `constraints.rs`. Nested shapes (`sh:node`, `sh:not`, logical, qualified) are
 //! checked for conformance with early exit and memoised per (shape, node). A (shape, node) pair
 //! met again while it is being validated, or nesting past `MAX_DEPTH`, is taken as conforming,
-//! so recursive shapes terminate on any data; answers that rest on such an assumption are not
-//! memoised.
+//! so recursive shapes terminate on any data; answers that rest on the recursion assumption are
+//! not memoised (those cut by depth are, so shared shapes nested deeply stay linear).
 //! It reads the data only through [`DataGraph`] and never writes.
 
 mod constraints;
@@ -13,6 +13,7 @@ use super::model::{Shape, ShapeId, Shapes, Target};
 use super::report::{ValidationReport, ValidationResult};
 use oxigraph::model::vocab::{rdf, rdfs};
 use oxigraph::model::{NamedNodeRef, Term};
+use oxigraph::sparql::CancellationToken;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
@@ -21,6 +22,17 @@ pub fn validate<D: DataGraph + ?Sized>(
     shapes: &Shapes,
     data: &D,
 ) -> Result<ValidationReport, D::Error> {
+    let never = CancellationToken::new();
+    let report = validate_until(shapes, data, &never)?;
+    Ok(report.unwrap_or_else(|| ValidationReport::from_results(Vec::new())))
+}
+
+/// Like `validate`, checking `stop` before each focus node: `None` once it is cancelled.
+pub fn validate_until<D: DataGraph + ?Sized>(
+    shapes: &Shapes,
+    data: &D,
+    stop: &CancellationToken,
+) -> Result<Option<ValidationReport>, D::Error> {
     let mut engine = Engine::new(shapes, data);
     let mut results = Vec::new();
     for (i, shape) in shapes.shapes.iter().enumerate() {
@@ -28,10 +40,13 @@ pub fn validate<D: DataGraph + ?Sized>(
             continue;
         }
         for focus in engine.focus_nodes(shape)? {
+            if stop.is_cancelled() {
+                return Ok(None);
+            }
             engine.validate_shape(ShapeId(i), &focus, &mut results, false)?;
         }
     }
-    Ok(ValidationReport::from_results(results))
+    Ok(Some(ValidationReport::from_results(results)))
 }
 
 /// Nested validations deeper than this are taken as conforming, so a long chain of recursive
@@ -44,7 +59,7 @@ struct Engine<'a, D: ?Sized> {
     /// (shape, node) pairs being validated, outermost first.
     in_progress: HashSet<(ShapeId, Term)>,
     conforms: HashMap<(ShapeId, Term), bool>,
-    /// Whether an answer since the last reset assumed conformance (recursion or depth).
+    /// Whether an answer since the last reset assumed conformance of a pair met recursively.
     assumed: bool,
     superclasses: HashMap<Term, Rc<HashSet<Term>>>,
 }
@@ -118,9 +133,15 @@ impl<'a, D: DataGraph + ?Sized> Engine<'a, D> {
             return Ok(());
         }
         let key = (id, focus.clone());
-        if self.in_progress.len() >= MAX_DEPTH || !self.in_progress.insert(key.clone()) {
-            // Recursion (this very pair is being validated further up) or too deep: assume it
-            // conforms.
+        if self.in_progress.len() >= MAX_DEPTH {
+            // Too deep: taken as conforming. Answers above this one may be memoised: the cut
+            // is the same wherever the pair is met, and re-checking a long chain of shared
+            // shapes (`sh:and (X X)` nested past the limit) would double the work per level.
+            return Ok(());
+        }
+        if !self.in_progress.insert(key.clone()) {
+            // Recursion (this very pair is being validated further up): assume it conforms,
+            // and memoise nothing that rests on the assumption.
             self.assumed = true;
             return Ok(());
         }
