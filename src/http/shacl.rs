@@ -52,16 +52,6 @@ pub async fn validate(
         .into_iter()
         .filter(|n| seen.insert(n.clone()))
         .collect();
-    if shipped.len() > MAX_SHIPPED_NAMES {
-        return Err(Problem::bad_request(
-            "unknown-shapes",
-            format!(
-                "?shapes= names {} sets; name at most {MAX_SHIPPED_NAMES} ({})",
-                shipped.len(),
-                crate::shapes::names(&state.settings.ontologies).join(", ")
-            ),
-        ));
-    }
     let graph = params.single("graph")?;
     let target = match graph {
         None => None,
@@ -83,6 +73,16 @@ pub async fn validate(
     };
     if !data_posted {
         authorize(&request, &state, Role::Steward)?;
+    }
+    if shipped.len() > MAX_SHIPPED_NAMES {
+        return Err(Problem::bad_request(
+            "unknown-shapes",
+            format!(
+                "?shapes= names {} sets; name at most {MAX_SHIPPED_NAMES} ({})",
+                shipped.len(),
+                crate::shapes::names(&state.settings.ontologies).join(", ")
+            ),
+        ));
     }
     let admitted = Admitted::task(&state).await?;
     let boundary = multipart

@@ -6,10 +6,10 @@ use std::process::{Child, Command, Stdio};
 
 use crate::ingest::{OBSERVATIONS, readings};
 
-const SECRET: &str = "crash-test-admin-secret";
+pub const SECRET: &str = "crash-test-admin-secret";
 
 /// Starts `citykg serve` on `location`; returns the process and its address.
-fn serve(location: &str) -> (Child, String) {
+pub fn serve(location: &str) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_citykg"))
         .args([
             "serve",
