@@ -10,6 +10,11 @@ pub const SECRET: &str = "crash-test-admin-secret";
 
 /// Starts `citykg serve` on `location`; returns the process and its address.
 pub fn serve(location: &str) -> (Child, String) {
+    serve_with(location, &[])
+}
+
+/// `serve` with more flags.
+pub fn serve_with(location: &str, flags: &[&str]) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_citykg"))
         .args([
             "serve",
@@ -20,6 +25,7 @@ pub fn serve(location: &str) -> (Child, String) {
             "--base-iri",
             "http://citykg.test/",
         ])
+        .args(flags)
         .env("CITYKG_ADMIN_TOKEN", SECRET)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
@@ -56,7 +62,7 @@ async fn post(
     Ok(response.status().as_u16())
 }
 
-async fn count(client: &awc::Client, address: &str, query: &str) -> u64 {
+pub async fn count(client: &awc::Client, address: &str, query: &str) -> u64 {
     let url = format!(
         "{address}/query?query={}",
         form_urlencoded::byte_serialize(query.as_bytes()).collect::<String>()

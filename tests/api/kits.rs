@@ -50,7 +50,7 @@ fn use_case() -> String {
     )
 }
 
-async fn register(app: &TestApp) {
+pub async fn register(app: &TestApp) {
     let reply = app
         .send(
             app.admin(
@@ -71,7 +71,7 @@ async fn register(app: &TestApp) {
     assert_eq!(reply.status.as_u16(), 201, "{}", reply.text());
 }
 
-async fn export(app: &TestApp) -> Vec<u8> {
+pub async fn export(app: &TestApp) -> Vec<u8> {
     let reply = app
         .get("/use-cases/nakuru-bins/kit", "application/gzip")
         .await;

@@ -16,6 +16,7 @@ mod cli;
 mod clients;
 mod corpus;
 mod crash;
+mod crash_writes;
 mod feed;
 mod graph_store;
 mod harvest;

@@ -88,7 +88,7 @@ const PREFIXES: &str = "@prefix citykg: <https://w3id.org/citykg/ns#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 ";
 
-fn minimal(title: &str, vertical: &str, issued: &str) -> String {
+pub fn minimal(title: &str, vertical: &str, issued: &str) -> String {
     format!(
         "{PREFIXES}
 [] a citykg:UseCase ;
