@@ -168,6 +168,10 @@ pub struct ServeArgs {
     /// Maximal number of those requests running at once [default: 2 x CPUs].
     #[arg(long, env = "CITYKG_MAX_CONCURRENT_TASKS")]
     pub max_concurrent_tasks: Option<usize>,
+    /// Writes are refused with 507 while the data folder's disk has less free space than this,
+    /// in bytes (0: no check) [default: 256 MiB].
+    #[arg(long, env = "CITYKG_MIN_FREE_BYTES")]
+    pub min_free_bytes: Option<u64>,
     /// Hosts that SPARQL SERVICE may call (comma separated; empty by default).
     #[arg(long, env = "CITYKG_ALLOW_HOSTS", value_delimiter = ',')]
     pub allow_hosts: Option<Vec<String>>,

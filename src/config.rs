@@ -14,6 +14,8 @@ pub const DEFAULT_LOCATION: &str = "data";
 pub const DEFAULT_QUERY_TIMEOUT_SECS: f64 = 30.0;
 pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 pub const DEFAULT_TASK_TIMEOUT_SECS: f64 = 300.0;
+/// Free space kept on the data folder's disk: room for the store's logs and compactions.
+pub const DEFAULT_MIN_FREE_BYTES: u64 = 256 << 20;
 /// The most requests of one kind that may run at once (each may hold a thread).
 pub const MAX_CONCURRENCY: usize = 1024;
 /// The longest time limit a setting may give: one day.
@@ -59,6 +61,7 @@ pub struct FileSettings {
     pub max_concurrent_queries: Option<usize>,
     pub task_timeout: Option<f64>,
     pub max_concurrent_tasks: Option<usize>,
+    pub min_free_bytes: Option<u64>,
     pub allow_hosts: Option<Vec<String>>,
     pub ontologies: Option<PathBuf>,
     pub mappings: Option<PathBuf>,
@@ -113,6 +116,9 @@ pub struct Limits {
     /// import, dumps), and how many of them run at once.
     pub task_timeout: Duration,
     pub max_concurrent_tasks: usize,
+    /// Writes are refused (507) while the data folder's disk has less free space than this, so
+    /// the store never meets a full disk (0: no check).
+    pub min_free_bytes: u64,
 }
 
 impl Default for Limits {
@@ -124,6 +130,7 @@ impl Default for Limits {
             max_concurrent_queries: default_concurrency(),
             task_timeout: Duration::from_secs_f64(DEFAULT_TASK_TIMEOUT_SECS),
             max_concurrent_tasks: default_concurrency(),
+            min_free_bytes: DEFAULT_MIN_FREE_BYTES,
         }
     }
 }
@@ -267,6 +274,10 @@ impl Settings {
                 "max_concurrent_tasks",
                 args.max_concurrent_tasks.or(file.max_concurrent_tasks),
             )?,
+            min_free_bytes: args
+                .min_free_bytes
+                .or(file.min_free_bytes)
+                .unwrap_or(DEFAULT_MIN_FREE_BYTES),
             max_body_bytes: positive(
                 "max_body_bytes",
                 args.max_body_bytes.or(file.max_body_bytes),

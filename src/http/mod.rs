@@ -5,6 +5,7 @@ mod assessment;
 mod auth;
 mod body;
 mod deadline;
+mod disk;
 mod feed;
 mod graph_store;
 mod harvest;

@@ -186,12 +186,31 @@ impl Problem {
 
     /// A generic 500; the cause is logged, not sent.
     pub fn internal(cause: &dyn fmt::Display) -> Self {
-        tracing::error!(error = %cause, "internal error");
+        let text = cause.to_string();
+        if text.contains("No space left on device") {
+            tracing::error!(error = %text, "the disk is full");
+            return Self::disk_full(
+                "the disk of the data folder is full; nothing was written. Free space and \
+                 retry (restart the server if writes still fail once space is free)"
+                    .to_owned(),
+            );
+        }
+        tracing::error!(error = %text, "internal error");
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",
             "Internal server error",
             "the server failed to complete the request; the details are in its log",
+        )
+    }
+
+    /// 507: the write was refused because the disk is (nearly) full.
+    pub fn disk_full(detail: String) -> Self {
+        Self::new(
+            StatusCode::INSUFFICIENT_STORAGE,
+            "disk-full",
+            "Insufficient storage",
+            detail,
         )
     }
 

@@ -152,6 +152,7 @@ impl Application {
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(data.clone())
+                .wrap(actix_web::middleware::from_fn(super::disk::free_space_gate))
                 .wrap(actix_web::middleware::from_fn(super::auth::private_gate))
                 .wrap(security_headers())
                 .wrap_fn(|request, service| {

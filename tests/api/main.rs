@@ -17,6 +17,7 @@ mod clients;
 mod corpus;
 mod crash;
 mod crash_writes;
+mod disk_full;
 mod feed;
 mod graph_store;
 mod harvest;
