@@ -10,7 +10,7 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header;
 use actix_web::middleware::Next;
-use actix_web::{HttpRequest, ResponseError, web};
+use actix_web::{HttpRequest, web};
 
 /// Paths anyone may reach on a private server: liveness, and the JSON-LD context (vocabulary,
 /// not data).
@@ -28,16 +28,7 @@ pub async fn private_gate(
         }
         _ => None,
     };
-    match refused {
-        Some(problem) => {
-            let response = problem.error_response();
-            Ok(request.into_response(response).map_into_right_body())
-        }
-        None => next
-            .call(request)
-            .await
-            .map(ServiceResponse::map_into_left_body),
-    }
+    super::problem::refuse_or_call(request, next, refused).await
 }
 
 /// Checks that the request may do what `needed` allows; returns the token used, if any.

@@ -11,7 +11,7 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::middleware::Next;
-use actix_web::{ResponseError, web};
+use actix_web::web;
 use std::path::Path;
 
 /// POST routes that only read: the protocol's query by POST, validation, previews.
@@ -34,16 +34,7 @@ pub async fn free_space_gate(
         Some(state) if writes => refuse_when_full(state),
         _ => None,
     };
-    match refused {
-        Some(problem) => {
-            let response = problem.error_response();
-            Ok(request.into_response(response).map_into_right_body())
-        }
-        None => next
-            .call(request)
-            .await
-            .map(ServiceResponse::map_into_left_body),
-    }
+    super::problem::refuse_or_call(request, next, refused).await
 }
 
 fn refuse_when_full(state: &AppState) -> Option<Problem> {

@@ -246,6 +246,25 @@ impl ResponseError for Problem {
     }
 }
 
+/// How a middleware lets a request through, or answers it with the problem it was refused for
+/// before any handler runs.
+pub async fn refuse_or_call(
+    request: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+    refused: Option<Problem>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    match refused {
+        Some(problem) => {
+            let response = problem.error_response();
+            Ok(request.into_response(response).map_into_right_body())
+        }
+        None => next
+            .call(request)
+            .await
+            .map(actix_web::dev::ServiceResponse::map_into_left_body),
+    }
+}
+
 impl From<crate::rdf_file::Refused> for Problem {
     fn from(refused: crate::rdf_file::Refused) -> Self {
         let detail = refused.to_string();

@@ -12,6 +12,17 @@ async fn assert_alive(app: &TestApp) {
     assert_eq!(reply.status, 200, "the server stopped answering");
 }
 
+/// A query by direct POST.
+async fn post_query(app: &TestApp, query: impl Into<Vec<u8>>) -> crate::helpers::Reply {
+    app.send(
+        app.client
+            .post(app.url("/query"))
+            .insert_header(("Content-Type", "application/sparql-query")),
+        query,
+    )
+    .await
+}
+
 fn nested_filter(levels: usize) -> String {
     format!(
         "ASK {{ FILTER({}1{}) }}",
@@ -35,14 +46,7 @@ async fn deeply_nested_queries_and_updates_are_refused_not_fatal() {
     );
     assert_eq!(problem["errors"][0]["line"], 1);
     assert!(problem["errors"][0]["column"].as_u64().unwrap() > 13);
-    let by_post = app
-        .send(
-            app.client
-                .post(app.url("/query"))
-                .insert_header(("Content-Type", "application/sparql-query")),
-            deep.clone(),
-        )
-        .await;
+    let by_post = post_query(&app, deep.clone()).await;
     by_post.problem(400);
     let update = format!(
         "INSERT {{ <http://example.com/s> <http://example.com/p> 1 }} WHERE {{ FILTER({}1{}) }}",
@@ -70,38 +74,16 @@ async fn long_operator_chains_are_refused_not_fatal() {
     // No brackets at all, but a left-deep tree 50,000 levels deep that evaluating or dropping
     // would recurse through.
     let sum = format!("ASK {{ FILTER(1{} > 0) }}", "+1".repeat(50_000));
-    let problem = app
-        .send(
-            app.client
-                .post(app.url("/query"))
-                .insert_header(("Content-Type", "application/sparql-query")),
-            sum,
-        )
-        .await
-        .problem(400);
+    let problem = post_query(&app, sum).await.problem(400);
     assert!(problem["detail"].as_str().unwrap().contains("nest"));
     // Groups in sequence are joined left-deep (empty ones are merged away, these are not).
     let joins = format!("SELECT * {{ {} }}", "{ FILTER(true) } ".repeat(50_000));
-    app.send(
-        app.client
-            .post(app.url("/query"))
-            .insert_header(("Content-Type", "application/sparql-query")),
-        joins,
-    )
-    .await
-    .problem(400);
+    post_query(&app, joins).await.problem(400);
     let alternatives = format!(
         "SELECT * {{ ?s <http://example.com/p>{} ?o }}",
         "|<http://example.com/p>".repeat(50_000)
     );
-    app.send(
-        app.client
-            .post(app.url("/query"))
-            .insert_header(("Content-Type", "application/sparql-query")),
-        alternatives,
-    )
-    .await
-    .problem(400);
+    post_query(&app, alternatives).await.problem(400);
     let update = format!(
         "DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o FILTER(?o{}) }}",
         " || ?o".repeat(50_000)
@@ -722,15 +704,17 @@ fn stop(mut server: std::process::Child) {
     let _ = server.wait();
 }
 
-#[actix_web::test]
-async fn damaged_token_and_mapping_files_do_not_stop_the_server_and_are_kept() {
+/// A data folder where a server registered `mappings` and stopped; its location and a client.
+async fn stopped_server_with_mappings(
+    mappings: &[&str],
+) -> (tempfile::TempDir, String, awc::Client) {
     let dir = tempfile::tempdir().unwrap();
     let location = dir.path().to_str().unwrap().to_owned();
     let client = awc::Client::builder()
         .timeout(Duration::from_secs(30))
         .finish();
     let (server, address) = crate::crash::serve(&location);
-    for id in ["city/air", "city/noise"] {
+    for id in mappings {
         let (status, text) = as_admin(
             &client,
             Method::PUT,
@@ -741,6 +725,12 @@ async fn damaged_token_and_mapping_files_do_not_stop_the_server_and_are_kept() {
         assert_eq!(status, 201, "{text}");
     }
     stop(server);
+    (dir, location, client)
+}
+
+#[actix_web::test]
+async fn damaged_token_and_mapping_files_do_not_stop_the_server_and_are_kept() {
+    let (dir, location, client) = stopped_server_with_mappings(&["city/air", "city/noise"]).await;
     let tokens = dir.path().join("tokens.json");
     std::fs::write(&tokens, b"{\"tokens\": [ truncated").unwrap();
     let meta = dir.path().join("mappings/city/air/meta.json");
@@ -781,23 +771,7 @@ async fn damaged_token_and_mapping_files_do_not_stop_the_server_and_are_kept() {
 
 #[actix_web::test]
 async fn a_kit_import_a_stop_interrupted_is_undone_at_the_next_start() {
-    let dir = tempfile::tempdir().unwrap();
-    let location = dir.path().to_str().unwrap().to_owned();
-    let client = awc::Client::builder()
-        .timeout(Duration::from_secs(30))
-        .finish();
-    let (server, address) = crate::crash::serve(&location);
-    for id in ["kit/half", "kit/whole"] {
-        let (status, text) = as_admin(
-            &client,
-            Method::PUT,
-            format!("{address}/mappings/{id}"),
-            crate::ingest::OBSERVATIONS,
-        )
-        .await;
-        assert_eq!(status, 201, "{text}");
-    }
-    stop(server);
+    let (dir, location, client) = stopped_server_with_mappings(&["kit/half", "kit/whole"]).await;
     // The state a kill leaves between installing a kit's mapping and writing its use case.
     let journal = dir.path().join("kit-import.pending.json");
     std::fs::write(
