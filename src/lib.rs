@@ -10,6 +10,8 @@ pub mod digest;
 pub mod durable;
 pub mod engine;
 pub mod feed;
+#[doc(hidden)]
+pub mod fuzz_targets;
 pub mod harvest;
 pub mod http;
 pub mod ingest;

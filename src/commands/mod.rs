@@ -65,7 +65,7 @@ pub fn load(args: &LoadArgs) -> anyhow::Result<()> {
         on_progress: Arc::new(move |n| progress.set_position(n)),
     };
     let count = bulk::load_files(&store, &args.files, &options)?;
-    store.flush()?;
+    citykg::store::flush(&store)?;
     bar.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64();
     println!(

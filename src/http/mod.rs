@@ -15,7 +15,7 @@ pub(crate) mod jsonld_out;
 mod kits;
 mod mappings;
 mod metrics;
-mod multipart;
+pub(crate) mod multipart;
 mod negotiate;
 mod ontologies;
 mod pages;

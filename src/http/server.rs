@@ -239,7 +239,7 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let outcome = self.server.await;
         let store = self.store;
-        match store::run_blocking(move || store.flush()).await {
+        match store::run_blocking(move || store::flush(&store)).await {
             Ok(Ok(())) => tracing::info!("store flushed; bye"),
             Ok(Err(e)) => tracing::error!(error = %e, "flushing the store failed"),
             Err(e) => tracing::error!(error = %e, "flushing the store failed"),

@@ -5,48 +5,8 @@ use super::jsonpath::{JsonPath, JsonReference};
 use super::reader::{Specs, collect};
 use super::xpath::XPath;
 use super::{PayloadFormat, resolve};
+use crate::fuzz_targets::XorShift;
 use crate::mapping::model::{Compression, CsvDialect};
-
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, bound: usize) -> usize {
-        (self.next() % bound.max(1) as u64) as usize
-    }
-
-    /// `seed` with a few bytes replaced, inserted or deleted, or pure noise.
-    fn mutate(&mut self, seed: &[u8], alphabet: &[u8]) -> Vec<u8> {
-        let mut bytes = if self.below(5) == 0 {
-            (0..self.below(64)).map(|_| self.next() as u8).collect()
-        } else {
-            seed.to_vec()
-        };
-        for _ in 0..=self.below(4) {
-            let at = self.below(bytes.len() + 1);
-            let byte = if self.below(2) == 0 {
-                alphabet[self.below(alphabet.len())]
-            } else {
-                self.next() as u8
-            };
-            match self.below(3) {
-                0 if at < bytes.len() => bytes[at] = byte,
-                1 => bytes.insert(at, byte),
-                _ if at < bytes.len() => {
-                    bytes.remove(at);
-                }
-                _ => {}
-            }
-        }
-        bytes
-    }
-}
 
 const ROUNDS: usize = 3000;
 

@@ -29,14 +29,39 @@ pub fn rocksdb_dir(location: &Path) -> PathBuf {
 pub fn open(location: &StoreLocation) -> Result<Store, StoreError> {
     match location {
         StoreLocation::Memory => Ok(Store::new()?),
-        StoreLocation::Disk(dir) => {
-            let path = rocksdb_dir(dir);
-            std::fs::create_dir_all(&path).map_err(|e| StoreError::Open {
-                path: path.clone(),
-                source: e.into(),
-            })?;
-            Store::open(&path).map_err(|source| StoreError::Open { path, source })
-        }
+        StoreLocation::Disk(dir) => open_disk(&rocksdb_dir(dir)),
+    }
+}
+
+#[cfg(feature = "rocksdb")]
+fn open_disk(path: &Path) -> Result<Store, StoreError> {
+    std::fs::create_dir_all(path).map_err(|e| StoreError::Open {
+        path: path.to_owned(),
+        source: e.into(),
+    })?;
+    Store::open(path).map_err(|source| StoreError::Open {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+/// Without the `rocksdb` feature (the fuzz build) only the in-memory store exists.
+#[cfg(not(feature = "rocksdb"))]
+fn open_disk(path: &Path) -> Result<Store, StoreError> {
+    Err(StoreError::Open {
+        path: path.to_owned(),
+        source: std::io::Error::other("citykg was built without the `rocksdb` feature").into(),
+    })
+}
+
+/// Writes a disk store's buffers to disk; nothing to do for a memory store.
+pub fn flush(store: &Store) -> Result<(), StorageError> {
+    #[cfg(feature = "rocksdb")]
+    return store.flush();
+    #[cfg(not(feature = "rocksdb"))]
+    {
+        let _ = store;
+        Ok(())
     }
 }
 

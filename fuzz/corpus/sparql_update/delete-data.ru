@@ -1,0 +1,1 @@
+DELETE DATA { <a> <b> "x"@en-GB , 1.0e0 , true }

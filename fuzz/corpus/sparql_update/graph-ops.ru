@@ -1,0 +1,1 @@
+CLEAR SILENT GRAPH <http://example.org/g> ; DROP DEFAULT ; CREATE GRAPH <http://example.org/n> ; COPY <http://example.org/a> TO <http://example.org/b> ; MOVE DEFAULT TO <x> ; ADD <y> TO DEFAULT

@@ -1,0 +1,1 @@
+INSERT { GRAPH <g> { ?s <p> ?o } } WHERE { SERVICE <http://example.org/sparql> { ?s <p> ?o } }

@@ -1,0 +1,1 @@
+LOAD SILENT <http://example.org/data.ttl> INTO GRAPH <http://example.org/g>

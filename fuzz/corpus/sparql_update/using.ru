@@ -1,0 +1,1 @@
+DELETE { ?s ?p ?o } USING <http://example.org/g> USING NAMED <http://example.org/h> WHERE { ?s ?p ?o FILTER(isBlank(?s)) }
