@@ -205,6 +205,8 @@ fn parse_accept(accept: &str) -> Vec<Range> {
                         .or_else(|| p.trim().strip_prefix("Q="))
                 })
                 .find_map(|q| q.trim().parse::<f32>().ok())
+                // RFC 9110: a weight is 0 to 1; anything else (NaN, inf, -1) is no weight.
+                .filter(|q| (0.0..=1.0).contains(q))
                 .unwrap_or(1.0);
             let profiles = parameters
                 .iter()
