@@ -424,7 +424,8 @@ impl Source {
         );
         add(
             HARVEST_RUNS,
-            Literal::new_typed_literal(self.runs.saturating_add(1).to_string(), xsd::INTEGER).into(),
+            Literal::new_typed_literal(self.runs.saturating_add(1).to_string(), xsd::INTEGER)
+                .into(),
         );
         transaction.commit()
     }
