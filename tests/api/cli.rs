@@ -280,7 +280,9 @@ async fn sigterm_lets_in_flight_requests_finish() {
     );
     let pid = child.id().to_string();
     let (reply, ()) = tokio::join!(client.get(query).send(), async {
-        actix_web::rt::time::sleep(std::time::Duration::from_millis(300)).await;
+        // Long enough for the request to reach a loaded machine's server, well within the
+        // query's own 1.5 s.
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(800)).await;
         assert!(
             Command::new("kill")
                 .args(["-TERM", &pid])
