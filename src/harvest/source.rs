@@ -238,8 +238,18 @@ impl Source {
             if previous.is_some() {
                 self.old_quads(store, &item.dataset, &record, &mut remove)?;
             }
+            // Asked once per subject, not per triple: each answer costs a few index lookups.
+            let mut allowed: HashMap<&NamedOrBlankNode, bool> = HashMap::new();
             for t in &item.description {
-                if self.may_touch(store, &t.subject)? {
+                let may = match allowed.get(&t.subject) {
+                    Some(may) => *may,
+                    None => {
+                        let may = self.may_touch(store, &t.subject)?;
+                        allowed.insert(&t.subject, may);
+                        may
+                    }
+                };
+                if may {
                     insert.push(t.clone().in_graph(graph.clone()));
                 }
             }
