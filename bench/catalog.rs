@@ -13,6 +13,7 @@
 use citykg::config::{AllowList, BaseIri, Settings};
 use citykg::harvest::{self, HarvestOptions};
 use citykg::http::Application;
+use citykg::storage::{Cause, Origin};
 use clap::Parser;
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::NamedNode;
@@ -78,7 +79,7 @@ fn start(
     settings: Settings,
 ) -> (
     String,
-    oxigraph::store::Store,
+    citykg::storage::Storage,
     actix_web::dev::ServerHandle,
     std::thread::JoinHandle<()>,
 ) {
@@ -159,14 +160,14 @@ fn main() {
         );
         text.push_str(&use_case(b_base, n, &modified));
     }
-    let mut loader = b_store.bulk_loader();
-    loader
-        .load_from_reader(
-            RdfParser::from_format(RdfFormat::Turtle).with_default_graph(graph.clone()),
-            text.as_bytes(),
-        )
+    let quads: Vec<_> = RdfParser::from_format(RdfFormat::Turtle)
+        .with_default_graph(graph.clone())
+        .for_slice(text.as_bytes())
+        .collect::<Result<_, _>>()
         .unwrap();
-    loader.commit().unwrap();
+    b_store
+        .commit_quads(Cause::service(Origin::Load), &quads)
+        .unwrap();
     let triples = b_store.len().unwrap();
     println!(
         "# Catalogue benchmark: {} use cases ({} quads in B's store, loaded in {:.1} s), page_size {}\n",
@@ -239,7 +240,7 @@ fn main() {
     );
 
     // A harvests B: full, through Hydra paging.
-    let a_store = oxigraph::store::Store::new().unwrap();
+    let a_store = citykg::storage::Storage::in_memory().unwrap();
     let a_base = BaseIri::parse("http://a.bench/").unwrap();
     let allow = AllowList::new([b_address.clone()]);
     let url = format!(

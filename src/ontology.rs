@@ -4,11 +4,11 @@
 //! into the binary are used, so a lone binary still serves the shared vocabularies.
 
 use crate::config::BaseIri;
-use crate::store::graphs::ontology_graph;
+use crate::storage::graphs::ontology_graph;
+use crate::storage::{Cause, LoadError, Origin, Storage, StoreError};
 use crate::vocab::SOURCE_SHA256;
 use oxigraph::io::{RdfFormat, RdfParser};
-use oxigraph::model::{Literal, NamedNode, NamedOrBlankNode, QuadRef, TermRef};
-use oxigraph::store::{StorageError, Store};
+use oxigraph::model::{Literal, NamedNode, QuadRef, TermRef};
 use std::path::{Path, PathBuf};
 
 /// The modules shipped in `ontologies/`, compiled in for the binary-only case.
@@ -47,7 +47,7 @@ pub enum OntologyError {
     #[error("ontology module name {0:?} does not make a valid graph IRI")]
     BadName(String),
     #[error(transparent)]
-    Storage(#[from] StorageError),
+    Storage(#[from] StoreError),
 }
 
 /// What a sync did, for the start-up log.
@@ -64,7 +64,7 @@ struct Module {
 }
 
 /// Brings the ontology graphs in line with `folder` (or the built-in modules).
-pub fn sync(store: &Store, base: &BaseIri, folder: &Path) -> Result<SyncReport, OntologyError> {
+pub fn sync(store: &Storage, base: &BaseIri, folder: &Path) -> Result<SyncReport, OntologyError> {
     let modules = if folder.is_dir() {
         read_folder(folder)?
     } else {
@@ -123,9 +123,9 @@ fn builtin() -> Vec<Module> {
         .collect()
 }
 
-fn stored_digest(store: &Store, graph: &NamedNode) -> Result<Option<String>, StorageError> {
+fn stored_digest(store: &Storage, graph: &NamedNode) -> Result<Option<String>, StoreError> {
     let found = store
-        .quads_for_pattern(
+        .quads(
             Some(graph.as_ref().into()),
             Some(SOURCE_SHA256),
             None,
@@ -141,7 +141,7 @@ fn stored_digest(store: &Store, graph: &NamedNode) -> Result<Option<String>, Sto
 
 /// Clears the graph and loads the module with its digest, in one transaction.
 fn replace_graph(
-    store: &Store,
+    store: &Storage,
     graph: &NamedNode,
     module: &Module,
     digest: &str,
@@ -149,36 +149,32 @@ fn replace_graph(
     let parser = RdfParser::from_format(RdfFormat::Turtle)
         .without_named_graphs()
         .with_default_graph(graph.clone());
-    let mut transaction = store.start_transaction()?;
-    transaction.clear_graph(graph)?;
-    transaction
-        .load_from_slice(parser, &module.text)
-        .map_err(|e| match e {
-            oxigraph::store::LoaderError::Parsing(e) => OntologyError::Syntax {
-                name: module.name.clone(),
-                message: crate::store::bulk::describe_parse_error(&e),
-            },
-            oxigraph::store::LoaderError::Storage(e) => OntologyError::Storage(e),
-            other => OntologyError::Syntax {
-                name: module.name.clone(),
-                message: other.to_string(),
-            },
-        })?;
-    let literal = Literal::new_simple_literal(digest);
-    transaction.insert(QuadRef::new(graph, SOURCE_SHA256, &literal, graph));
-    transaction.commit()?;
-    Ok(())
+    store.write(Cause::service(Origin::Ontologies), |transaction| {
+        transaction.clear_graph(graph)?;
+        transaction
+            .load(parser, &module.text)
+            .map_err(|e| match e {
+                LoadError::Parse(e) => OntologyError::Syntax {
+                    name: module.name.clone(),
+                    message: crate::storage::bulk::describe_parse_error(&e),
+                },
+                LoadError::Store(e) => OntologyError::Storage(e),
+            })?;
+        let literal = Literal::new_simple_literal(digest);
+        transaction.insert(QuadRef::new(graph, SOURCE_SHA256, &literal, graph))?;
+        Ok(())
+    })
 }
 
 /// Drops ontology graphs (marked by their digest triple) whose module is gone.
 fn remove_stale(
-    store: &Store,
+    store: &Storage,
     base: &BaseIri,
     wanted: &[NamedNode],
-) -> Result<Vec<String>, StorageError> {
+) -> Result<Vec<String>, StoreError> {
     let prefix = base.join("graph/ontology/");
     let mut removed = Vec::new();
-    for quad in store.quads_for_pattern(None, Some(SOURCE_SHA256), None, None) {
+    for quad in store.quads(None, Some(SOURCE_SHA256), None, None) {
         let quad = quad?;
         let oxigraph::model::GraphName::NamedNode(graph) = quad.graph_name else {
             continue;
@@ -187,9 +183,12 @@ fn remove_stale(
             removed.push(graph);
         }
     }
-    for graph in &removed {
-        store.remove_named_graph(NamedOrBlankNode::from(graph.clone()).as_ref())?;
-    }
+    store.write(Cause::service(Origin::Ontologies), |transaction| {
+        for graph in &removed {
+            transaction.remove_graph(graph)?;
+        }
+        Ok::<_, StoreError>(())
+    })?;
     Ok(removed
         .into_iter()
         .map(|g| g.as_str().trim_start_matches(&prefix).to_owned())
@@ -204,7 +203,7 @@ mod tests {
     fn modules_load_once_reload_on_change_and_go_when_removed() {
         let dir = tempfile::tempdir().unwrap();
         let base = BaseIri::parse("http://citykg.test/").unwrap();
-        let store = Store::new().unwrap();
+        let store = Storage::in_memory().unwrap();
         std::fs::write(
             dir.path().join("a.ttl"),
             "<http://x/s> <http://x/p> <http://x/o> .",
@@ -236,7 +235,7 @@ mod tests {
     fn a_broken_module_names_the_file_and_position_and_loads_nothing() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("bad.ttl"), "<http://x/s> <http://x/p> .\n").unwrap();
-        let store = Store::new().unwrap();
+        let store = Storage::in_memory().unwrap();
         let err = sync(
             &store,
             &BaseIri::parse("http://citykg.test/").unwrap(),
@@ -250,7 +249,7 @@ mod tests {
 
     #[test]
     fn the_builtin_modules_parse() {
-        let store = Store::new().unwrap();
+        let store = Storage::in_memory().unwrap();
         let report = sync(
             &store,
             &BaseIri::parse("http://citykg.test/").unwrap(),

@@ -2,9 +2,9 @@
 //! the module list (IRI, version, term count, digest), a module's terms with labels, and one
 //! term's description. Store reads only; the HTTP layer calls these on the blocking pool.
 
+use crate::storage::{Storage, StoreError};
 use oxigraph::model::vocab::{rdf, rdfs};
 use oxigraph::model::{GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Term};
-use oxigraph::store::{StorageError, Store};
 use serde::Serialize;
 
 use crate::config::BaseIri;
@@ -54,7 +54,7 @@ fn prefix(base: &BaseIri) -> String {
 }
 
 /// Every loaded module, by name.
-pub fn modules(store: &Store, base: &BaseIri) -> Result<Vec<ModuleSummary>, StorageError> {
+pub fn modules(store: &Storage, base: &BaseIri) -> Result<Vec<ModuleSummary>, StoreError> {
     let prefix = prefix(base);
     let mut modules = Vec::new();
     for graph in store.named_graphs() {
@@ -72,25 +72,25 @@ pub fn modules(store: &Store, base: &BaseIri) -> Result<Vec<ModuleSummary>, Stor
 
 /// The graph of module `name`, if it is loaded.
 pub fn module_graph(
-    store: &Store,
+    store: &Storage,
     base: &BaseIri,
     name: &str,
-) -> Result<Option<NamedNode>, StorageError> {
-    let Ok(graph) = crate::store::graphs::ontology_graph(base, name) else {
+) -> Result<Option<NamedNode>, StoreError> {
+    let Ok(graph) = crate::storage::graphs::ontology_graph(base, name) else {
         return Ok(None);
     };
-    Ok(store.contains_named_graph(&graph)?.then_some(graph))
+    Ok(store.contains_graph(&graph)?.then_some(graph))
 }
 
 /// The summary of one loaded module.
 pub fn summary(
-    store: &Store,
+    store: &Storage,
     graph: &NamedNode,
     name: &str,
-) -> Result<ModuleSummary, StorageError> {
+) -> Result<ModuleSummary, StoreError> {
     let in_graph = GraphNameRef::NamedNode(graph.as_ref());
     let ontology = store
-        .quads_for_pattern(
+        .quads(
             None,
             Some(rdf::TYPE),
             Some(OWL_ONTOLOGY.into()),
@@ -101,7 +101,7 @@ pub fn summary(
         .map(|q| q.subject);
     let text = |subject: Option<NamedOrBlankNodeRef<'_>>,
                 predicate|
-     -> Result<Option<String>, StorageError> {
+     -> Result<Option<String>, StoreError> {
         let Some(subject) = subject else {
             return Ok(None);
         };
@@ -124,12 +124,12 @@ pub fn summary(
 }
 
 fn first_literal(
-    store: &Store,
+    store: &Storage,
     subject: NamedOrBlankNodeRef<'_>,
     predicate: NamedNodeRef<'_>,
     graph: GraphNameRef<'_>,
-) -> Result<Option<String>, StorageError> {
-    for quad in store.quads_for_pattern(Some(subject), Some(predicate), None, Some(graph)) {
+) -> Result<Option<String>, StoreError> {
+    for quad in store.quads(Some(subject), Some(predicate), None, Some(graph)) {
         if let Term::Literal(literal) = quad?.object {
             return Ok(Some(literal.value().to_owned()));
         }
@@ -139,11 +139,11 @@ fn first_literal(
 
 /// The terms a module describes: IRIs with an `rdfs:label` or `skos:prefLabel`, except the
 /// ontology node itself, sorted by IRI.
-pub fn terms(store: &Store, graph: &NamedNode) -> Result<Vec<TermSummary>, StorageError> {
+pub fn terms(store: &Storage, graph: &NamedNode) -> Result<Vec<TermSummary>, StoreError> {
     let in_graph = GraphNameRef::NamedNode(graph.as_ref());
     let mut terms: Vec<TermSummary> = Vec::new();
     for label_predicate in [rdfs::LABEL, SKOS_PREF_LABEL] {
-        for quad in store.quads_for_pattern(None, Some(label_predicate), None, Some(in_graph)) {
+        for quad in store.quads(None, Some(label_predicate), None, Some(in_graph)) {
             let quad = quad?;
             let oxigraph::model::NamedOrBlankNode::NamedNode(subject) = &quad.subject else {
                 continue;
@@ -153,7 +153,7 @@ pub fn terms(store: &Store, graph: &NamedNode) -> Result<Vec<TermSummary>, Stora
             }
             let mut kind = "other";
             let mut is_ontology = false;
-            for class in store.quads_for_pattern(
+            for class in store.quads(
                 Some(subject.as_ref().into()),
                 Some(rdf::TYPE),
                 None,
@@ -204,13 +204,13 @@ pub fn terms(store: &Store, graph: &NamedNode) -> Result<Vec<TermSummary>, Stora
 
 /// Everything the ontology graphs say about `term` (it as subject), as triples.
 pub fn describe(
-    store: &Store,
+    store: &Storage,
     base: &BaseIri,
     term: NamedNodeRef<'_>,
-) -> Result<Vec<oxigraph::model::Triple>, StorageError> {
+) -> Result<Vec<oxigraph::model::Triple>, StoreError> {
     let prefix = prefix(base);
     let mut triples = Vec::new();
-    for quad in store.quads_for_pattern(Some(term.into()), None, None, None) {
+    for quad in store.quads(Some(term.into()), None, None, None) {
         let quad = quad?;
         let in_ontology = matches!(&quad.graph_name, oxigraph::model::GraphName::NamedNode(g) if g.as_str().starts_with(&prefix));
         if in_ontology && quad.predicate != SOURCE_SHA256 {

@@ -7,9 +7,9 @@
 use std::collections::{BTreeSet, HashMap};
 use std::hash::BuildHasher;
 
+use crate::storage::{Storage, StoreError};
 use oxigraph::model::vocab::{rdf, xsd};
 use oxigraph::model::{GraphNameRef, NamedNode, NamedNodeRef, Term, TermRef};
-use oxigraph::store::{StorageError, Store};
 
 use super::vocab as v;
 use crate::shacl::{Severity, Shapes, StoreGraph};
@@ -54,10 +54,10 @@ fn key(term: TermRef<'_>) -> u64 {
 
 /// Reads `graph` once and validates it against `shapes`.
 pub fn graph_facts(
-    store: &Store,
+    store: &Storage,
     graph: NamedNodeRef<'_>,
     shapes: &Shapes,
-) -> Result<GraphFacts, StorageError> {
+) -> Result<GraphFacts, StoreError> {
     let mut facts = scan(store, graph)?;
     if facts.triples > 0 {
         let data = StoreGraph::graph(store, GraphNameRef::NamedNode(graph));
@@ -75,12 +75,12 @@ pub fn graph_facts(
 }
 
 /// The one pass over the graph's triples.
-pub fn scan(store: &Store, graph: NamedNodeRef<'_>) -> Result<GraphFacts, StorageError> {
+pub fn scan(store: &Storage, graph: NamedNodeRef<'_>) -> Result<GraphFacts, StoreError> {
     let mut facts = GraphFacts::default();
     let mut flags: HashMap<u64, u16> = HashMap::new();
     let mut results: Vec<(u64, u64)> = Vec::new();
     let mut set = |term: TermRef<'_>, flag: u16| *flags.entry(key(term)).or_insert(0) |= flag;
-    for quad in store.quads_for_pattern(None, None, None, Some(GraphNameRef::NamedNode(graph))) {
+    for quad in store.quads(None, None, None, Some(GraphNameRef::NamedNode(graph))) {
         let quad = quad?;
         facts.triples += 1;
         let subject = TermRef::from(quad.subject.as_ref());

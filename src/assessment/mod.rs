@@ -23,16 +23,16 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+use crate::storage::{Storage, StoreError};
 use oxigraph::model::{Graph, NamedNode};
-use oxigraph::store::{StorageError, Store};
 
 pub use facts::GraphFacts;
 pub use measure::{Assessment, DimensionLevel, Measurement, Value};
 pub use rubric::{Dimension, Level, Metric};
 
 use crate::config::BaseIri;
+use crate::core::ids::MappingId;
 use crate::ingest::lint::Vocabulary;
-use crate::ingest::model::MappingId;
 use crate::shacl::Shapes;
 
 /// The shipped shape sets the data is validated against.
@@ -41,7 +41,7 @@ pub const SHAPE_SETS: [&str; 3] = ["observation", "sensor", "measurement"];
 #[derive(Debug, thiserror::Error)]
 pub enum AssessmentError {
     #[error("storage error: {0}")]
-    Storage(#[from] StorageError),
+    Storage(#[from] StoreError),
     #[error("the shipped shapes do not compile: {0}")]
     Shapes(String),
 }
@@ -81,7 +81,7 @@ fn shapes() -> Result<&'static Shapes, AssessmentError> {
 /// One assessment run: the vocabulary read once, each data graph's facts computed once however
 /// many use cases share it.
 pub struct Session<'a> {
-    store: &'a Store,
+    store: &'a Storage,
     base: &'a BaseIri,
     shapes: &'static Shapes,
     vocabulary: Vocabulary,
@@ -89,7 +89,7 @@ pub struct Session<'a> {
 }
 
 impl<'a> Session<'a> {
-    pub fn new(store: &'a Store, base: &'a BaseIri) -> Result<Self, AssessmentError> {
+    pub fn new(store: &'a Storage, base: &'a BaseIri) -> Result<Self, AssessmentError> {
         Ok(Self {
             store,
             base,
@@ -127,7 +127,7 @@ impl<'a> Session<'a> {
         };
         Ok(measure::measure(
             use_case,
-            crate::ingest::now(),
+            crate::core::clock::now(),
             &data,
             &inputs,
             &self.vocabulary,
@@ -167,7 +167,7 @@ impl<'a> Session<'a> {
 
 /// The assessment of `use_case`, computed now and not stored.
 pub fn assess(
-    store: &Store,
+    store: &Storage,
     base: &BaseIri,
     use_case: &NamedNode,
 ) -> Result<Assessment, AssessmentError> {
@@ -177,7 +177,7 @@ pub fn assess(
 /// Computes and stores the assessment of `use_case` (call after writing it); `None` when it is not
 /// in the catalogue, whose measurements are then removed (call after deleting it, too).
 pub fn recompute(
-    store: &Store,
+    store: &Storage,
     base: &BaseIri,
     use_case: &NamedNode,
 ) -> Result<Option<Assessment>, AssessmentError> {
@@ -185,14 +185,14 @@ pub fn recompute(
 }
 
 /// Recomputes every local use case (harvested ones keep the measurements their source sent).
-pub fn recompute_all(store: &Store, base: &BaseIri) -> Result<Recomputed, AssessmentError> {
+pub fn recompute_all(store: &Storage, base: &BaseIri) -> Result<Recomputed, AssessmentError> {
     let use_cases = usecase::local_use_cases(store, base)?;
     Session::new(store, base)?.recompute_each(&use_cases)
 }
 
 /// Recomputes the use cases whose data is in `graph` (after an ingest into it).
 pub fn recompute_for_graph(
-    store: &Store,
+    store: &Storage,
     base: &BaseIri,
     graph: &NamedNode,
 ) -> Result<Recomputed, AssessmentError> {
@@ -202,17 +202,17 @@ pub fn recompute_for_graph(
 
 /// Recomputes the use cases that name mapping `id` (after it was created, replaced or deleted).
 pub fn recompute_for_mapping(
-    store: &Store,
+    store: &Storage,
     base: &BaseIri,
     id: &MappingId,
 ) -> Result<Recomputed, AssessmentError> {
-    let mapping = crate::ingest::provenance::mapping_iri(base, id);
+    let mapping = crate::core::ids::mapping_iri(base, id);
     let use_cases = usecase::naming(store, base, vocab::USES_MAPPING, mapping.as_ref())?;
     recompute_these(store, base, &use_cases)
 }
 
 fn recompute_these(
-    store: &Store,
+    store: &Storage,
     base: &BaseIri,
     use_cases: &[NamedNode],
 ) -> Result<Recomputed, AssessmentError> {
@@ -230,7 +230,7 @@ fn recompute_these(
 /// The stored assessment of `use_case`, or, when none is stored yet, one computed now (not
 /// stored: reads never write).
 pub fn stored_or_computed(
-    store: &Store,
+    store: &Storage,
     base: &BaseIri,
     use_case: &NamedNode,
 ) -> Result<Assessment, AssessmentError> {

@@ -2,11 +2,11 @@
 //! linked from the use case with `dqv:hasQualityMeasurement`, written whole in one transaction
 //! that first removes the use case's previous ones; and read back for comparison.
 
+use crate::storage::{Cause, Origin, Storage, StoreError, Tx};
 use oxigraph::model::vocab::{rdf, xsd};
 use oxigraph::model::{
     GraphName, GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term,
 };
-use oxigraph::store::{StorageError, Store};
 
 use super::measure::{Assessment, Measurement, Value};
 use super::rubric::{Datatype, Level, Metric};
@@ -62,59 +62,60 @@ pub fn quads(assessment: &Assessment, graph: &NamedNode) -> Vec<Quad> {
 /// case is gone from the catalogue by then (deleted while this was computed), its measurements
 /// are only removed: an assessment never brings a deleted use case back.
 pub fn replace(
-    store: &Store,
+    store: &Storage,
     base: &BaseIri,
     assessment: &Assessment,
-) -> Result<bool, StorageError> {
+) -> Result<bool, StoreError> {
     let catalog = catalog(base);
     let use_case = NamedNode::new_unchecked(assessment.use_case.as_str());
     let new = quads(assessment, &catalog);
-    let mut transaction = store.start_transaction()?;
-    let graph = GraphNameRef::NamedNode(catalog.as_ref());
-    let exists = transaction.contains(oxigraph::model::QuadRef::new(
-        &use_case,
-        rdf::TYPE,
-        v::USE_CASE,
-        graph,
-    ))?;
-    let old = old_quads(&transaction, &use_case, graph)?;
-    for quad in &old {
-        transaction.remove(quad);
-    }
-    if exists {
-        for quad in &new {
-            transaction.insert(quad);
+    store.write(Cause::service(Origin::Assessment), |transaction| {
+        let graph = GraphNameRef::NamedNode(catalog.as_ref());
+        let exists = transaction.contains(oxigraph::model::QuadRef::new(
+            &use_case,
+            rdf::TYPE,
+            v::USE_CASE,
+            graph,
+        ))?;
+        let old = old_quads(transaction, &use_case, graph)?;
+        for quad in &old {
+            transaction.remove(quad.as_ref())?;
         }
-    }
-    transaction.commit()?;
-    Ok(exists)
+        if exists {
+            for quad in &new {
+                transaction.insert(quad.as_ref())?;
+            }
+        }
+        Ok(exists)
+    })
 }
 
 /// Removes every stored measurement of `use_case` (for the catalogue's delete).
-pub fn remove(store: &Store, base: &BaseIri, use_case: &NamedNode) -> Result<(), StorageError> {
+pub fn remove(store: &Storage, base: &BaseIri, use_case: &NamedNode) -> Result<(), StoreError> {
     let catalog = catalog(base);
-    let mut transaction = store.start_transaction()?;
-    let old = old_quads(
-        &transaction,
-        use_case,
-        GraphNameRef::NamedNode(catalog.as_ref()),
-    )?;
-    for quad in &old {
-        transaction.remove(quad);
-    }
-    transaction.commit()
+    store.write(Cause::service(Origin::Assessment), |transaction| {
+        let old = old_quads(
+            transaction,
+            use_case,
+            GraphNameRef::NamedNode(catalog.as_ref()),
+        )?;
+        for quad in &old {
+            transaction.remove(quad.as_ref())?;
+        }
+        Ok(())
+    })
 }
 
 /// The links to the use case's measurements and the measurement nodes' triples: nodes that are
 /// `dqv:computedOn` it, or that it links to.
 fn old_quads(
-    transaction: &oxigraph::store::Transaction<'_>,
+    transaction: &Tx<'_>,
     use_case: &NamedNode,
     graph: GraphNameRef<'_>,
-) -> Result<Vec<Quad>, StorageError> {
+) -> Result<Vec<Quad>, StoreError> {
     let mut nodes: Vec<NamedOrBlankNode> = Vec::new();
     let mut quads = Vec::new();
-    for quad in transaction.quads_for_pattern(
+    for quad in transaction.quads(
         Some(use_case.as_ref().into()),
         Some(v::HAS_QUALITY_MEASUREMENT),
         None,
@@ -126,7 +127,7 @@ fn old_quads(
         }
         quads.push(quad);
     }
-    for quad in transaction.quads_for_pattern(
+    for quad in transaction.quads(
         None,
         Some(v::COMPUTED_ON),
         Some(use_case.as_ref().into()),
@@ -138,7 +139,7 @@ fn old_quads(
         }
     }
     for node in &nodes {
-        for quad in transaction.quads_for_pattern(Some(node.as_ref()), None, None, Some(graph)) {
+        for quad in transaction.quads(Some(node.as_ref()), None, None, Some(graph)) {
             quads.push(quad?);
         }
     }
@@ -156,15 +157,15 @@ fn as_subject(term: &Term) -> Option<NamedOrBlankNode> {
 /// The stored assessment of `use_case`, if it has one (measurements of unknown metrics or with
 /// unreadable values are skipped).
 pub fn read(
-    store: &Store,
+    store: &Storage,
     base: &BaseIri,
     use_case: &NamedNode,
-) -> Result<Option<Assessment>, StorageError> {
+) -> Result<Option<Assessment>, StoreError> {
     let catalog = catalog(base);
     let graph = Some(GraphNameRef::NamedNode(catalog.as_ref()));
     let mut measurements = Vec::new();
     let mut generated = String::new();
-    for quad in store.quads_for_pattern(
+    for quad in store.quads(
         None,
         Some(v::COMPUTED_ON),
         Some(use_case.as_ref().into()),
@@ -172,7 +173,7 @@ pub fn read(
     ) {
         let node = quad?.subject;
         let (mut metric, mut value, mut level) = (None, None, None);
-        for quad in store.quads_for_pattern(Some(node.as_ref()), None, None, graph) {
+        for quad in store.quads(Some(node.as_ref()), None, None, graph) {
             let quad = quad?;
             let p = quad.predicate.as_ref();
             match quad.object {

@@ -1,8 +1,11 @@
-//! Recomputation off the request path. Ingest and the mapping registry only mark a graph or a
-//! mapping as changed (a set insert under a lock, microseconds); one background thread per
-//! service waits [`super::DEBOUNCE`] after the first mark, takes every mark gathered by then,
-//! and recomputes the use cases that name them (each data graph read once per batch). A burst
-//! of ingests into one graph therefore costs one recomputation, and ingest latency none.
+//! Recomputation off the request path. The scheduler is a consumer of the storage's change
+//! events: a change to data graphs (ingest, replay, Graph Store, SPARQL Update, loads) or to
+//! registry mappings only marks them (a set insert under a lock, microseconds); one background
+//! thread per service waits [`super::DEBOUNCE`] after the first mark, takes every mark gathered
+//! by then, and recomputes the use cases that name them (each data graph read once per batch).
+//! A burst of ingests into one graph therefore costs one recomputation, and ingest latency
+//! none. A change whose graphs are unknown, and a start after a stop that was not clean (marks
+//! may have been lost), recompute every use case.
 //!
 //! The thread holds the store only while the service runs: dropping the [`Scheduler`] (with the
 //! service's state) stops it, so the store's files can be reopened.
@@ -11,11 +14,11 @@ use std::collections::BTreeSet;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
-use oxigraph::model::NamedNode;
-use oxigraph::store::Store;
+use oxigraph::model::{GraphName, NamedNode};
 
 use crate::config::BaseIri;
-use crate::ingest::model::MappingId;
+use crate::core::ids::MappingId;
+use crate::storage::{Change, ChangedGraphs, Consumer, Origin, Storage};
 
 pub struct Scheduler {
     shared: Arc<Shared>,
@@ -27,9 +30,11 @@ struct Shared {
 }
 
 struct State {
-    store: Option<Store>,
+    store: Option<Storage>,
     graphs: BTreeSet<NamedNode>,
-    mappings: BTreeSet<String>,
+    mappings: BTreeSet<MappingId>,
+    /// Every use case is to be recomputed.
+    everything: bool,
     /// When the oldest pending mark was made.
     since: Option<Instant>,
     /// Batches run so far (tests wait on it).
@@ -45,12 +50,13 @@ impl Shared {
 
 impl Scheduler {
     /// Starts the background thread.
-    pub fn start(store: Store, base: BaseIri, delay: Duration) -> std::io::Result<Self> {
+    pub fn start(store: Storage, base: BaseIri, delay: Duration) -> std::io::Result<Self> {
         let shared = Arc::new(Shared {
             state: Mutex::new(State {
                 store: Some(store),
                 graphs: BTreeSet::new(),
                 mappings: BTreeSet::new(),
+                everything: false,
                 since: None,
                 batches: 0,
                 running: false,
@@ -64,18 +70,9 @@ impl Scheduler {
         Ok(Self { shared })
     }
 
-    /// Data was written into `graph` (an ingest committed).
-    pub fn graph_changed(&self, graph: &NamedNode) {
+    fn mark(&self, marks: impl FnOnce(&mut State)) {
         let mut state = self.shared.lock();
-        state.graphs.insert(graph.clone());
-        state.since.get_or_insert_with(Instant::now);
-        self.shared.wake.notify_all();
-    }
-
-    /// Mapping `id` was created, replaced or deleted.
-    pub fn mapping_changed(&self, id: &MappingId) {
-        let mut state = self.shared.lock();
-        state.mappings.insert(id.as_str().to_owned());
+        marks(&mut state);
         state.since.get_or_insert_with(Instant::now);
         self.shared.wake.notify_all();
     }
@@ -89,6 +86,41 @@ impl Scheduler {
     /// Batches run so far.
     pub fn batches(&self) -> u64 {
         self.shared.lock().batches
+    }
+}
+
+impl Consumer for Scheduler {
+    fn name(&self) -> &'static str {
+        "assessment scheduler"
+    }
+
+    fn committed(&self, change: &Change) {
+        match &change.cause.origin {
+            // Its own results, and use-case writes (the catalogue assesses those at once).
+            Origin::Assessment | Origin::UseCases | Origin::Ontologies => {}
+            Origin::Registry { mappings } => {
+                self.mark(|state| state.mappings.extend(mappings.iter().cloned()));
+            }
+            _ => match &change.graphs {
+                ChangedGraphs::Unknown => self.mark(|state| state.everything = true),
+                ChangedGraphs::Listed(graphs) => {
+                    let named: Vec<NamedNode> = graphs
+                        .iter()
+                        .filter_map(|g| match g {
+                            GraphName::NamedNode(n) => Some(n.clone()),
+                            _ => None,
+                        })
+                        .collect();
+                    if !named.is_empty() {
+                        self.mark(|state| state.graphs.extend(named));
+                    }
+                }
+            },
+        }
+    }
+
+    fn recover(&self) {
+        self.mark(|state| state.everything = true);
     }
 }
 
@@ -125,12 +157,15 @@ fn run(shared: &Shared, base: &BaseIri, delay: Duration) {
                 .0;
             continue;
         }
-        let graphs = std::mem::take(&mut state.graphs);
-        let mappings = std::mem::take(&mut state.mappings);
+        let marks = Marks {
+            graphs: std::mem::take(&mut state.graphs),
+            mappings: std::mem::take(&mut state.mappings),
+            everything: std::mem::take(&mut state.everything),
+        };
         state.since = None;
         state.running = true;
         drop(state);
-        batch(&store, base, &graphs, &mappings);
+        batch(&store, base, &marks);
         drop(store);
         state = shared.lock();
         state.running = false;
@@ -138,12 +173,22 @@ fn run(shared: &Shared, base: &BaseIri, delay: Duration) {
     }
 }
 
-/// Recomputes the use cases naming any of `graphs` or `mappings`, each once.
-fn batch(store: &Store, base: &BaseIri, graphs: &BTreeSet<NamedNode>, mappings: &BTreeSet<String>) {
+/// What changed since the last batch.
+struct Marks {
+    graphs: BTreeSet<NamedNode>,
+    mappings: BTreeSet<MappingId>,
+    everything: bool,
+}
+
+/// Recomputes the use cases naming any of the marked graphs or mappings, each once.
+fn batch(store: &Storage, base: &BaseIri, marks: &Marks) {
     let started = Instant::now();
     let result = (|| -> Result<usize, super::AssessmentError> {
+        if marks.everything {
+            return Ok(super::recompute_all(store, base)?.use_cases);
+        }
         let mut use_cases = BTreeSet::new();
-        for graph in graphs {
+        for graph in &marks.graphs {
             use_cases.extend(super::usecase::naming(
                 store,
                 base,
@@ -151,8 +196,8 @@ fn batch(store: &Store, base: &BaseIri, graphs: &BTreeSet<NamedNode>, mappings: 
                 graph.as_ref(),
             )?);
         }
-        for id in mappings {
-            let mapping = NamedNode::new_unchecked(base.join(&format!("mappings/{id}")));
+        for id in &marks.mappings {
+            let mapping = crate::core::ids::mapping_iri(base, id);
             use_cases.extend(super::usecase::naming(
                 store,
                 base,
@@ -172,8 +217,9 @@ fn batch(store: &Store, base: &BaseIri, graphs: &BTreeSet<NamedNode>, mappings: 
         Ok(0) => {}
         Ok(n) => tracing::info!(
             use_cases = n,
-            graphs = graphs.len(),
-            mappings = mappings.len(),
+            graphs = marks.graphs.len(),
+            mappings = marks.mappings.len(),
+            everything = marks.everything,
             duration_ms = started.elapsed().as_secs_f64() * 1000.0,
             "assessments recomputed"
         ),

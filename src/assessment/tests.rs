@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{GraphNameRef, NamedNode, QuadRef};
-use oxigraph::store::Store;
+use std::sync::Arc;
+
+use crate::storage::{Cause, ChangedGraphs, Origin, Storage};
 
 use super::rubric::{count_level, rate_level, share_level};
 use super::*;
@@ -30,35 +32,37 @@ fn base() -> BaseIri {
 }
 
 /// A memory store with the shipped ontology modules loaded.
-fn store() -> Store {
-    let store = Store::new().unwrap();
+fn store() -> Storage {
+    let store = Storage::in_memory().unwrap();
     let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("ontologies");
     crate::ontology::sync(&store, &base(), &folder).unwrap();
     store
 }
 
-fn load(store: &Store, graph: &str, turtle: &str) {
+fn load(store: &Storage, graph: &str, turtle: &str) {
     let graph = NamedNode::new(graph).unwrap();
     let text = format!("{PREFIXES}{turtle}");
-    for quad in RdfParser::from_format(RdfFormat::Turtle).for_slice(text.as_bytes()) {
-        let quad = quad.unwrap();
-        store
-            .insert(QuadRef::new(
-                &quad.subject,
-                &quad.predicate,
-                &quad.object,
-                GraphNameRef::NamedNode(graph.as_ref()),
-            ))
-            .unwrap();
-    }
+    let parser = RdfParser::from_format(RdfFormat::Turtle)
+        .without_named_graphs()
+        .with_default_graph(graph);
+    let quads: Vec<_> = parser
+        .for_slice(text.as_bytes())
+        .collect::<Result<_, _>>()
+        .unwrap();
+    store.extend(fixture(), quads).unwrap();
 }
 
-fn catalog(store: &Store, turtle: &str) {
+/// Test data comes in as a load would.
+fn fixture() -> Cause {
+    Cause::service(Origin::Load)
+}
+
+fn catalog(store: &Storage, turtle: &str) {
     load(store, &format!("{BASE}graph/catalog"), turtle);
 }
 
 /// Use case `id` with the given extra Turtle (predicate-object pairs ending in `;`).
-fn use_case(store: &Store, id: &str, more: &str) -> NamedNode {
+fn use_case(store: &Storage, id: &str, more: &str) -> NamedNode {
     catalog(
         store,
         &format!(
@@ -299,9 +303,9 @@ fn recompute_replaces_the_stored_measurements_and_forgets_deleted_use_cases() {
     let uc = use_case(&store, "again", &format!("citykg:dataGraph <{DATA}> ;"));
     recompute(&store, &base(), &uc).unwrap();
     let catalog_graph = NamedNode::new(format!("{BASE}graph/catalog")).unwrap();
-    let measurement_quads = |store: &Store| {
+    let measurement_quads = |store: &Storage| {
         store
-            .quads_for_pattern(
+            .quads(
                 None,
                 None,
                 None,
@@ -333,12 +337,14 @@ fn recompute_replaces_the_stored_measurements_and_forgets_deleted_use_cases() {
         "replaced, not added"
     );
     store
-        .remove(QuadRef::new(
-            &uc,
-            oxigraph::model::vocab::rdf::TYPE,
-            vocab::USE_CASE,
-            GraphNameRef::NamedNode(catalog_graph.as_ref()),
-        ))
+        .write(fixture(), |tx| {
+            tx.remove(QuadRef::new(
+                &uc,
+                oxigraph::model::vocab::rdf::TYPE,
+                vocab::USE_CASE,
+                GraphNameRef::NamedNode(catalog_graph.as_ref()),
+            ))
+        })
         .unwrap();
     assert!(recompute(&store, &base(), &uc).unwrap().is_none());
     assert_eq!(measurement_quads(&store), 0);
@@ -359,23 +365,66 @@ fn harvested_use_cases_are_not_reassessed() {
 #[test]
 fn the_scheduler_recomputes_in_the_background_after_a_change() {
     let store = store();
-    load(&store, DATA, OBSERVATIONS);
     let uc = use_case(&store, "later", &format!("citykg:dataGraph <{DATA}> ;"));
-    let scheduler =
-        schedule::Scheduler::start(store.clone(), base(), Duration::from_millis(20)).unwrap();
-    scheduler.graph_changed(&NamedNode::new(DATA).unwrap());
-    scheduler.graph_changed(&NamedNode::new(DATA).unwrap());
-    let started = Instant::now();
-    while scheduler.batches() == 0 || scheduler.busy() {
-        assert!(started.elapsed() < Duration::from_secs(30), "no batch ran");
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    assert_eq!(scheduler.batches(), 1, "two marks, one batch");
+    let scheduler = Arc::new(
+        schedule::Scheduler::start(store.clone(), base(), Duration::from_millis(200)).unwrap(),
+    );
+    store.subscribe(&scheduler);
+    // Two writes into the data graph, as two ingests would publish them.
+    load(&store, DATA, OBSERVATIONS);
+    load(&store, DATA, OBSERVATIONS);
+    wait_for_batches(&scheduler, 1);
+    assert_eq!(scheduler.batches(), 1, "two changes, one batch");
     let read = record::read(&store, &base(), &uc).unwrap().unwrap();
     assert_eq!(
         value(&read, Metric::UnitCoverage),
         (Value::Decimal(0.75), 1)
     );
+}
+
+fn wait_for_batches(scheduler: &schedule::Scheduler, batches: u64) {
+    let started = Instant::now();
+    while scheduler.batches() < batches || scheduler.busy() {
+        assert!(started.elapsed() < Duration::from_secs(30), "no batch ran");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn writes_the_scheduler_cannot_place_recompute_every_use_case() {
+    let store = store();
+    load(&store, DATA, OBSERVATIONS);
+    let elsewhere = "http://c.test/graph/source/elsewhere";
+    load(&store, elsewhere, OBSERVATIONS);
+    let here = use_case(&store, "here", &format!("citykg:dataGraph <{DATA}> ;"));
+    let there = use_case(
+        &store,
+        "there",
+        &format!("citykg:dataGraph <{elsewhere}> ;"),
+    );
+    // Written around the catalogue: nothing is assessed yet.
+    assert!(record::read(&store, &base(), &here).unwrap().is_none());
+    let scheduler = Arc::new(
+        schedule::Scheduler::start(store.clone(), base(), Duration::from_millis(20)).unwrap(),
+    );
+    store.subscribe(&scheduler);
+    // A change to one data graph: its use case only.
+    load(&store, DATA, "ex:o9 a sosa:Observation .");
+    wait_for_batches(&scheduler, 1);
+    assert!(record::read(&store, &base(), &here).unwrap().is_some());
+    assert!(record::read(&store, &base(), &there).unwrap().is_none());
+    // An update whose graphs are unknown: every use case.
+    store
+        .update(
+            Cause::service(Origin::Update),
+            oxigraph::sparql::SparqlEvaluator::new()
+                .parse_update("DELETE { GRAPH ?g { <a:x> <a:x> <a:x> } } WHERE { GRAPH ?g { } }")
+                .unwrap(),
+            ChangedGraphs::Unknown,
+        )
+        .unwrap();
+    wait_for_batches(&scheduler, 2);
+    assert!(record::read(&store, &base(), &there).unwrap().is_some());
 }
 
 #[test]
@@ -470,7 +519,7 @@ fn the_rubric_document_quotes_every_metric_and_threshold() {
 }
 
 /// `n` observations of 9 triples each (with a result node and its unit), 50 sensors, 500 streets.
-fn big_graph(store: &Store, n: usize) {
+fn big_graph(store: &Storage, n: usize) {
     use oxigraph::model::vocab::xsd;
     use oxigraph::model::{Literal, Quad};
     let graph = NamedNode::new(DATA).unwrap();
@@ -525,9 +574,7 @@ fn big_graph(store: &Store, n: usize) {
             );
         }
     }
-    let mut loader = store.bulk_loader();
-    loader.load_quads(quads).unwrap();
-    loader.commit().unwrap();
+    store.commit_quads(fixture(), &quads).unwrap();
 }
 
 #[test]

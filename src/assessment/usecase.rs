@@ -2,8 +2,8 @@
 //! /work/notes/usecase-model.md): its data graphs, the mappings it names, its licence and its
 //! distributions; and which use cases name a given graph or mapping.
 
+use crate::storage::{Storage, StoreError};
 use oxigraph::model::{GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, Term};
-use oxigraph::store::{StorageError, Store};
 
 use super::vocab as v;
 use crate::config::BaseIri;
@@ -35,11 +35,11 @@ pub fn is_id(id: &str) -> bool {
 
 /// Use cases of this instance (not harvested ones, which keep the remote's measurements):
 /// typed `citykg:UseCase` under `{base}id/use-case/`.
-pub fn local_use_cases(store: &Store, base: &BaseIri) -> Result<Vec<NamedNode>, StorageError> {
+pub fn local_use_cases(store: &Storage, base: &BaseIri) -> Result<Vec<NamedNode>, StoreError> {
     let catalog = catalog(base);
     let prefix = base.join("id/use-case/");
     let mut found = Vec::new();
-    for quad in store.quads_for_pattern(
+    for quad in store.quads(
         None,
         Some(oxigraph::model::vocab::rdf::TYPE),
         Some(v::USE_CASE.into()),
@@ -55,10 +55,10 @@ pub fn local_use_cases(store: &Store, base: &BaseIri) -> Result<Vec<NamedNode>, 
 }
 
 pub fn exists(
-    store: &Store,
+    store: &Storage,
     base: &BaseIri,
     use_case: NamedNodeRef<'_>,
-) -> Result<bool, StorageError> {
+) -> Result<bool, StoreError> {
     let catalog = catalog(base);
     store.contains(oxigraph::model::QuadRef::new(
         use_case,
@@ -71,15 +71,15 @@ pub fn exists(
 /// Local use cases whose `predicate` names `object` (`citykg:dataGraph <g>`,
 /// `citykg:usesMapping <m>`).
 pub fn naming(
-    store: &Store,
+    store: &Storage,
     base: &BaseIri,
     predicate: NamedNodeRef<'_>,
     object: NamedNodeRef<'_>,
-) -> Result<Vec<NamedNode>, StorageError> {
+) -> Result<Vec<NamedNode>, StoreError> {
     let catalog = catalog(base);
     let prefix = base.join("id/use-case/");
     let mut found = Vec::new();
-    for quad in store.quads_for_pattern(
+    for quad in store.quads(
         None,
         Some(predicate),
         Some(object.into()),
@@ -95,15 +95,15 @@ pub fn naming(
 }
 
 pub fn describe(
-    store: &Store,
+    store: &Storage,
     base: &BaseIri,
     use_case: NamedNodeRef<'_>,
-) -> Result<Description, StorageError> {
+) -> Result<Description, StoreError> {
     let catalog = catalog(base);
     let graph = Some(GraphNameRef::NamedNode(catalog.as_ref()));
     let mut description = Description::default();
     let mut distributions = Vec::new();
-    for quad in store.quads_for_pattern(Some(use_case.into()), None, None, graph) {
+    for quad in store.quads(Some(use_case.into()), None, None, graph) {
         let quad = quad?;
         let Term::NamedNode(object) = quad.object else {
             if quad.predicate.as_ref() == v::DISTRIBUTION
@@ -125,7 +125,7 @@ pub fn describe(
         }
     }
     for distribution in distributions {
-        for quad in store.quads_for_pattern(Some(distribution.as_ref()), None, None, graph) {
+        for quad in store.quads(Some(distribution.as_ref()), None, None, graph) {
             let quad = quad?;
             let predicate = quad.predicate.as_ref();
             if (predicate == v::ACCESS_URL || predicate == v::ACCESS_SERVICE)
@@ -146,11 +146,11 @@ pub fn is_service_access(base: &BaseIri, access: &[NamedNode]) -> bool {
 
 /// How many of `mappings` the registry holds (its mirror in `graph/mappings`).
 pub fn existing_mappings(
-    store: &Store,
+    store: &Storage,
     base: &BaseIri,
     mappings: &[NamedNode],
-) -> Result<u64, StorageError> {
-    let Ok(graph) = crate::store::graphs::mappings_graph(base) else {
+) -> Result<u64, StoreError> {
+    let Ok(graph) = crate::storage::graphs::mappings_graph(base) else {
         return Ok(0);
     };
     let mut count = 0;
@@ -170,14 +170,14 @@ pub fn existing_mappings(
 
 /// Whether one of `licences` is marked open in an ontology module.
 pub fn has_open_licence(
-    store: &Store,
+    store: &Storage,
     base: &BaseIri,
     licences: &[NamedNode],
-) -> Result<bool, StorageError> {
+) -> Result<bool, StoreError> {
     let prefix = base.join("graph/ontology/");
     let yes = oxigraph::model::Literal::from(true);
     for licence in licences {
-        for quad in store.quads_for_pattern(
+        for quad in store.quads(
             Some(licence.as_ref().into()),
             Some(v::IS_OPEN_LICENCE),
             Some(yes.as_ref().into()),
@@ -199,13 +199,13 @@ pub fn catalog(base: &BaseIri) -> NamedNode {
 
 /// The use case's `dct:title`: English first, else any.
 pub fn title(
-    store: &Store,
+    store: &Storage,
     base: &BaseIri,
     use_case: NamedNodeRef<'_>,
-) -> Result<Option<String>, StorageError> {
+) -> Result<Option<String>, StoreError> {
     let catalog = catalog(base);
     let mut best: Option<(bool, String)> = None;
-    for quad in store.quads_for_pattern(
+    for quad in store.quads(
         Some(use_case.into()),
         Some(v::TITLE),
         None,

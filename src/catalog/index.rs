@@ -1,28 +1,22 @@
 //! An in-memory index of `graph/catalog` for listing: one entry per use case with what the
 //! filters compare and the summary a page shows, sorted by IRI. Reading 10,000 use cases
 //! straight from the store costs tens of milliseconds per request (decoding every quad), so the
-//! index is built once from one scan of the graph and dropped whenever the catalogue writes
-//! (`Catalog::invalidate`, called by put, delete, seeding, and by anyone else writing the
-//! graph, e.g. the harvester). As a safety net against writes that do not call it (SPARQL
-//! Update or the Graph Store Protocol on `graph/catalog`), an index older than `MAX_AGE` is
-//! rebuilt.
+//! index is built once from one scan of the graph and dropped whenever a change event says the
+//! graph may have changed, whoever wrote it (use-case writes, harvests, kits, assessments,
+//! SPARQL Update, the Graph Store Protocol): the cache is a consumer of the storage's changes.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
 
+use crate::storage::{Change, Consumer, Storage, StoreError};
 use oxigraph::model::vocab::rdf;
-use oxigraph::model::{GraphNameRef, NamedOrBlankNode, Term};
-use oxigraph::store::{StorageError, Store};
+use oxigraph::model::{GraphNameRef, NamedNode, NamedOrBlankNode, Term};
 
-use super::id::id_of;
 use super::list::{Summary, pick_text, slug};
 use super::vocab as v;
 use crate::config::BaseIri;
-
-/// How long an index is trusted without an invalidation.
-pub const MAX_AGE: Duration = Duration::from_secs(30);
+use crate::core::ids::id_of;
 
 /// One use case as the list sees it.
 #[derive(Debug, Clone)]
@@ -42,18 +36,42 @@ pub struct Entry {
 pub struct Index {
     /// Sorted by IRI.
     pub entries: Vec<Entry>,
-    built: Instant,
 }
 
-/// The cached index and the generation it was built for.
-#[derive(Default)]
+/// The cached index of one catalogue graph, and its generation: bumped by every change that
+/// may have touched the graph, so caches built from it can tell they are stale.
 pub struct Cache {
+    graph: NamedNode,
     current: RwLock<Option<Arc<Index>>>,
     generation: AtomicU64,
 }
 
+impl Consumer for Cache {
+    fn name(&self) -> &'static str {
+        "use-case list index"
+    }
+
+    fn committed(&self, change: &Change) {
+        if change.graphs.may_include(self.graph.as_ref().into()) {
+            self.invalidate();
+        }
+    }
+}
+
 impl Cache {
-    pub fn invalidate(&self) {
+    pub fn new(graph: NamedNode) -> Self {
+        Self {
+            graph,
+            current: RwLock::new(None),
+            generation: AtomicU64::new(0),
+        }
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
+    fn invalidate(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);
         if let Ok(mut current) = self.current.write() {
             *current = None;
@@ -62,12 +80,12 @@ impl Cache {
 
     pub fn get(
         &self,
-        store: &Store,
+        store: &Storage,
         graph: GraphNameRef<'_>,
         base: &BaseIri,
-    ) -> Result<Arc<Index>, StorageError> {
+    ) -> Result<Arc<Index>, StoreError> {
         if let Ok(current) = self.current.read() {
-            if let Some(index) = current.as_ref().filter(|i| i.built.elapsed() < MAX_AGE) {
+            if let Some(index) = current.as_ref() {
                 return Ok(index.clone());
             }
         }
@@ -86,11 +104,11 @@ impl Cache {
 
 type Properties = Vec<(String, Term)>;
 
-fn build(store: &Store, graph: GraphNameRef<'_>, base: &BaseIri) -> Result<Index, StorageError> {
+fn build(store: &Storage, graph: GraphNameRef<'_>, base: &BaseIri) -> Result<Index, StoreError> {
     let mut by_subject: HashMap<NamedOrBlankNode, Properties> = HashMap::new();
     let mut use_cases = Vec::new();
     let mut records: HashMap<Term, Vec<NamedOrBlankNode>> = HashMap::new();
-    for quad in store.quads_for_pattern(None, None, None, Some(graph)) {
+    for quad in store.quads(None, None, None, Some(graph)) {
         let quad = quad?;
         if quad.predicate == rdf::TYPE && quad.object == Term::from(v::USE_CASE.into_owned()) {
             use_cases.push(quad.subject.clone());
@@ -220,10 +238,7 @@ fn build(store: &Store, graph: GraphNameRef<'_>, base: &BaseIri) -> Result<Index
         });
     }
     entries.sort_by(|a, b| a.summary.iri.cmp(&b.summary.iri));
-    Ok(Index {
-        entries,
-        built: Instant::now(),
-    })
+    Ok(Index { entries })
 }
 
 fn shorten(text: &str, max: usize) -> String {

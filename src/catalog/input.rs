@@ -10,10 +10,10 @@ use oxigraph::model::{
     BlankNode, Graph, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Term, Triple,
 };
 
-use super::id::{UseCaseId, id_of, sub_iri, use_case_iri, use_case_prefix};
 use super::vocab as v;
 use super::{CatalogError, InputProblem};
 use crate::config::BaseIri;
+use crate::core::ids::{UseCaseId, id_of, sub_iri, use_case_iri, use_case_prefix};
 
 /// What a request body can be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,7 +41,7 @@ fn parse_turtle(text: &str, base: &BaseIri) -> Result<Vec<Triple>, CatalogError>
     let mut triples = Vec::new();
     for quad in parser.for_slice(text.as_bytes()) {
         let quad = quad.map_err(|e| CatalogError::Syntax {
-            message: crate::store::bulk::describe_parse_error(&e.into()),
+            message: crate::storage::bulk::describe_parse_error(&e.into()),
         })?;
         triples.push(Triple::from(quad));
     }

@@ -147,11 +147,11 @@ fn standard(catalog: &Catalog, value: &str) -> Option<String> {
     if value.contains("://") {
         return Some(value.to_owned());
     }
-    let graph = crate::store::graphs::ontology_graph(catalog.base(), "verticals").ok()?;
+    let graph = crate::storage::graphs::ontology_graph(catalog.base(), "verticals").ok()?;
     let wanted = value.to_lowercase();
     catalog
         .store()
-        .quads_for_pattern(None, Some(v::RDFS_LABEL), None, Some(graph.as_ref().into()))
+        .quads(None, Some(v::RDFS_LABEL), None, Some(graph.as_ref().into()))
         .filter_map(Result::ok)
         .find(|q| matches!(&q.object, Term::Literal(l) if l.value().to_lowercase() == wanted))
         .and_then(|q| match q.subject {

@@ -5,10 +5,10 @@
 //!
 //! The RDF model is fixed by the lead's model note (see ARCHITECTURE.md, "Use-case catalogue").
 
-pub mod id;
 mod index;
 pub mod input;
 pub mod list;
+mod patch;
 pub mod read;
 pub mod seed;
 pub mod validate;
@@ -20,14 +20,14 @@ mod tests;
 
 use std::path::Path;
 
+use crate::storage::{Cause, Storage, StoreError};
 use oxigraph::model::{NamedNode, NamedNodeRef, Quad};
-use oxigraph::store::{StorageError, Store};
 use serde::Serialize;
 
 use crate::config::BaseIri;
+use crate::core::ids::{BadUseCaseId, UseCaseId, use_case_iri};
 use crate::shacl::Shapes;
 
-pub use id::{BadUseCaseId, UseCaseId, use_case_iri};
 pub use input::{InputSyntax, Prepared};
 pub use list::{ListPage, ListQuery, Summary};
 pub use write::PutOutcome;
@@ -57,8 +57,11 @@ pub enum CatalogError {
     Shapes(#[from] crate::shapes::ShapeSetError),
     #[error("shipped use case {file}: {message}")]
     Shipped { file: String, message: String },
+    /// What is stored could not be read back as a use case (JSON-LD compaction failed).
+    #[error("the stored use case could not be read back: {0}")]
+    Stored(String),
     #[error(transparent)]
-    Storage(#[from] StorageError),
+    Storage(#[from] StoreError),
 }
 
 /// One problem with a client's use case: what is wrong, on which node and property.
@@ -95,40 +98,39 @@ impl InputProblem {
 
 /// The catalogue of one instance: the store, the base IRI and the compiled use-case shape.
 pub struct Catalog {
-    store: Store,
+    store: Storage,
     base: BaseIri,
     graph: NamedNode,
     seeds: NamedNode,
     shapes: Shapes,
-    index: index::Cache,
-    /// Bumped by every `invalidate`: caches of what `graph/catalog` holds (the feed's record
-    /// index) compare it with the value they were built at.
-    generation: std::sync::atomic::AtomicU64,
+    /// The list index, kept fresh by the storage's change events.
+    index: std::sync::Arc<index::Cache>,
 }
 
 impl Catalog {
     /// Compiles the `use-case` shape (from `ontologies/shapes/`, else the built-in copy).
-    pub fn open(store: Store, base: BaseIri, ontologies: &Path) -> Result<Self, CatalogError> {
+    pub fn open(store: Storage, base: BaseIri, ontologies: &Path) -> Result<Self, CatalogError> {
         let shapes = crate::shapes::load(ontologies, &["use-case".to_owned()])?;
         let graph =
-            crate::store::graphs::catalog_graph(&base).map_err(|e| CatalogError::Shipped {
+            crate::storage::graphs::catalog_graph(&base).map_err(|e| CatalogError::Shipped {
                 file: "base IRI".into(),
                 message: e.to_string(),
             })?;
-        let seeds = crate::store::graphs::catalog_seeds_graph(&base).map_err(|e| {
+        let seeds = crate::storage::graphs::catalog_seeds_graph(&base).map_err(|e| {
             CatalogError::Shipped {
                 file: "base IRI".into(),
                 message: e.to_string(),
             }
         })?;
+        let index = std::sync::Arc::new(index::Cache::new(graph.clone()));
+        store.subscribe(&index);
         Ok(Self {
             store,
             base,
             graph,
             seeds,
             shapes,
-            index: index::Cache::default(),
-            generation: std::sync::atomic::AtomicU64::new(0),
+            index,
         })
     }
 
@@ -141,7 +143,7 @@ impl Catalog {
         &self.graph
     }
 
-    pub fn store(&self) -> &Store {
+    pub fn store(&self) -> &Storage {
         &self.store
     }
 
@@ -160,16 +162,27 @@ impl Catalog {
     }
 
     /// Creates or replaces a use case in one transaction (`create_only`: 409 when it exists).
-    pub fn put(&self, prepared: &Prepared, create_only: bool) -> Result<PutOutcome, CatalogError> {
-        let outcome = write::put(self, prepared, create_only, &now())?;
+    pub fn put(
+        &self,
+        prepared: &Prepared,
+        create_only: bool,
+        cause: Cause,
+    ) -> Result<PutOutcome, CatalogError> {
+        let outcome = write::put(
+            self,
+            prepared,
+            create_only,
+            &crate::core::clock::now(),
+            cause,
+        )?;
         self.changed(&prepared.iri);
         Ok(outcome)
     }
 
     /// Removes a use case and all its sub-resources in one transaction.
-    pub fn delete(&self, id: &UseCaseId) -> Result<(), CatalogError> {
+    pub fn delete(&self, id: &UseCaseId, cause: Cause) -> Result<(), CatalogError> {
         let iri = use_case_iri(&self.base, id);
-        write::delete(self, id, &iri)?;
+        write::delete(self, id, &iri, cause)?;
         self.changed(&iri);
         Ok(())
     }
@@ -185,38 +198,23 @@ impl Catalog {
         list::list(self, query)
     }
 
-    /// After every local write (put, delete, seeding): the list index is dropped and the use
-    /// case's DQV measurements are recomputed (removed after a delete). A failed assessment
-    /// does not undo the write; the next ingest or `POST /use-cases/assessment` retries it.
+    /// After every local write (put, delete, seeding): the use case's DQV measurements are
+    /// recomputed (removed after a delete). A failed assessment does not undo the write; the
+    /// next ingest or `POST /use-cases/assessment` retries it.
     fn changed(&self, iri: &NamedNode) {
-        self.invalidate();
         if let Err(error) = crate::assessment::recompute(&self.store, &self.base, iri) {
             tracing::warn!(%error, use_case = %iri, "the use case's assessment was not recomputed");
         }
     }
 
-    /// Drops the list index: whoever writes `graph/catalog` other than through this type (the
-    /// harvester, a kit import) calls it after committing. Writes that do not (SPARQL Update,
-    /// Graph Store) show in lists after at most `index::MAX_AGE`.
-    pub fn invalidate(&self) {
-        self.index.invalidate();
-        self.generation
-            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
-    }
-
-    /// Changes with every [`Catalog::invalidate`]: a cache built at one generation is stale at
-    /// the next.
+    /// Changes whenever `graph/catalog` may have changed, through any write: a cache built at
+    /// one generation is stale at the next.
     pub fn generation(&self) -> u64 {
-        self.generation.load(std::sync::atomic::Ordering::Acquire)
+        self.index.generation()
     }
 
-    fn index(&self) -> Result<std::sync::Arc<index::Index>, StorageError> {
+    fn index(&self) -> Result<std::sync::Arc<index::Index>, StoreError> {
         self.index
             .get(&self.store, self.graph.as_ref().into(), &self.base)
     }
-}
-
-/// The current time as `xsd:dateTime` text, UTC (what records carry).
-pub(crate) fn now() -> String {
-    crate::ingest::now()
 }

@@ -2,25 +2,24 @@
 //! and blank nodes reachable from it, its catalogue records), and a view for its HTML page with
 //! labels from the loaded code lists and the assessment's measurements.
 
-use std::collections::HashSet;
-
+use crate::storage::StoreError;
+use crate::storage::describe::owned_quads;
 use oxigraph::model::vocab::rdf;
 use oxigraph::model::{
     GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term,
 };
-use oxigraph::store::StorageError;
 use serde::Serialize;
 
-use super::id::{UseCaseId, use_case_iri};
 use super::list::pick_text;
 use super::vocab as v;
 use super::{Catalog, CatalogError};
+use crate::core::ids::{UseCaseId, use_case_iri};
 
 /// The use case's node: the local IRI, else a harvested use case with that identifier.
 pub(super) fn find(
     catalog: &Catalog,
     id: &UseCaseId,
-) -> Result<Option<NamedOrBlankNode>, StorageError> {
+) -> Result<Option<NamedOrBlankNode>, StoreError> {
     let graph: GraphNameRef<'_> = catalog.graph().as_ref().into();
     let store = catalog.store();
     let local = use_case_iri(catalog.base(), id);
@@ -37,7 +36,7 @@ pub(super) fn find(
         return Ok(Some(local));
     }
     let literal = Literal::new_simple_literal(id.as_str());
-    for quad in store.quads_for_pattern(
+    for quad in store.quads(
         None,
         Some(v::DCT_IDENTIFIER),
         Some(literal.as_ref().into()),
@@ -61,46 +60,21 @@ pub(super) fn describe(
     Ok(Some(quads_of(catalog, &node)?))
 }
 
-/// Every quad of the use case's description, in a stable order.
-pub fn quads_of(catalog: &Catalog, node: &NamedOrBlankNode) -> Result<Vec<Quad>, StorageError> {
+/// Every quad of the use case's description: itself, its records, and what they own.
+pub fn quads_of(catalog: &Catalog, node: &NamedOrBlankNode) -> Result<Vec<Quad>, StoreError> {
     let graph: GraphNameRef<'_> = catalog.graph().as_ref().into();
     let store = catalog.store();
-    let prefix = match node {
-        NamedOrBlankNode::NamedNode(n) => format!("{}/", n.as_str()),
-        NamedOrBlankNode::BlankNode(_) => String::from("\u{0}"),
-    };
-    let mut subjects = vec![node.clone()];
+    let mut roots = vec![node.clone()];
     let node_term = Term::from(node.clone());
-    for quad in store.quads_for_pattern(
+    for quad in store.quads(
         None,
         Some(v::FOAF_PRIMARY_TOPIC),
         Some(node_term.as_ref()),
         Some(graph),
     ) {
-        subjects.push(quad?.subject);
+        roots.push(quad?.subject);
     }
-    let mut seen: HashSet<NamedOrBlankNode> = subjects.iter().cloned().collect();
-    let mut quads = Vec::new();
-    let mut next = 0;
-    while next < subjects.len() {
-        let subject = subjects[next].clone();
-        next += 1;
-        for quad in store.quads_for_pattern(Some(subject.as_ref()), None, None, Some(graph)) {
-            let quad = quad?;
-            let follow = match &quad.object {
-                Term::NamedNode(n) if n.as_str().starts_with(&prefix) => Some(n.clone().into()),
-                Term::BlankNode(b) => Some(b.clone().into()),
-                _ => None,
-            };
-            if let Some(follow) = follow {
-                if seen.insert(NamedOrBlankNode::clone(&follow)) {
-                    subjects.push(follow);
-                }
-            }
-            quads.push(quad);
-        }
-    }
-    Ok(quads)
+    owned_quads(store, graph, roots)
 }
 
 /// A labelled link for the page.
@@ -196,7 +170,7 @@ pub fn view(catalog: &Catalog, id: &UseCaseId) -> Result<Option<UseCaseView>, Ca
         all
     };
     let labels = Labels { catalog };
-    let links = |p: NamedNodeRef<'_>| -> Result<Vec<Link>, StorageError> {
+    let links = |p: NamedNodeRef<'_>| -> Result<Vec<Link>, StoreError> {
         let mut links: Vec<Link> = objects(&node, p)
             .iter()
             .filter_map(|t| match t {
@@ -251,12 +225,11 @@ pub fn view(catalog: &Catalog, id: &UseCaseId) -> Result<Option<UseCaseView>, Ca
     view.maturity = links(v::MATURITY)?.into_iter().next();
     view.license = links(v::DCT_LICENSE)?.into_iter().next();
     let base = catalog.base();
-    let mappings_prefix = base.join("mappings/");
     view.mappings = links(v::USES_MAPPING)?
         .into_iter()
         .map(|mut l| {
-            if let Some(id) = l.iri.strip_prefix(&mappings_prefix) {
-                l.label = id.to_owned();
+            if let Some(id) = crate::core::ids::mapping_id_of(base, &l.iri) {
+                l.label = id.to_string();
                 l.href = Some(format!("/mappings/{id}"));
             }
             l
@@ -371,12 +344,12 @@ struct Labels<'a> {
 }
 
 impl Labels<'_> {
-    fn label(&self, iri: &NamedNode) -> Result<String, StorageError> {
+    fn label(&self, iri: &NamedNode) -> Result<String, StoreError> {
         for predicate in [v::SKOS_PREF_LABEL, v::RDFS_LABEL, v::DCT_TITLE] {
             let found: Vec<Term> = self
                 .catalog
                 .store()
-                .quads_for_pattern(Some(iri.as_ref().into()), Some(predicate), None, None)
+                .quads(Some(iri.as_ref().into()), Some(predicate), None, None)
                 .map(|q| q.map(|q| q.object))
                 .collect::<Result<_, _>>()?;
             if let Some(text) = pick_text(&found) {
@@ -392,11 +365,11 @@ impl Labels<'_> {
             .to_owned())
     }
 
-    fn link(&self, iri: &NamedNode) -> Result<Link, StorageError> {
+    fn link(&self, iri: &NamedNode) -> Result<Link, StoreError> {
         let notation = self
             .catalog
             .store()
-            .quads_for_pattern(
+            .quads(
                 Some(iri.as_ref().into()),
                 Some(v::SKOS_NOTATION),
                 None,

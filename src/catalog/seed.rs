@@ -5,10 +5,11 @@
 use oxigraph::model::vocab::rdf;
 use oxigraph::model::{Literal, NamedNode, NamedNodeRef, Quad, QuadRef, Term};
 
-use super::id::{UseCaseId, catalog_iri, service_iri, use_case_iri};
 use super::input::{InputSyntax, date_time};
 use super::vocab as v;
 use super::{Catalog, CatalogError};
+use crate::core::ids::{UseCaseId, catalog_iri, service_iri, use_case_iri};
+use crate::storage::{Cause, Origin};
 
 /// The shipped use cases: (file name, Turtle written relative to the base IRI).
 pub const SHIPPED: &[(&str, &str)] = &[
@@ -122,7 +123,7 @@ impl Catalog {
                         other => other.to_string(),
                     },
                 })?;
-            match self.put(&prepared, true) {
+            match self.put(&prepared, true, Cause::service(Origin::UseCases)) {
                 Ok(_) => report.added.push(stem.to_owned()),
                 // A steward (or a harvest) made one with this id first: theirs stays.
                 Err(CatalogError::Exists(_) | CatalogError::Harvested { .. }) => {
@@ -130,12 +131,11 @@ impl Catalog {
                 }
                 Err(e) => return Err(e),
             }
-            self.store().insert(QuadRef::new(
-                &iri,
-                v::SEEDED_AT,
-                &date_time(&super::now()),
-                &self.seeds,
-            ))?;
+            let seeded_at = date_time(&crate::core::clock::now());
+            self.store()
+                .write(Cause::service(Origin::UseCases), |transaction| {
+                    transaction.insert(QuadRef::new(&iri, v::SEEDED_AT, &seeded_at, &self.seeds))
+                })?;
         }
         Ok(report)
     }
@@ -143,7 +143,7 @@ impl Catalog {
     fn seeded(&self, iri: &NamedNode) -> Result<bool, CatalogError> {
         Ok(self
             .store()
-            .quads_for_pattern(
+            .quads(
                 Some(iri.as_ref().into()),
                 Some(v::SEEDED_AT),
                 None,
@@ -195,24 +195,25 @@ impl Catalog {
             v::DCAT_ENDPOINT_DESCRIPTION,
             node(base.join("query")),
         );
-        let mut transaction = self.store().start_transaction()?;
-        for subject in [&catalog, &publisher, &service] {
-            let old: Vec<Quad> = transaction
-                .quads_for_pattern(
-                    Some(subject.as_ref().into()),
-                    None,
-                    None,
-                    Some(graph.as_ref().into()),
-                )
-                .collect::<Result<_, _>>()?;
-            for quad in &old {
-                transaction.remove(quad);
-            }
-        }
-        for quad in &quads {
-            transaction.insert(quad);
-        }
-        transaction.commit()?;
-        Ok(())
+        self.store()
+            .write(Cause::service(Origin::UseCases), |transaction| {
+                for subject in [&catalog, &publisher, &service] {
+                    let old: Vec<Quad> = transaction
+                        .quads(
+                            Some(subject.as_ref().into()),
+                            None,
+                            None,
+                            Some(graph.as_ref().into()),
+                        )
+                        .collect::<Result<_, _>>()?;
+                    for quad in &old {
+                        transaction.remove(quad.as_ref())?;
+                    }
+                }
+                for quad in &quads {
+                    transaction.insert(quad.as_ref())?;
+                }
+                Ok(())
+            })
     }
 }

@@ -5,9 +5,9 @@
 use std::path::Path;
 use std::time::Instant;
 
+use crate::storage::{Cause, Origin, Storage};
 use oxigraph::model::vocab::{rdf, xsd};
 use oxigraph::model::{GraphName, Literal, NamedNode, Quad};
-use oxigraph::store::Store;
 
 use super::*;
 use crate::config::BaseIri;
@@ -15,7 +15,7 @@ use crate::config::BaseIri;
 fn catalog() -> Catalog {
     let base = BaseIri::parse("http://c.test/").unwrap();
     Catalog::open(
-        Store::new().unwrap(),
+        Storage::in_memory().unwrap(),
         base,
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("ontologies"),
     )
@@ -169,9 +169,14 @@ fn a_put_replaces_everything_under_the_use_case_and_a_delete_removes_it() {
     let first = catalog
         .prepare(CASE, InputSyntax::Turtle, Some(&id), &any_mapping)
         .unwrap();
-    assert!(catalog.put(&first, true).unwrap().created);
+    assert!(
+        catalog
+            .put(&first, true, Cause::service(Origin::UseCases))
+            .unwrap()
+            .created
+    );
     assert!(matches!(
-        catalog.put(&first, true),
+        catalog.put(&first, true, Cause::service(Origin::UseCases)),
         Err(CatalogError::Exists(_))
     ));
     let before = catalog.get(&id).unwrap().unwrap().len();
@@ -179,7 +184,12 @@ fn a_put_replaces_everything_under_the_use_case_and_a_delete_removes_it() {
     let second = catalog
         .prepare(&fewer, InputSyntax::Turtle, Some(&id), &any_mapping)
         .unwrap();
-    assert!(!catalog.put(&second, false).unwrap().created);
+    assert!(
+        !catalog
+            .put(&second, false, Cause::service(Origin::UseCases))
+            .unwrap()
+            .created
+    );
     let after = catalog.get(&id).unwrap().unwrap();
     assert_eq!(
         after.len(),
@@ -187,10 +197,12 @@ fn a_put_replaces_everything_under_the_use_case_and_a_delete_removes_it() {
         "one stakeholder (its link and name) fewer"
     );
     assert_eq!(catalog.store().len().unwrap(), after.len());
-    catalog.delete(&id).unwrap();
+    catalog
+        .delete(&id, Cause::service(Origin::UseCases))
+        .unwrap();
     assert_eq!(catalog.store().len().unwrap(), 0);
     assert!(matches!(
-        catalog.delete(&id),
+        catalog.delete(&id, Cause::service(Origin::UseCases)),
         Err(CatalogError::NotFound(_))
     ));
 }
@@ -265,9 +277,10 @@ fn ten_thousand_use_cases_list_quickly() {
             Literal::new_typed_literal("2025-01-01T00:00:00Z", xsd::DATE_TIME).into(),
         );
     }
-    let mut loader = catalog.store().bulk_loader();
-    loader.load_quads(quads).unwrap();
-    loader.commit().unwrap();
+    catalog
+        .store()
+        .commit_quads(Cause::service(Origin::Load), &quads)
+        .unwrap();
     let queries = [
         ListQuery {
             page: 1,

@@ -5,8 +5,9 @@ use oxigraph::model::{Graph, Term, Triple};
 
 use super::input::{Prepared, shape_input};
 use super::vocab as v;
-use super::{CatalogError, InputProblem, UseCaseId};
+use super::{CatalogError, InputProblem};
 use crate::config::BaseIri;
+use crate::core::ids::UseCaseId;
 use crate::shacl::{Path, Severity, Shapes, ValidationResult};
 
 pub(super) fn prepare(

@@ -2,16 +2,17 @@
 //! triples only the server writes (themes, distributions, catalogue record, `dct:modified`
 //! when the client gave none). Harvested use cases are refused.
 
+use crate::storage::describe::owned_quads;
+use crate::storage::{Cause, StoreError, Tx};
 use oxigraph::model::vocab::rdf;
 use oxigraph::model::{
     GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term, TermRef,
 };
-use oxigraph::store::{StorageError, Transaction};
 
-use super::id::{UseCaseId, id_of, service_iri, sub_iri};
 use super::input::{Prepared, date_time};
 use super::vocab as v;
 use super::{Catalog, CatalogError};
+use crate::core::ids::{UseCaseId, id_of, service_iri, sub_iri};
 
 /// What a put did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,41 +27,42 @@ pub(super) fn put(
     prepared: &Prepared,
     create_only: bool,
     now: &str,
+    cause: Cause,
 ) -> Result<PutOutcome, CatalogError> {
     let graph = catalog.graph().as_ref();
     let iri = &prepared.iri;
-    let mut transaction = catalog.store().start_transaction()?;
-    refuse_harvested(&transaction, graph, catalog, &prepared.id)?;
-    let existed = exists(&transaction, graph, iri)?;
-    if existed && create_only {
-        return Err(CatalogError::Exists(prepared.id.clone()));
-    }
-    let record = sub_iri(iri, "record");
-    let issued = transaction
-        .quads_for_pattern(
-            Some(record.as_ref().into()),
-            Some(v::DCT_ISSUED),
-            None,
-            Some(graph.into()),
-        )
-        .next()
-        .transpose()?
-        .map(|q| q.object);
-    remove_all(&mut transaction, graph, iri)?;
-    let mut quads: Vec<Quad> = prepared
-        .graph
-        .iter()
-        .map(|t| t.into_owned().in_graph(graph.into_owned()))
-        .collect();
-    server_triples(catalog, prepared, now, issued, &mut quads);
-    for quad in &quads {
-        transaction.insert(quad);
-    }
-    transaction.commit()?;
-    Ok(PutOutcome {
-        id: prepared.id.clone(),
-        iri: iri.clone(),
-        created: !existed,
+    catalog.store().write(cause, |transaction| {
+        refuse_harvested(transaction, graph, catalog, &prepared.id)?;
+        let existed = exists(transaction, graph, iri)?;
+        if existed && create_only {
+            return Err(CatalogError::Exists(prepared.id.clone()));
+        }
+        let record = sub_iri(iri, "record");
+        let issued = transaction
+            .quads(
+                Some(record.as_ref().into()),
+                Some(v::DCT_ISSUED),
+                None,
+                Some(graph.into()),
+            )
+            .next()
+            .transpose()?
+            .map(|q| q.object);
+        remove_all(transaction, graph, iri)?;
+        let mut quads: Vec<Quad> = prepared
+            .graph
+            .iter()
+            .map(|t| t.into_owned().in_graph(graph.into_owned()))
+            .collect();
+        server_triples(catalog, prepared, now, issued, &mut quads);
+        for quad in &quads {
+            transaction.insert(quad.as_ref())?;
+        }
+        Ok(PutOutcome {
+            id: prepared.id.clone(),
+            iri: iri.clone(),
+            created: !existed,
+        })
     })
 }
 
@@ -68,25 +70,26 @@ pub(super) fn delete(
     catalog: &Catalog,
     id: &UseCaseId,
     iri: &NamedNode,
+    cause: Cause,
 ) -> Result<(), CatalogError> {
     let graph = catalog.graph().as_ref();
-    let mut transaction = catalog.store().start_transaction()?;
-    refuse_harvested(&transaction, graph, catalog, id)?;
-    if !exists(&transaction, graph, iri)? {
-        return Err(CatalogError::NotFound(id.clone()));
-    }
-    remove_all(&mut transaction, graph, iri)?;
-    transaction.commit()?;
-    Ok(())
+    catalog.store().write(cause, |transaction| {
+        refuse_harvested(transaction, graph, catalog, id)?;
+        if !exists(transaction, graph, iri)? {
+            return Err(CatalogError::NotFound(id.clone()));
+        }
+        remove_all(transaction, graph, iri)?;
+        Ok(())
+    })
 }
 
 fn exists(
-    transaction: &Transaction<'_>,
+    transaction: &Tx<'_>,
     graph: NamedNodeRef<'_>,
     iri: &NamedNode,
-) -> Result<bool, StorageError> {
+) -> Result<bool, StoreError> {
     Ok(transaction
-        .quads_for_pattern(
+        .quads(
             Some(iri.as_ref().into()),
             Some(rdf::TYPE),
             Some(v::USE_CASE.into()),
@@ -99,14 +102,14 @@ fn exists(
 
 /// A use case with this `dct:identifier` whose record says where it was harvested from.
 fn refuse_harvested(
-    transaction: &Transaction<'_>,
+    transaction: &Tx<'_>,
     graph: NamedNodeRef<'_>,
     catalog: &Catalog,
     id: &UseCaseId,
 ) -> Result<(), CatalogError> {
     let literal = Literal::new_simple_literal(id.as_str());
     let graph: GraphNameRef<'_> = graph.into();
-    for quad in transaction.quads_for_pattern(
+    for quad in transaction.quads(
         None,
         Some(v::DCT_IDENTIFIER),
         Some(literal.as_ref().into()),
@@ -119,7 +122,7 @@ fn refuse_harvested(
             }
         }
         let subject_term = Term::from(subject);
-        for record in transaction.quads_for_pattern(
+        for record in transaction.quads(
             None,
             Some(v::FOAF_PRIMARY_TOPIC),
             Some(subject_term.as_ref()),
@@ -127,7 +130,7 @@ fn refuse_harvested(
         ) {
             let record = record?.subject;
             if let Some(source) = transaction
-                .quads_for_pattern(
+                .quads(
                     Some(record.as_ref()),
                     Some(v::HARVESTED_FROM),
                     None,
@@ -150,51 +153,15 @@ fn refuse_harvested(
     Ok(())
 }
 
-/// The use case, its record and every node under `{iri}/` reachable from it.
-pub(super) fn subjects(
-    transaction: &Transaction<'_>,
-    graph: NamedNodeRef<'_>,
-    iri: &NamedNode,
-) -> Result<Vec<NamedNode>, StorageError> {
-    let prefix = format!("{}/", iri.as_str());
-    let mut found = vec![iri.clone(), sub_iri(iri, "record")];
-    let mut next = 0;
-    while next < found.len() {
-        let subject = found[next].clone();
-        next += 1;
-        for quad in transaction.quads_for_pattern(
-            Some(subject.as_ref().into()),
-            None,
-            None,
-            Some(graph.into()),
-        ) {
-            if let Term::NamedNode(object) = quad?.object {
-                if object.as_str().starts_with(&prefix) && !found.contains(&object) {
-                    found.push(object);
-                }
-            }
-        }
-    }
-    Ok(found)
-}
-
+/// Removes the use case, its record and everything they own.
 fn remove_all(
-    transaction: &mut Transaction<'_>,
+    transaction: &mut Tx<'_>,
     graph: NamedNodeRef<'_>,
     iri: &NamedNode,
-) -> Result<(), StorageError> {
-    for subject in subjects(transaction, graph, iri)? {
-        let old: Vec<Quad> = transaction
-            .quads_for_pattern(
-                Some(subject.as_ref().into()),
-                None,
-                None,
-                Some(graph.into()),
-            )
-            .collect::<Result<_, _>>()?;
-        for quad in &old {
-            transaction.remove(quad);
-        }
+) -> Result<(), StoreError> {
+    let roots = vec![iri.clone().into(), sub_iri(iri, "record").into()];
+    for quad in owned_quads(transaction, graph.into(), roots)? {
+        transaction.remove(&quad)?;
     }
     Ok(())
 }

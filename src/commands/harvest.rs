@@ -19,7 +19,7 @@ pub fn harvest(args: &HarvestArgs) -> anyhow::Result<()> {
     options.full = args.full;
     let report = harvest::run(&store, &settings.base_iri, &settings.allow_list, &options)
         .with_context(|| format!("harvesting {}", args.url))?;
-    citykg::store::flush(&store).context("flushing the store")?;
+    store.flush().context("flushing the store")?;
     println!(
         "{} ({}): {} pages, {} datasets read: {} added, {} updated, {} unchanged, {} removed, {} skipped; {} held; next modified_since {}",
         report.url,

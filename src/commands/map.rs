@@ -8,10 +8,11 @@ use citykg::cli::{MapArgs, MapOutputFormat, MappingSyntax};
 use citykg::engine::{self, RunOptions, SourceOpener};
 use citykg::mapping::check::{self, Purpose};
 use citykg::mapping::functions::{CallContext, parse_zone};
-use citykg::mapping::model::{Mapping, Source, SourceRoot};
+use citykg::mapping::model::{Mapping, Source};
 use citykg::mapping::{self, Syntax};
 use citykg::payload::PayloadError;
 use citykg::payload::resolve::{self, SourcePolicy};
+use citykg::payload::source::SourceRoot;
 use citykg::quads::{NQuadsSink, QuadSink, SinkError};
 use indicatif::ProgressBar;
 use oxigraph::io::{RdfFormat, RdfSerializer};
@@ -209,7 +210,7 @@ struct CliSources {
 impl SourceOpener for CliSources {
     fn open(
         &self,
-        source: &citykg::mapping::model::FileSource,
+        source: &citykg::payload::source::FileSource,
     ) -> Result<Box<dyn BufRead + '_>, PayloadError> {
         let input = resolve::open(source, Path::new("/"), &self.policy)?;
         Ok(Box::new(std::io::BufReader::new(Progress {

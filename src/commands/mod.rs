@@ -12,12 +12,11 @@ use citykg::cli::{
 use citykg::config::{AllowList, Settings, StoreLocation};
 use citykg::http::Application;
 use citykg::sparql::{self, ProtocolDataset, ResultFormat, RunOptions};
-use citykg::store::{self, bulk};
+use citykg::storage::{Cause, Origin, Storage, bulk};
 use indicatif::{ProgressBar, ProgressStyle};
 use oxigraph::io::{JsonLdProfileSet, RdfFormat};
 use oxigraph::sparql::QueryResults;
 use oxigraph::sparql::results::QueryResultsFormat;
-use oxigraph::store::Store;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -45,11 +44,11 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
     })
 }
 
-pub(crate) fn open_disk(args: &StoreArgs) -> anyhow::Result<(Store, PathBuf)> {
+pub(crate) fn open_disk(args: &StoreArgs) -> anyhow::Result<(Storage, PathBuf)> {
     let StoreLocation::Disk(dir) = StoreLocation::from_args(args)? else {
         bail!("this command needs an on-disk store (--location)");
     };
-    let store = store::open(&StoreLocation::Disk(dir.clone()))
+    let store = Storage::open(&StoreLocation::Disk(dir.clone()))
         .with_context(|| format!("is a server running on {}? stop it first", dir.display()))?;
     Ok((store, dir))
 }
@@ -64,8 +63,8 @@ pub fn load(args: &LoadArgs) -> anyhow::Result<()> {
         base_iri: args.base_iri.as_deref(),
         on_progress: Arc::new(move |n| progress.set_position(n)),
     };
-    let count = bulk::load_files(&store, &args.files, &options)?;
-    citykg::store::flush(&store)?;
+    let count = bulk::load_files(&store, Cause::service(Origin::Load), &args.files, &options)?;
+    store.flush()?;
     bar.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64();
     println!(

@@ -76,7 +76,7 @@ fn read_graph(path: &Path) -> anyhow::Result<Graph> {
             anyhow::anyhow!(
                 "{}: {}",
                 path.display(),
-                citykg::store::bulk::describe_parse_error(&e)
+                citykg::storage::bulk::describe_parse_error(&e)
             )
         })?;
         graph.insert(&Triple::from(quad));

@@ -25,7 +25,7 @@ use self::terms::TermContext;
 use self::writer::{Buffers, Writer};
 use crate::mapping::check::CheckedMapping;
 use crate::mapping::functions::CallContext;
-use crate::mapping::model::FileSource;
+use crate::payload::source::FileSource;
 use crate::payload::{PayloadError, ReadError, Record, Value};
 use crate::quads::{QuadSink, SinkError};
 

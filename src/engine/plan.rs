@@ -12,9 +12,10 @@ use super::terms::{CompiledExpression, CompiledTermMap, InvalidIri, IriStyle, Ki
 use crate::mapping::check::CheckedMapping;
 use crate::mapping::functions::CallContext;
 use crate::mapping::model::{
-    Expression, FileSource, LogicalSource, MapName, Mapping, ObjectMap, ReferenceFormulation,
-    Source, TemplatePart, TermMap, TermType, TriplesMap,
+    Expression, LogicalSource, MapName, Mapping, ObjectMap, ReferenceFormulation, Source,
+    TemplatePart, TermMap, TermType, TriplesMap,
 };
+use crate::payload::source::FileSource;
 use crate::payload::{IteratorSpec, PayloadFormat};
 
 mod compile;

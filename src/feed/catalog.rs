@@ -4,9 +4,9 @@
 //! per-dataset links (`dcat:dataset`, `dcat:record`, `dcat:servesDataset`) are added here for
 //! the items of the page only.
 
+use crate::storage::StoreError;
 use oxigraph::model::vocab::{rdf, rdfs};
 use oxigraph::model::{Literal, NamedNode, Term, Triple};
-use oxigraph::store::StorageError;
 
 use super::describe::Describer;
 use super::index::Item;
@@ -38,7 +38,7 @@ fn en(text: &str) -> Literal {
 }
 
 /// The catalogue, its publisher and the data service: stored, or the defaults.
-pub fn describe(out: &mut Describer<'_>, nodes: &Nodes) -> Result<(), StorageError> {
+pub fn describe(out: &mut Describer<'_>, nodes: &Nodes) -> Result<(), StoreError> {
     if !out.stored_node(nodes.catalog.as_ref())? {
         let c = &nodes.catalog;
         for (p, o) in [

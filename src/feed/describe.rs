@@ -8,11 +8,12 @@
 //!   from the ontology graphs, and the DCAT-AP range class of the property that points to them
 //!   (rdfs:range entailment), because DCAT-AP's class constraints look for them in the data.
 
+use crate::storage::describe::{owned_by_subject, owns};
+use crate::storage::{Storage, StoreError};
 use oxigraph::model::vocab::{rdf, rdfs};
 use oxigraph::model::{
     GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Term, TermRef, Triple,
 };
-use oxigraph::store::{StorageError, Store};
 use std::collections::{HashMap, HashSet};
 
 use super::vocab::*;
@@ -23,56 +24,6 @@ const PAGE_LINKS: [NamedNodeRef<'static>; 3] =
 
 /// Label predicates copied with a vocabulary term.
 const LABELS: [NamedNodeRef<'static>; 3] = [SKOS_PREF_LABEL, rdfs::LABEL, DCT_TITLE];
-
-/// Whether the description of `dataset` includes `node`: an IRI under the dataset's own
-/// (`{dataset}/...` or `{dataset}#...`), or a blank node.
-pub fn owns(dataset: &str, node: TermRef<'_>) -> bool {
-    match node {
-        TermRef::BlankNode(_) => true,
-        TermRef::NamedNode(n) => n
-            .as_str()
-            .strip_prefix(dataset)
-            .is_some_and(|rest| rest.starts_with('/') || rest.starts_with('#')),
-        _ => false,
-    }
-}
-
-/// The subjects a dataset's description is made of: itself and what it owns, transitively.
-pub fn owned_subjects(
-    store: &Store,
-    graph: GraphNameRef<'_>,
-    dataset: &NamedOrBlankNode,
-) -> Result<Vec<(NamedOrBlankNode, Vec<Triple>)>, StorageError> {
-    let root = dataset.to_string();
-    let root = root
-        .trim_start_matches('<')
-        .trim_end_matches('>')
-        .to_owned();
-    let mut seen: HashSet<NamedOrBlankNode> = HashSet::from([dataset.clone()]);
-    let mut queue = vec![dataset.clone()];
-    let mut out = Vec::new();
-    while let Some(subject) = queue.pop() {
-        let mut triples = Vec::new();
-        for quad in store.quads_for_pattern(Some(subject.as_ref()), None, None, Some(graph)) {
-            let quad = quad?;
-            if owns(&root, quad.object.as_ref()) {
-                let next = match &quad.object {
-                    Term::NamedNode(n) => Some(NamedOrBlankNode::NamedNode(n.clone())),
-                    Term::BlankNode(b) => Some(NamedOrBlankNode::BlankNode(b.clone())),
-                    _ => None,
-                };
-                if let Some(next) = next {
-                    if seen.insert(next.clone()) {
-                        queue.push(next);
-                    }
-                }
-            }
-            triples.push(Triple::from(quad));
-        }
-        out.push((subject, triples));
-    }
-    Ok(out)
-}
 
 /// A page's triples in the order they were added (so a subject's triples mostly stay together
 /// for Turtle), each once. Cheaper than an indexed `Graph`, which the feed never queries.
@@ -104,7 +55,7 @@ impl Triples {
 
 /// Builds one page's graph, remembering what it already looked up.
 pub struct Describer<'a> {
-    store: &'a Store,
+    store: &'a Storage,
     catalog: GraphNameRef<'a>,
     ontology_prefix: String,
     pub graph: Triples,
@@ -113,7 +64,7 @@ pub struct Describer<'a> {
 }
 
 impl<'a> Describer<'a> {
-    pub fn new(store: &'a Store, catalog: GraphNameRef<'a>, ontology_prefix: String) -> Self {
+    pub fn new(store: &'a Storage, catalog: GraphNameRef<'a>, ontology_prefix: String) -> Self {
         Self {
             store,
             catalog,
@@ -129,12 +80,12 @@ impl<'a> Describer<'a> {
     }
 
     /// The stored triples of `node` (page links left out); false when it has none.
-    pub fn stored_node(&mut self, node: NamedNodeRef<'_>) -> Result<bool, StorageError> {
+    pub fn stored_node(&mut self, node: NamedNodeRef<'_>) -> Result<bool, StoreError> {
         let mut any = false;
         let mut refs = Vec::new();
         for quad in self
             .store
-            .quads_for_pattern(Some(node.into()), None, None, Some(self.catalog))
+            .quads(Some(node.into()), None, None, Some(self.catalog))
         {
             let quad = quad?;
             any = true;
@@ -152,8 +103,8 @@ impl<'a> Describer<'a> {
     }
 
     /// A dataset, what it owns, and what those point to.
-    pub fn dataset(&mut self, dataset: &NamedOrBlankNode) -> Result<(), StorageError> {
-        let subjects = owned_subjects(self.store, self.catalog, dataset)?;
+    pub fn dataset(&mut self, dataset: &NamedOrBlankNode) -> Result<(), StoreError> {
+        let subjects = owned_by_subject(self.store, self.catalog, dataset)?;
         let root = dataset.to_string();
         let root = root
             .trim_start_matches('<')
@@ -177,13 +128,13 @@ impl<'a> Describer<'a> {
         &mut self,
         record: &NamedOrBlankNode,
         dataset: &NamedOrBlankNode,
-    ) -> Result<bool, StorageError> {
+    ) -> Result<bool, StoreError> {
         let mut harvested = false;
         let mut source = None;
         let mut remote_modified = None;
-        for quad in
-            self.store
-                .quads_for_pattern(Some(record.as_ref()), None, None, Some(self.catalog))
+        for quad in self
+            .store
+            .quads(Some(record.as_ref()), None, None, Some(self.catalog))
         {
             let quad = quad?;
             let predicate = quad.predicate.as_ref();
@@ -215,7 +166,7 @@ impl<'a> Describer<'a> {
         &mut self,
         predicate: NamedNodeRef<'_>,
         object: TermRef<'_>,
-    ) -> Result<(), StorageError> {
+    ) -> Result<(), StoreError> {
         let TermRef::NamedNode(node) = object else {
             return Ok(());
         };
@@ -243,12 +194,12 @@ impl<'a> Describer<'a> {
     }
 
     /// A node of `graph/catalog` that no dataset owns (a data service, an agent), one level.
-    fn stored_node_shallow(&mut self, node: NamedNodeRef<'_>) -> Result<bool, StorageError> {
+    fn stored_node_shallow(&mut self, node: NamedNodeRef<'_>) -> Result<bool, StoreError> {
         self.described.insert(node.into_owned());
         let mut any = false;
         for quad in self
             .store
-            .quads_for_pattern(Some(node.into()), None, None, Some(self.catalog))
+            .quads(Some(node.into()), None, None, Some(self.catalog))
         {
             let quad = quad?;
             any = true;
@@ -265,7 +216,7 @@ impl<'a> Describer<'a> {
     }
 
     /// A vocabulary term: its types and labels from the ontology graphs (memoised per page).
-    fn term(&mut self, node: NamedNodeRef<'_>) -> Result<(), StorageError> {
+    fn term(&mut self, node: NamedNodeRef<'_>) -> Result<(), StoreError> {
         if let Some(triples) = self.terms.get(&node.into_owned()) {
             for t in triples.clone() {
                 self.graph.insert(&t);
@@ -275,10 +226,7 @@ impl<'a> Describer<'a> {
         let mut triples = Vec::new();
         let (mut concept, mut scheme, mut pref_label, mut title) = (false, false, false, false);
         let mut fallback = None;
-        for quad in self
-            .store
-            .quads_for_pattern(Some(node.into()), None, None, None)
-        {
+        for quad in self.store.quads(Some(node.into()), None, None, None) {
             let quad = quad?;
             let in_ontology = matches!(
                 quad.graph_name.as_ref(),
@@ -346,31 +294,4 @@ fn iana_media_type(iri: &str) -> Option<&str> {
     .iter()
     .find_map(|prefix| iri.strip_prefix(prefix))
     .filter(|name| name.contains('/'))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use oxigraph::model::BlankNode;
-
-    #[test]
-    fn a_dataset_owns_what_is_under_its_iri_and_blank_nodes() {
-        let uc = "http://c.test/id/use-case/a";
-        let cases = [
-            ("http://c.test/id/use-case/a/place", true),
-            ("http://c.test/id/use-case/a#x", true),
-            ("http://c.test/id/use-case/ab/place", false),
-            ("http://c.test/id/use-case/a", false),
-            ("http://c.test/id/service/sparql", false),
-        ];
-        for (iri, owned) in cases {
-            let node = NamedNode::new(iri).unwrap();
-            assert_eq!(owns(uc, node.as_ref().into()), owned, "{iri}");
-        }
-        assert!(owns(uc, BlankNode::default().as_ref().into()));
-        assert_eq!(
-            iana_media_type("https://www.iana.org/assignments/media-types/text/turtle"),
-            Some("text/turtle")
-        );
-    }
 }

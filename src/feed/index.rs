@@ -2,8 +2,8 @@
 //! record's `dct:modified` (one scan, then a lookup by subject per record), sorted by
 //! (modified, dataset IRI) so that a harvester paging through sees a stable order.
 
+use crate::storage::{Storage, StoreError};
 use oxigraph::model::{GraphNameRef, Literal, NamedOrBlankNode, Term};
-use oxigraph::store::{StorageError, Store};
 use oxsdatatypes::{DateTime, DayTimeDuration};
 use std::str::FromStr;
 use std::sync::LazyLock;
@@ -30,9 +30,9 @@ pub fn time_key(value: DateTime) -> Option<DayTimeDuration> {
 
 /// Every record of `graph`, in feed order: one scan of `foaf:primaryTopic`, then each
 /// record's `dct:modified` by its subject (decoding only the matching quad).
-pub fn items(store: &Store, graph: GraphNameRef<'_>) -> Result<Vec<Item>, StorageError> {
+pub fn items(store: &Storage, graph: GraphNameRef<'_>) -> Result<Vec<Item>, StoreError> {
     let mut items = Vec::new();
-    for quad in store.quads_for_pattern(None, Some(FOAF_PRIMARY_TOPIC), None, Some(graph)) {
+    for quad in store.quads(None, Some(FOAF_PRIMARY_TOPIC), None, Some(graph)) {
         let quad = quad?;
         let dataset = match quad.object {
             Term::NamedNode(n) => NamedOrBlankNode::NamedNode(n),
@@ -40,7 +40,7 @@ pub fn items(store: &Store, graph: GraphNameRef<'_>) -> Result<Vec<Item>, Storag
             _ => continue,
         };
         let mut modified = None;
-        for m in store.quads_for_pattern(
+        for m in store.quads(
             Some(quad.subject.as_ref()),
             Some(DCT_MODIFIED),
             None,
@@ -84,10 +84,10 @@ impl RecordCache {
     /// The records at `generation`, read from the store when the cached list is older.
     pub fn items(
         &self,
-        store: &Store,
+        store: &Storage,
         graph: GraphNameRef<'_>,
         generation: u64,
-    ) -> Result<std::sync::Arc<Vec<Item>>, StorageError> {
+    ) -> Result<std::sync::Arc<Vec<Item>>, StoreError> {
         let mut slot = self.slot.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((built_at, items)) = slot.as_ref()
             && *built_at == generation
@@ -111,29 +111,39 @@ fn name(node: &NamedOrBlankNode) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::storage::{Cause, Origin};
     use oxigraph::model::{NamedNode, Quad};
 
     #[test]
     fn records_come_out_by_modified_then_dataset() {
-        let store = Store::new().unwrap();
+        let store = Storage::in_memory().unwrap();
         let graph = NamedNode::new("http://c.test/graph/catalog").unwrap();
         let add = |record: &str, dataset: &str, modified: &str| {
             let record = NamedNode::new(record).unwrap();
             store
-                .insert(&Quad::new(
-                    record.clone(),
-                    FOAF_PRIMARY_TOPIC,
-                    NamedNode::new(dataset).unwrap(),
-                    graph.clone(),
-                ))
+                .extend(
+                    Cause::service(Origin::Load),
+                    [Quad::new(
+                        record.clone(),
+                        FOAF_PRIMARY_TOPIC,
+                        NamedNode::new(dataset).unwrap(),
+                        graph.clone(),
+                    )],
+                )
                 .unwrap();
             store
-                .insert(&Quad::new(
-                    record,
-                    DCT_MODIFIED,
-                    Literal::new_typed_literal(modified, oxigraph::model::vocab::xsd::DATE_TIME),
-                    graph.clone(),
-                ))
+                .extend(
+                    Cause::service(Origin::Load),
+                    [Quad::new(
+                        record,
+                        DCT_MODIFIED,
+                        Literal::new_typed_literal(
+                            modified,
+                            oxigraph::model::vocab::xsd::DATE_TIME,
+                        ),
+                        graph.clone(),
+                    )],
+                )
                 .unwrap();
         };
         add(
@@ -177,35 +187,42 @@ mod tests {
 #[cfg(test)]
 mod cache_tests {
     use super::*;
+    use crate::storage::{Cause, Origin};
     use oxigraph::model::{NamedNode, Quad};
 
-    fn record(store: &Store, graph: &NamedNode, n: u32) {
+    fn record(store: &Storage, graph: &NamedNode, n: u32) {
         let record = NamedNode::new(format!("http://c.test/id/use-case/u{n}/record")).unwrap();
         let dataset = NamedNode::new(format!("http://c.test/id/use-case/u{n}")).unwrap();
         store
-            .insert(&Quad::new(
-                record.clone(),
-                FOAF_PRIMARY_TOPIC,
-                dataset,
-                graph.clone(),
-            ))
+            .extend(
+                Cause::service(Origin::Load),
+                [Quad::new(
+                    record.clone(),
+                    FOAF_PRIMARY_TOPIC,
+                    dataset,
+                    graph.clone(),
+                )],
+            )
             .unwrap();
         store
-            .insert(&Quad::new(
-                record,
-                DCT_MODIFIED,
-                Literal::new_typed_literal(
-                    format!("2025-06-1{n}T08:00:00Z"),
-                    oxigraph::model::vocab::xsd::DATE_TIME,
-                ),
-                graph.clone(),
-            ))
+            .extend(
+                Cause::service(Origin::Load),
+                [Quad::new(
+                    record,
+                    DCT_MODIFIED,
+                    Literal::new_typed_literal(
+                        format!("2025-06-1{n}T08:00:00Z"),
+                        oxigraph::model::vocab::xsd::DATE_TIME,
+                    ),
+                    graph.clone(),
+                )],
+            )
             .unwrap();
     }
 
     #[test]
     fn the_record_list_is_kept_until_the_generation_changes() {
-        let store = Store::new().unwrap();
+        let store = Storage::in_memory().unwrap();
         let graph = NamedNode::new("http://c.test/graph/catalog").unwrap();
         let name = GraphNameRef::NamedNode(graph.as_ref());
         let cache = RecordCache::default();

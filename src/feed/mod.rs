@@ -12,8 +12,8 @@ mod catalog;
 mod hydra;
 
 use crate::config::BaseIri;
+use crate::storage::{Storage, StoreError};
 use oxigraph::model::{GraphNameRef, NamedNode};
-use oxigraph::store::{StorageError, Store};
 use oxsdatatypes::{DateTime, DayTimeDuration};
 use std::str::FromStr;
 
@@ -44,7 +44,7 @@ pub enum FeedError {
     #[error("the catalogue graph IRI is invalid: {0}")]
     Iri(#[from] oxigraph::model::IriParseError),
     #[error(transparent)]
-    Storage(#[from] StorageError),
+    Storage(#[from] StoreError),
 }
 
 /// The feed's query parameters, parsed.
@@ -129,13 +129,13 @@ pub struct FeedPage {
 /// reached the service: paging links use it so that they can be followed whatever the base IRI.
 /// `records` caches the record list across pages while `generation` (the catalogue's) holds.
 pub fn page(
-    store: &Store,
+    store: &Storage,
     base: &BaseIri,
     query: &FeedQuery,
     origin: &str,
     (records, generation): (&index::RecordCache, u64),
 ) -> Result<FeedPage, FeedError> {
-    let graph_name = crate::store::graphs::catalog_graph(base)?;
+    let graph_name = crate::storage::graphs::catalog_graph(base)?;
     let graph = GraphNameRef::NamedNode(graph_name.as_ref());
     let since = query.since_key();
     let all = records.items(store, graph, generation)?;

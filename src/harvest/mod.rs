@@ -21,9 +21,9 @@ pub mod fetch;
 pub mod page;
 pub mod source;
 
+use crate::storage::{Storage, StoreError};
 use oxigraph::model::vocab::xsd;
 use oxigraph::model::{Literal, NamedNode, NamedNodeRef};
-use oxigraph::store::{StorageError, Store};
 use serde::Serialize;
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
@@ -71,7 +71,7 @@ pub enum HarvestError {
     #[error("invalid IRI: {0}")]
     Iri(#[from] oxigraph::model::IriParseError),
     #[error("storage error: {0}")]
-    Storage(#[from] StorageError),
+    Storage(#[from] StoreError),
 }
 
 impl HarvestError {
@@ -132,7 +132,7 @@ static RUNNING: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// Harvests `options.url` into the store.
 pub fn run(
-    store: &Store,
+    store: &Storage,
     base: &BaseIri,
     allow: &AllowList,
     options: &HarvestOptions,
@@ -185,7 +185,7 @@ pub fn run(
 }
 
 struct Run<'a> {
-    store: &'a Store,
+    store: &'a Storage,
     fetcher: &'a Fetcher,
     options: &'a HarvestOptions,
     origin: (String, String),
@@ -295,7 +295,7 @@ fn with_param(url: &str, name: &str, value: &str) -> String {
 }
 
 /// The IRIs our ontology graphs describe: not copied as support nodes (we know them).
-fn known_terms(store: &Store, base: &BaseIri) -> HashSet<String> {
+fn known_terms(store: &Storage, base: &BaseIri) -> HashSet<String> {
     let prefix = base.join("graph/ontology/");
     let mut terms = HashSet::new();
     for graph in store.named_graphs().filter_map(Result::ok) {
@@ -306,7 +306,7 @@ fn known_terms(store: &Store, base: &BaseIri) -> HashSet<String> {
             continue;
         }
         for quad in store
-            .quads_for_pattern(
+            .quads(
                 None,
                 Some(oxigraph::model::vocab::rdf::TYPE),
                 None,

@@ -13,8 +13,8 @@ use std::collections::{HashMap, HashSet};
 
 use super::HarvestError;
 use super::fetch::Fetched;
-use crate::feed::describe::owns;
 use crate::feed::vocab::*;
+use crate::storage::describe::owns;
 
 /// One remote dataset as read from a page.
 #[derive(Debug, Clone)]

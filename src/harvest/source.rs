@@ -2,17 +2,17 @@
 //! (watermark, runs, support nodes) and the harvested records in `graph/catalog` (found by
 //! `citykg:harvestedFrom`), and the writes of a run: one transaction per fetched page.
 
+use crate::storage::{Cause, Origin, Storage, StoreError};
 use oxigraph::model::vocab::{rdf, xsd};
 use oxigraph::model::{
     GraphName, GraphNameRef, Literal, NamedNode, NamedOrBlankNode, Quad, Term, Triple,
 };
-use oxigraph::store::{StorageError, Store};
 use std::collections::{HashMap, HashSet};
 
 use super::page::RemoteItem;
 use crate::config::BaseIri;
-use crate::feed::describe::owned_subjects;
 use crate::feed::vocab::*;
+use crate::storage::describe::owned_by_subject;
 
 /// A dataset held from this source.
 #[derive(Debug, Clone)]
@@ -54,13 +54,13 @@ pub fn slug(url: &str) -> String {
 }
 
 impl Source {
-    pub fn load(store: &Store, base: &BaseIri, url: &str) -> Result<Self, super::HarvestError> {
+    pub fn load(store: &Storage, base: &BaseIri, url: &str) -> Result<Self, super::HarvestError> {
         let url_node =
             NamedNode::new(url).map_err(|_| super::HarvestError::BadUrl(url.to_owned()))?;
         let slug = slug(url);
         let node = NamedNode::new(base.join(&format!("id/harvest/{slug}")))?;
-        let catalog = crate::store::graphs::catalog_graph(base)?;
-        let harvest = crate::store::graphs::harvest_graph(base)?;
+        let catalog = crate::storage::graphs::catalog_graph(base)?;
+        let harvest = crate::storage::graphs::harvest_graph(base)?;
         let mut source = Self {
             url: url_node,
             node,
@@ -73,8 +73,7 @@ impl Source {
             held: HashMap::new(),
         };
         let h = GraphNameRef::NamedNode(source.harvest.as_ref());
-        for quad in store.quads_for_pattern(Some(source.node.as_ref().into()), None, None, Some(h))
-        {
+        for quad in store.quads(Some(source.node.as_ref().into()), None, None, Some(h)) {
             let quad = quad?;
             match (quad.predicate.as_ref(), &quad.object) {
                 (p, Term::Literal(l)) if p == HARVEST_WATERMARK => {
@@ -94,9 +93,9 @@ impl Source {
         GraphNameRef::NamedNode(self.catalog.as_ref())
     }
 
-    fn read_held(&self, store: &Store) -> Result<HashMap<NamedNode, Held>, StorageError> {
+    fn read_held(&self, store: &Storage) -> Result<HashMap<NamedNode, Held>, StoreError> {
         let mut held = HashMap::new();
-        for quad in store.quads_for_pattern(
+        for quad in store.quads(
             None,
             Some(HARVESTED_FROM),
             Some(self.url.as_ref().into()),
@@ -108,12 +107,7 @@ impl Source {
             let mut dataset = None;
             let mut remote_modified = None;
             let mut issued = None;
-            for q in store.quads_for_pattern(
-                Some(record.as_ref().into()),
-                None,
-                None,
-                Some(self.graph()),
-            ) {
+            for q in store.quads(Some(record.as_ref().into()), None, None, Some(self.graph())) {
                 let q = q?;
                 match (q.predicate.as_ref(), q.object) {
                     (p, Term::NamedNode(n)) if p == FOAF_PRIMARY_TOPIC => dataset = Some(n),
@@ -147,14 +141,14 @@ impl Source {
     /// Whether `dataset` may be written from this source: not a local IRI nor a parent of the
     /// base (whose namespace would take in local resources), not inside a dataset another
     /// record describes, and not described by a record of another source.
-    pub fn may_write(&self, store: &Store, dataset: &NamedNode) -> Result<bool, StorageError> {
+    pub fn may_write(&self, store: &Storage, dataset: &NamedNode) -> Result<bool, StoreError> {
         if self.base.covers(dataset.as_str())
             || self.held_elsewhere(store, parents(dataset.as_str()))?
         {
             return Ok(false);
         }
         let ours = self.held.get(dataset).map(|h| h.record.clone());
-        for quad in store.quads_for_pattern(
+        for quad in store.quads(
             None,
             Some(FOAF_PRIMARY_TOPIC),
             Some(dataset.as_ref().into()),
@@ -179,7 +173,7 @@ impl Source {
 
     /// Whether a harvest of this source may write or remove triples about `subject`: never a
     /// local resource (except its own records), never one inside another record's dataset.
-    fn may_touch(&self, store: &Store, subject: &NamedOrBlankNode) -> Result<bool, StorageError> {
+    fn may_touch(&self, store: &Storage, subject: &NamedOrBlankNode) -> Result<bool, StoreError> {
         let NamedOrBlankNode::NamedNode(node) = subject else {
             return Ok(true);
         };
@@ -194,14 +188,14 @@ impl Source {
     /// Whether one of `iris` is the topic of a record that is not this source's.
     fn held_elsewhere<'a>(
         &self,
-        store: &Store,
+        store: &Storage,
         iris: impl Iterator<Item = &'a str>,
-    ) -> Result<bool, StorageError> {
+    ) -> Result<bool, StoreError> {
         for iri in iris {
             let Ok(node) = NamedNode::new(iri) else {
                 continue;
             };
-            for quad in store.quads_for_pattern(
+            for quad in store.quads(
                 None,
                 Some(FOAF_PRIMARY_TOPIC),
                 Some(node.as_ref().into()),
@@ -221,7 +215,7 @@ impl Source {
     /// Writes the items of one page (replacing what was held of them), in one transaction.
     pub fn write(
         &mut self,
-        store: &Store,
+        store: &Storage,
         items: &[&RemoteItem],
         now: &Literal,
     ) -> Result<(), super::HarvestError> {
@@ -276,12 +270,9 @@ impl Source {
                     continue;
                 }
                 if replaced_support.insert(node.clone()) {
-                    for quad in store.quads_for_pattern(
-                        Some(node.as_ref().into()),
-                        None,
-                        None,
-                        Some(self.graph()),
-                    ) {
+                    for quad in
+                        store.quads(Some(node.as_ref().into()), None, None, Some(self.graph()))
+                    {
                         remove.push(quad?);
                     }
                     support_links.push(node.clone());
@@ -310,27 +301,19 @@ impl Source {
                 harvest.clone(),
             ));
         }
-        let mut transaction = store.start_transaction()?;
-        for quad in &remove {
-            transaction.remove(quad);
-        }
-        for quad in &insert {
-            transaction.insert(quad);
-        }
-        transaction.commit()?;
-        Ok(())
+        Ok(store.apply(Cause::service(Origin::Harvest), &remove, &insert)?)
     }
 
     /// The stored description of a held dataset and its record.
     fn old_quads(
         &self,
-        store: &Store,
+        store: &Storage,
         dataset: &NamedNode,
         record: &NamedNode,
         out: &mut Vec<Quad>,
-    ) -> Result<(), StorageError> {
+    ) -> Result<(), StoreError> {
         let graph = GraphName::NamedNode(self.catalog.clone());
-        for (subject, triples) in owned_subjects(store, self.graph(), &dataset.clone().into())? {
+        for (subject, triples) in owned_by_subject(store, self.graph(), &dataset.clone().into())? {
             // Data held from before ownership was checked may reach local resources: those are
             // never removed by a harvest.
             if !self.may_touch(store, &subject)? {
@@ -342,9 +325,7 @@ impl Source {
                     .map(|t: Triple| t.in_graph(graph.clone())),
             );
         }
-        for quad in
-            store.quads_for_pattern(Some(record.as_ref().into()), None, None, Some(self.graph()))
-        {
+        for quad in store.quads(Some(record.as_ref().into()), None, None, Some(self.graph())) {
             out.push(quad?);
         }
         Ok(())
@@ -353,9 +334,9 @@ impl Source {
     /// Removes held datasets the remote no longer lists; returns how many.
     pub fn remove_missing(
         &mut self,
-        store: &Store,
+        store: &Storage,
         seen: &HashSet<NamedNode>,
-    ) -> Result<usize, StorageError> {
+    ) -> Result<usize, StoreError> {
         let gone: Vec<(NamedNode, Held)> = self
             .held
             .iter()
@@ -369,11 +350,7 @@ impl Source {
         for (dataset, held) in &gone {
             self.old_quads(store, dataset, &held.record, &mut remove)?;
         }
-        let mut transaction = store.start_transaction()?;
-        for quad in &remove {
-            transaction.remove(quad);
-        }
-        transaction.commit()?;
+        store.apply(Cause::service(Origin::Harvest), &remove, &[])?;
         for (dataset, _) in &gone {
             self.held.remove(dataset);
         }
@@ -382,11 +359,11 @@ impl Source {
 
     /// Drops support nodes nothing in the catalogue points to any more, and saves the
     /// source's watermark and run count.
-    pub fn finish(&self, store: &Store, watermark: &str) -> Result<(), StorageError> {
+    pub fn finish(&self, store: &Storage, watermark: &str) -> Result<(), StoreError> {
         let harvest = GraphName::NamedNode(self.harvest.clone());
         let h = GraphNameRef::NamedNode(self.harvest.as_ref());
         let mut remove: Vec<Quad> = Vec::new();
-        for quad in store.quads_for_pattern(Some(self.node.as_ref().into()), None, None, Some(h)) {
+        for quad in store.quads(Some(self.node.as_ref().into()), None, None, Some(h)) {
             let quad = quad?;
             let predicate = quad.predicate.as_ref();
             if predicate == SUPPORT_NODE {
@@ -396,21 +373,13 @@ impl Source {
                         continue;
                     }
                     let used = store
-                        .quads_for_pattern(
-                            None,
-                            None,
-                            Some(node.as_ref().into()),
-                            Some(self.graph()),
-                        )
+                        .quads(None, None, Some(node.as_ref().into()), Some(self.graph()))
                         .next()
                         .is_some();
                     if !used {
-                        for q in store.quads_for_pattern(
-                            Some(node.as_ref().into()),
-                            None,
-                            None,
-                            Some(self.graph()),
-                        ) {
+                        for q in
+                            store.quads(Some(node.as_ref().into()), None, None, Some(self.graph()))
+                        {
                             remove.push(q?);
                         }
                         remove.push(quad);
@@ -420,28 +389,25 @@ impl Source {
                 remove.push(quad);
             }
         }
-        let mut transaction = store.start_transaction()?;
-        for quad in &remove {
-            transaction.remove(quad);
-        }
-        let mut add =
-            |p, o: Term| transaction.insert(&Quad::new(self.node.clone(), p, o, harvest.clone()));
-        add(rdf::TYPE, HARVEST_SOURCE.into());
-        add(HARVESTED_FROM, self.url.clone().into());
-        add(
-            HARVEST_WATERMARK,
-            Literal::new_typed_literal(watermark, xsd::DATE_TIME).into(),
-        );
-        add(
-            HARVEST_RUNS,
-            Literal::new_typed_literal(self.runs.saturating_add(1).to_string(), xsd::INTEGER)
-                .into(),
-        );
-        transaction.commit()
+        let state = |p, o: Term| Quad::new(self.node.clone(), p, o, harvest.clone());
+        let insert = [
+            state(rdf::TYPE, HARVEST_SOURCE.into()),
+            state(HARVESTED_FROM, self.url.clone().into()),
+            state(
+                HARVEST_WATERMARK,
+                Literal::new_typed_literal(watermark, xsd::DATE_TIME).into(),
+            ),
+            state(
+                HARVEST_RUNS,
+                Literal::new_typed_literal(self.runs.saturating_add(1).to_string(), xsd::INTEGER)
+                    .into(),
+            ),
+        ];
+        store.apply(Cause::service(Origin::Harvest), &remove, &insert)
     }
 }
 
-/// The parents of `iri` in the sense of `feed::describe::owns`, nearest first: every prefix
+/// The parents of `iri` in the sense of `storage::describe::owns`, nearest first: every prefix
 /// followed by `/` or `#`, after the scheme.
 fn parents(iri: &str) -> impl Iterator<Item = &str> {
     let start = iri.find("://").map_or(0, |i| i + 3);

@@ -16,7 +16,7 @@ use super::problem::Problem;
 use super::state::AppState;
 use crate::assessment::{self, Assessment, AssessmentError, Dimension, Level, Value, usecase};
 use crate::auth::Role;
-use crate::store::run_blocking;
+use crate::storage::run_blocking;
 
 /// Use cases one comparison shows at most (a table people read).
 const MAX_COMPARED: usize = 10;

@@ -64,3 +64,8 @@ pub fn authorize(
     }
     Ok(Some(token))
 }
+
+/// Who a write is recorded as: the token's name, or `anonymous` where no token was needed.
+pub fn agent(token: Option<&TokenInfo>) -> String {
+    token.map_or_else(|| "anonymous".to_owned(), |t| t.name.clone())
+}

@@ -125,31 +125,8 @@ pub fn content_type(request: &HttpRequest) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-/// The `charset` parameter of a Content-Type value, if any.
-pub fn charset(content_type: &str) -> Option<String> {
-    content_type.split(';').skip(1).find_map(|parameter| {
-        let (key, value) = parameter.trim().split_once('=')?;
-        key.trim()
-            .eq_ignore_ascii_case("charset")
-            .then(|| value.trim().trim_matches('"').to_owned())
-    })
-}
-
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn charsets_come_from_the_content_type() {
-        assert_eq!(
-            super::charset("text/csv; charset=ISO-8859-1").as_deref(),
-            Some("ISO-8859-1")
-        );
-        assert_eq!(
-            super::charset("application/json;Charset=\"utf-8\"").as_deref(),
-            Some("utf-8")
-        );
-        assert_eq!(super::charset("text/csv"), None);
-    }
-
     use super::*;
 
     #[test]

@@ -14,7 +14,7 @@ use super::problem::Problem;
 use super::state::AppState;
 use crate::auth::Role;
 use crate::feed::{self, FeedError, FeedQuery};
-use crate::store::run_blocking;
+use crate::storage::run_blocking;
 
 pub async fn catalog(
     request: HttpRequest,

@@ -12,13 +12,13 @@ use super::state::AppState;
 use super::stream::stream_blocking;
 use crate::auth::Role;
 use crate::sparql::SparqlError;
-use crate::store::bulk::describe_parse_error;
-use crate::store::run_blocking;
+use crate::storage::bulk::describe_parse_error;
+use crate::storage::run_blocking;
+use crate::storage::{Cause, LoadError, Origin, Storage, StoreError};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use oxigraph::io::{RdfFormat, RdfParseError, RdfParser, RdfSerializer};
 use oxigraph::model::{GraphName, GraphNameRef, NamedNode, NamedOrBlankNodeRef};
-use oxigraph::store::{LoaderError, StorageError, Store};
 
 /// What a request addresses.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,10 +118,10 @@ pub async fn get(
                 seconds: admitted.deadline.seconds(),
             };
             let mut serializer = RdfSerializer::from_format(format).for_writer(writer);
-            let storage = |e: StorageError| SparqlError::Storage(e.to_string());
+            let storage = |e: StoreError| SparqlError::Storage(e.to_string());
             match target.graph_name() {
                 Some(graph) => {
-                    for quad in store.quads_for_pattern(None, None, None, Some(graph.as_ref())) {
+                    for quad in store.quads(None, None, None, Some(graph.as_ref())) {
                         if stop.is_cancelled() {
                             return Err(timeout());
                         }
@@ -129,7 +129,7 @@ pub async fn get(
                     }
                 }
                 None => {
-                    for quad in store.iter() {
+                    for quad in store.all_quads() {
                         if stop.is_cancelled() {
                             return Err(timeout());
                         }
@@ -158,7 +158,7 @@ async fn exists(state: &AppState, target: &Target) -> Result<bool, Problem> {
     let store = state.store.clone();
     let graph = graph.clone();
     Ok(
-        run_blocking(move || store.contains_named_graph(NamedOrBlankNodeRef::from(graph.as_ref())))
+        run_blocking(move || store.contains_graph(NamedOrBlankNodeRef::from(graph.as_ref())))
             .await??,
     )
 }
@@ -207,7 +207,8 @@ async fn write(
     state: web::Data<AppState>,
     mode: Mode,
 ) -> Result<HttpResponse, Problem> {
-    authorize(&request, &state, Role::Write)?;
+    let token = authorize(&request, &state, Role::Write)?;
+    let cause = Cause::new(super::auth::agent(token.as_ref()), Origin::GraphStore);
     let mut target = target(&request, &state)?;
     let body = read_limited(&request, payload, state.settings.limits.max_body_bytes).await?;
     let documents = documents(&request, &body)?;
@@ -241,9 +242,8 @@ async fn write(
     let store = state.store.clone();
     let write_target = target.clone();
     let existed =
-        run_blocking(move || apply(&store, &write_target, mode, &documents, &base)).await??;
-    state.stats.invalidate();
-    state.catalog.invalidate();
+        run_blocking(move || apply(&store, cause, &write_target, mode, &documents, &base))
+            .await??;
     if let Some(location) = created_location {
         return Ok(HttpResponse::Created()
             .insert_header((header::LOCATION, location))
@@ -327,7 +327,16 @@ enum ApplyError {
     #[error("{0}")]
     Syntax(String, Option<(u64, u64)>),
     #[error(transparent)]
-    Storage(#[from] StorageError),
+    Storage(#[from] StoreError),
+}
+
+impl From<LoadError> for ApplyError {
+    fn from(error: LoadError) -> Self {
+        match error {
+            LoadError::Parse(e) => syntax(&e),
+            LoadError::Store(e) => ApplyError::Storage(e),
+        }
+    }
 }
 
 impl From<ApplyError> for Problem {
@@ -350,45 +359,38 @@ impl From<ApplyError> for Problem {
 
 /// Writes the documents into the target in one transaction; returns whether the graph existed.
 fn apply(
-    store: &Store,
+    store: &Storage,
+    cause: Cause,
     target: &Target,
     mode: Mode,
     documents: &[Document],
     base: &str,
 ) -> Result<bool, ApplyError> {
-    let mut transaction = store.start_transaction()?;
-    let existed = match target {
-        Target::Named(g) => {
-            transaction.contains_named_graph(NamedOrBlankNodeRef::from(g.as_ref()))?
+    store.write(cause, |transaction| {
+        let existed = match target {
+            Target::Named(g) => transaction.contains_graph(g)?,
+            _ => true,
+        };
+        if mode == Mode::Replace {
+            if let Some(graph) = target.graph_name() {
+                transaction.clear_graph(graph.as_ref())?;
+            }
         }
-        _ => true,
-    };
-    if mode == Mode::Replace {
-        if let Some(graph) = target.graph_name() {
-            transaction.clear_graph(graph.as_ref())?;
+        if let Target::Named(g) = target {
+            transaction.insert_graph(g);
         }
-    }
-    if let Target::Named(g) = target {
-        transaction.insert_named_graph(NamedOrBlankNodeRef::from(g.as_ref()));
-    }
-    for document in documents {
-        let mut parser = RdfParser::from_format(document.format);
-        parser = parser
-            .with_base_iri(base)
-            .map_err(|e| ApplyError::Syntax(e.to_string(), None))?;
-        if let Some(graph) = target.graph_name() {
-            parser = parser.without_named_graphs().with_default_graph(graph);
+        for document in documents {
+            let mut parser = RdfParser::from_format(document.format);
+            parser = parser
+                .with_base_iri(base)
+                .map_err(|e| ApplyError::Syntax(e.to_string(), None))?;
+            if let Some(graph) = target.graph_name() {
+                parser = parser.without_named_graphs().with_default_graph(graph);
+            }
+            transaction.load(parser, &document.bytes)?;
         }
-        transaction
-            .load_from_slice(parser, &document.bytes)
-            .map_err(|e| match e {
-                LoaderError::Parsing(e) => syntax(&e),
-                LoaderError::Storage(e) => ApplyError::Storage(e),
-                other => ApplyError::Syntax(other.to_string(), None),
-            })?;
-    }
-    transaction.commit()?;
-    Ok(existed)
+        Ok(existed)
+    })
 }
 
 fn syntax(error: &RdfParseError) -> ApplyError {
@@ -403,7 +405,8 @@ pub async fn delete(
     request: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, Problem> {
-    authorize(&request, &state, Role::Write)?;
+    let token = authorize(&request, &state, Role::Write)?;
+    let cause = Cause::new(super::auth::agent(token.as_ref()), Origin::GraphStore);
     let target = target(&request, &state)?;
     let store = state.store.clone();
     let removed = match target.clone() {
@@ -414,23 +417,28 @@ pub async fn delete(
             ));
         }
         Target::Default => {
-            run_blocking(move || store.clear_graph(GraphNameRef::DefaultGraph).map(|()| true))
-                .await??
+            run_blocking(move || {
+                store.write(cause, |transaction| {
+                    transaction.clear_graph(GraphNameRef::DefaultGraph)?;
+                    Ok::<_, StoreError>(true)
+                })
+            })
+            .await??
         }
         Target::Named(graph) => {
-            run_blocking(move || -> Result<bool, StorageError> {
-                let name = NamedOrBlankNodeRef::from(graph.as_ref());
-                if !store.contains_named_graph(name)? {
-                    return Ok(false);
-                }
-                store.remove_named_graph(name)?;
-                Ok(true)
+            run_blocking(move || {
+                store.write(cause, |transaction| {
+                    let name = NamedOrBlankNodeRef::from(graph.as_ref());
+                    if !transaction.contains_graph(name)? {
+                        return Ok::<_, StoreError>(false);
+                    }
+                    transaction.remove_graph(name)?;
+                    Ok(true)
+                })
             })
             .await??
         }
     };
-    state.stats.invalidate();
-    state.catalog.invalidate();
     if removed {
         Ok(HttpResponse::NoContent().finish())
     } else {

@@ -12,7 +12,7 @@ use super::problem::Problem;
 use super::state::AppState;
 use crate::auth::Role;
 use crate::harvest::{self, HarvestError, HarvestOptions};
-use crate::store::run_blocking;
+use crate::storage::run_blocking;
 
 /// A harvest request is a URL and a flag.
 const MAX_REQUEST_BYTES: usize = 16 * 1024;
@@ -46,9 +46,6 @@ pub async fn harvest(
     })
     .await?
     .map_err(Problem::from)?;
-    // The harvest wrote graph/catalog itself: /use-cases lists must see it now, not after the
-    // index's maximum age.
-    state.catalog.invalidate();
     Ok(HttpResponse::Ok().json(report))
 }
 

@@ -5,15 +5,17 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::auth::authorize;
-use super::body::{charset, content_type, read_limited};
+use super::body::{content_type, read_limited};
 use super::deadline::Admitted;
 use super::problem::Problem;
 use super::state::AppState;
 use crate::auth::Role;
-use crate::ingest::model::{MappingId, RegisteredMapping};
-use crate::ingest::quarantine::{QuarantineError, Received};
+use crate::core::ids::MappingId;
+use crate::ingest::deliver::{self, DeclaredZone, Delivery};
+use crate::ingest::model::RegisteredMapping;
 use crate::ingest::run::{self, IngestError, Payload, PayloadKind};
-use crate::store::run_blocking;
+use crate::payload::text::charset_of;
+use crate::storage::run_blocking;
 
 pub async fn ingest(
     request: HttpRequest,
@@ -22,7 +24,6 @@ pub async fn ingest(
     id: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
     let token = authorize(&request, &state, Role::Steward)?;
-    let agent = token.map_or_else(|| "anonymous".to_owned(), |t| t.name);
     let id = MappingId::parse(&id).map_err(|e| Problem::not_found(e.to_string()))?;
     let mapping = state.registry.get(&id).ok_or_else(|| {
         Problem::not_found(format!(
@@ -33,148 +34,41 @@ pub async fn ingest(
     let kind = PayloadKind::from_media_type(&media)
         .ok_or_else(|| Problem::unsupported_media_type(&media, PayloadKind::MEDIA_TYPES))?;
     // Kept whole (with its charset) so that a replay reads the payload the same way.
-    let media = match raw_charset(&request) {
+    let media_type = match raw_charset(&request) {
         Some(charset) => format!("{media}; charset={charset}"),
         None => media,
     };
-    let key = idempotency_key(&request)?;
-    let zone = declared_zone(&request)?;
-    let body = read_limited(&request, payload, state.settings.limits.max_body_bytes).await?;
-    let outcome = run_ingest(
-        &state,
+    let delivery = Delivery {
         mapping,
-        body.to_vec(),
-        (kind, media, zone),
-        agent,
-        key,
-        true,
-    )
-    .await?;
+        kind,
+        media_type,
+        zone: declared_zone(&request)?,
+        agent: super::auth::agent(token.as_ref()),
+        idempotency_key: idempotency_key(&request)?,
+        body: read_limited(&request, payload, state.settings.limits.max_body_bytes)
+            .await?
+            .to_vec(),
+    };
+    let admitted = Admitted::task(&state).await?;
+    let store = state.store.clone();
+    let settings = state.settings.clone();
+    let quarantine = state.quarantine.clone();
+    let stop = admitted.token().clone();
+    let outcome = run_blocking(move || {
+        let context = run::Context::for_service(&store, &settings, stop);
+        deliver::receive(&context, &quarantine, &delivery)
+    })
+    .await?
+    .map_err(|failure| Problem::not_stored(*failure, || admitted.timed_out("the ingest")))?;
     Ok(HttpResponse::Ok().json(outcome))
 }
-
-/// Ingests; on a payload-side failure answers 422 and (for a new payload) keeps it in the
-/// quarantine, saying where. Shared by ingest and replay (which keeps its entry instead).
-#[allow(clippy::too_many_arguments)]
-pub(super) async fn run_ingest(
-    state: &web::Data<AppState>,
-    mapping: std::sync::Arc<RegisteredMapping>,
-    body: Vec<u8>,
-    (kind, media, zone): (PayloadKind, String, Option<DeclaredZone>),
-    agent: String,
-    key: Option<String>,
-    quarantine_on_failure: bool,
-) -> Result<run::Outcome, Problem> {
-    let store = state.store.clone();
-    let base = state.settings.base_iri.clone();
-    let reference_data = state.settings.reference_data_folder();
-    let ontologies = state.settings.ontologies.clone();
-    // A payload decompressed may be no larger than one sent as it is.
-    let inflate_limit = state.settings.limits.max_body_bytes as u64;
-    let quarantine = state.quarantine.clone();
-    let admitted = Admitted::task(state).await?;
-    let stop = admitted.token().clone();
-    let result = run_blocking(move || -> Result<run::Outcome, Box<Failure>> {
-        let context = run::Context {
-            store: &store,
-            base: &base,
-            reference_data,
-            ontologies,
-            inflate_limit,
-            stop,
-        };
-        let charset = charset(&media);
-        let payload = Payload {
-            bytes: &body,
-            kind,
-            charset: charset.as_deref(),
-            zone: zone.as_ref().map(|zone| zone.offset),
-        };
-        match run::ingest(&context, &mapping, &payload, &agent, key.as_deref()) {
-            Ok(outcome) => Ok(outcome),
-            Err(error) if error.quarantines() && !quarantine_on_failure => {
-                Err(Box::new((error, None)))
-            }
-            // Every other failure, ours included (a storage error), keeps the payload.
-            Err(error) if quarantine_on_failure => {
-                let kept = quarantine.keep(
-                    &Received {
-                        mapping: mapping.id.as_str(),
-                        mapping_version: mapping.version,
-                        content_type: &media,
-                        timezone: zone.as_ref().map(|zone| zone.text.as_str()),
-                        error: &error.to_string(),
-                        agent: &agent,
-                    },
-                    &body,
-                );
-                Err(Box::new((error, Some(kept))))
-            }
-            Err(error) => Err(Box::new((error, None))),
-        }
-    })
-    .await?;
-    match result.map_err(|failure| *failure) {
-        Ok(outcome) => {
-            // Use cases whose data is in the target graph are reassessed in the background.
-            if !outcome.replayed
-                && let Ok(graph) = oxigraph::model::NamedNode::new(&outcome.record.target_graph)
-            {
-                state.assessment.graph_changed(&graph);
-            }
-            Ok(outcome)
-        }
-        Err((error, None)) if error.quarantines() => Err(Problem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "payload-not-stored",
-            "Payload not stored",
-            format!("{error}. Nothing was stored."),
-        )),
-        Err((IngestError::Stopped, None)) => Err(admitted.timed_out("the ingest")),
-        Err((IngestError::Stopped, Some(Ok(entry)))) => Err(admitted
-            .timed_out("the ingest")
-            .with_item(format!(
-                "nothing was stored; the payload is kept as /quarantine/{} for replay",
-                entry.id
-            ))),
-        Err((error, None)) => Err(match error {
-            IngestError::Shapes(message) => Problem::internal(&message),
-            other => Problem::internal(&other),
-        }),
-        Err((error, Some(Err(QuarantineError::Full { used, cap })))) => Err(Problem::new(
-            StatusCode::INSUFFICIENT_STORAGE,
-            "quarantine-full",
-            "Quarantine full",
-            format!("{error}; the payload could not be kept either: the quarantine is full ({used} of {cap} bytes), replay or delete entries first"),
-        )),
-        Err((_, Some(Err(other)))) => Err(Problem::internal(&other)),
-        Err((error, Some(Ok(entry)))) if !error.quarantines() => Err(Problem::internal(&error)
-            .with_item(format!("/quarantine/{}", entry.id))),
-        Err((error, Some(Ok(entry)))) => Err(Problem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "payload-not-stored",
-            "Payload not stored",
-            format!(
-                "{error}. Nothing was stored; the payload is kept as /quarantine/{} for replay once the mapping or the payload is fixed",
-                entry.id
-            ),
-        )
-        .with_item(format!("/quarantine/{}", entry.id))),
-    }
-}
-
-/// A failed ingest, and what became of its payload (kept, or not even that).
-type Failure = (
-    IngestError,
-    Option<Result<crate::ingest::quarantine::Entry, QuarantineError>>,
-);
 
 fn raw_charset(request: &HttpRequest) -> Option<String> {
     request
         .headers()
         .get(actix_web::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .and_then(charset)
+        .and_then(charset_of)
 }
 
 /// `Idempotency-Key`: printable ASCII, at most 200 characters.
@@ -288,7 +182,7 @@ pub async fn preview_unsaved(
             .map_err(Problem::from)
     })
     .await??;
-    let charset = payload_part.content_type.as_deref().and_then(charset);
+    let charset = payload_part.content_type.as_deref().and_then(charset_of);
     let zone = declared_zone(&request)?;
     preview_response(
         &state,
@@ -310,21 +204,10 @@ async fn preview_response(
     warnings: Vec<crate::ingest::registry::meta::LintWarning>,
 ) -> Result<HttpResponse, Problem> {
     let store = state.store.clone();
-    let base = state.settings.base_iri.clone();
-    let reference_data = state.settings.reference_data_folder();
-    let ontologies = state.settings.ontologies.clone();
-    // A payload decompressed may be no larger than one sent as it is.
-    let inflate_limit = state.settings.limits.max_body_bytes as u64;
+    let settings = state.settings.clone();
     let stop = admitted.token().clone();
     let mapped = run_blocking(move || {
-        let context = run::Context {
-            store: &store,
-            base: &base,
-            reference_data,
-            ontologies,
-            inflate_limit,
-            stop,
-        };
+        let context = run::Context::for_service(&store, &settings, stop);
         run::preview(
             &context,
             &mapping,
@@ -374,32 +257,11 @@ async fn preview_response(
     }
 }
 
-/// The zone a sender declares (query parameter `timezone`: `Z`, `UTC`, `+01:00`) for payload
-/// times written without one; as given (kept with a quarantined payload) and parsed.
-#[derive(Debug, Clone)]
-pub(super) struct DeclaredZone {
-    pub text: String,
-    pub offset: oxsdatatypes::TimezoneOffset,
-}
-
-impl DeclaredZone {
-    pub(super) fn parse(text: &str) -> Result<Self, Problem> {
-        let offset = crate::mapping::functions::parse_zone(text).ok_or_else(|| {
-            Problem::bad_request(
-                "bad-timezone",
-                format!("timezone `{text}` is not `Z`, `UTC` or an offset such as `+01:00` (write `+` as %2B in a URL)"),
-            )
-        })?;
-        Ok(Self {
-            text: text.to_owned(),
-            offset,
-        })
-    }
-}
-
+/// The `timezone` parameter: the zone the sender declares for payload times written without
+/// one (`Z`, `UTC`, `+01:00`).
 pub(super) fn declared_zone(request: &HttpRequest) -> Result<Option<DeclaredZone>, Problem> {
     super::body::Params::parse_utf8(request.query_string().as_bytes())?
         .single("timezone")?
-        .map(|text| DeclaredZone::parse(&text))
+        .map(|text| DeclaredZone::parse(&text).map_err(Problem::from))
         .transpose()
 }

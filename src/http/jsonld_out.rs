@@ -16,7 +16,7 @@ use super::problem::Problem;
 use super::state::AppState;
 use crate::config::BaseIri;
 use crate::jsonld::{self, JsonLdError};
-use crate::store::run_blocking;
+use crate::storage::run_blocking;
 
 pub const JSON_LD: &str = "application/ld+json";
 const NS: &str = "http://www.w3.org/ns/json-ld#";

@@ -11,11 +11,11 @@ use super::deadline::Admitted;
 use super::problem::Problem;
 use super::state::AppState;
 use crate::auth::Role;
-use crate::catalog::UseCaseId;
+use crate::core::ids::UseCaseId;
 use crate::kit::export::{self, ExportError, Sources};
 use crate::kit::import::{self, ImportError, Target};
 use crate::kit::{ArchiveLimits, Kit, KitError};
-use crate::store::run_blocking;
+use crate::storage::run_blocking;
 
 pub const KIT_MEDIA_TYPE: &str = "application/gzip";
 const ACCEPTED: &[&str] = &[
@@ -43,7 +43,7 @@ pub async fn export(
             base: &state.settings.base_iri,
         };
         let base = state.settings.base_iri.clone();
-        let root = crate::catalog::use_case_iri(&base, &work_id);
+        let root = crate::core::ids::use_case_iri(&base, &work_id);
         let jsonld = |quads: &[oxigraph::model::Quad]| {
             crate::jsonld::compact_tree(quads, &root, &base)
                 .and_then(|document| {
@@ -92,7 +92,7 @@ pub async fn import(
     }
     let limit = state.settings.limits.max_body_bytes;
     let body = read_limited(&request, payload, limit).await?;
-    let author = token.map_or_else(|| "anonymous".to_owned(), |t| t.name);
+    let author = super::auth::agent(token.as_ref());
     let state_for_work = state.clone();
     let admitted = Admitted::task(&state).await?;
     let stop = admitted.token().clone();

@@ -15,10 +15,11 @@ use super::pages::render;
 use super::problem::Problem;
 use super::state::AppState;
 use crate::auth::Role;
-use crate::ingest::model::{MappingId, ValidationPolicy};
+use crate::core::ids::MappingId;
+use crate::ingest::model::ValidationPolicy;
 use crate::ingest::registry::PutOptions;
 use crate::ingest::registry::meta::{MappingMeta, MappingSyntax, VersionMeta};
-use crate::store::run_blocking;
+use crate::storage::run_blocking;
 
 pub(super) const RML_TYPES: &[&str] = &["text/turtle", "application/x-turtle"];
 pub(super) const YARRRML_TYPES: &[&str] = &[
@@ -189,7 +190,7 @@ async fn store(
     body: web::Payload,
 ) -> Result<HttpResponse, Problem> {
     let token = authorize(&request, &state, Role::Steward)?;
-    let author = token.map_or_else(|| "anonymous".to_owned(), |t| t.name);
+    let author = super::auth::agent(token.as_ref());
     let syntax = match content_type(&request).as_deref() {
         Some(t) if RML_TYPES.contains(&t) => MappingSyntax::Rml,
         Some(t) if YARRRML_TYPES.contains(&t) => MappingSyntax::Yarrrml,
@@ -209,10 +210,8 @@ async fn store(
     let text = String::from_utf8(bytes.to_vec())
         .map_err(|_| Problem::bad_request("not-utf8", "the mapping file must be UTF-8"))?;
     let registry = state.registry.clone();
-    let changed = id.clone();
     let outcome =
         run_blocking(move || registry.put(&id, &text, syntax, &author, &options)).await??;
-    state.assessment.mapping_changed(&changed);
     let status = if outcome.created {
         StatusCode::CREATED
     } else {
@@ -258,7 +257,7 @@ pub(super) fn options(
         })
         .transpose()?;
     if let Some(graph) = &target_graph
-        && crate::store::graphs::is_reserved(base, graph.as_str())
+        && crate::storage::graphs::is_reserved(base, graph.as_str())
     {
         return Err(Problem::bad_request(
             "reserved-graph",
@@ -280,12 +279,11 @@ pub async fn delete(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    authorize(&request, &state, Role::Steward)?;
+    let token = authorize(&request, &state, Role::Steward)?;
+    let agent = super::auth::agent(token.as_ref());
     let id = mapping_id(&path)?;
     let registry = state.registry.clone();
-    let changed = id.clone();
-    run_blocking(move || registry.delete(&id)).await??;
-    state.assessment.mapping_changed(&changed);
+    run_blocking(move || registry.delete(&id, &agent)).await??;
     Ok(HttpResponse::NoContent().finish())
 }
 

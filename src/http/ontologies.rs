@@ -15,7 +15,7 @@ use super::problem::Problem;
 use super::state::AppState;
 use crate::auth::Role;
 use crate::ontology_catalog::{self, ModuleSummary, TermSummary};
-use crate::store::run_blocking;
+use crate::storage::run_blocking;
 
 #[derive(Serialize)]
 struct Listed {
@@ -64,14 +64,14 @@ pub async fn module(
     let store = state.store.clone();
     let base = state.settings.base_iri.clone();
     let wanted = name.clone();
-    let found = run_blocking(move || -> Result<_, crate::store::StoreError> {
+    let found = run_blocking(move || -> Result<_, crate::storage::StoreError> {
         let Some(graph) = ontology_catalog::module_graph(&store, &base, &wanted)? else {
             return Ok(None);
         };
         let summary = Some(ontology_catalog::summary(&store, &graph, &wanted)?);
         let terms = ontology_catalog::terms(&store, &graph)?;
         let triples: Vec<Triple> = store
-            .quads_for_pattern(
+            .quads(
                 None,
                 None,
                 None,

@@ -6,7 +6,7 @@ use super::problem::Problem;
 use super::state::AppState;
 use super::stats;
 use crate::sparql::{ParsedQuery, ProtocolDataset, RunOptions, SparqlError};
-use crate::store::run_blocking;
+use crate::storage::run_blocking;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use oxigraph::sparql::QueryResults;

@@ -2,9 +2,12 @@
 //! error. A 500 says little to the caller; its cause goes to the log.
 
 use crate::auth::Role;
+use crate::ingest::deliver::{BadZone, Failure, Kept};
+use crate::ingest::quarantine::QuarantineError;
 use crate::ingest::registry::RegistryError;
+use crate::ingest::run::IngestError;
 use crate::sparql::SparqlError;
-use crate::store::StoreError;
+use crate::storage::StoreError;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
@@ -373,14 +376,66 @@ impl From<RegistryError> for Problem {
     }
 }
 
-impl From<StoreError> for Problem {
-    fn from(error: StoreError) -> Self {
-        Problem::internal(&error)
+impl From<BadZone> for Problem {
+    fn from(error: BadZone) -> Self {
+        Problem::bad_request(
+            "bad-timezone",
+            format!("{error} (write `+` as %2B in a URL)"),
+        )
     }
 }
 
-impl From<oxigraph::store::StorageError> for Problem {
-    fn from(error: oxigraph::store::StorageError) -> Self {
+impl Problem {
+    /// A payload that was not stored (ingest or replay), saying where it is now.
+    /// `timed_out` is the answer for work stopped at its time limit.
+    pub fn not_stored(failure: Failure, timed_out: impl FnOnce() -> Problem) -> Problem {
+        let Failure { error, kept } = failure;
+        let problem = match (&error, &kept) {
+            (error, Kept::Lost(QuarantineError::Full { used, cap })) => {
+                return Problem::new(
+                    StatusCode::INSUFFICIENT_STORAGE,
+                    "quarantine-full",
+                    "Quarantine full",
+                    format!(
+                        "{error}; the payload could not be kept either: the quarantine is full ({used} of {cap} bytes), replay or delete entries first"
+                    ),
+                );
+            }
+            (_, Kept::Lost(other)) => return Problem::internal(other),
+            (IngestError::Stopped, _) => timed_out(),
+            (error, Kept::Kept(entry)) if error.quarantines() => Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "payload-not-stored",
+                "Payload not stored",
+                format!(
+                    "{error}. Nothing was stored; the payload is kept as /quarantine/{} for replay once the mapping or the payload is fixed",
+                    entry.id
+                ),
+            ),
+            (error, Kept::AlreadyKept) if error.quarantines() => Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "payload-not-stored",
+                "Payload not stored",
+                format!("{error}. Nothing was stored."),
+            ),
+            (IngestError::Shapes(message), _) => Problem::internal(message),
+            (error, _) => Problem::internal(error),
+        };
+        match kept {
+            Kept::Kept(entry) if matches!(error, IngestError::Stopped) => {
+                problem.with_item(format!(
+                    "nothing was stored; the payload is kept as /quarantine/{} for replay",
+                    entry.id
+                ))
+            }
+            Kept::Kept(entry) => problem.with_item(format!("/quarantine/{}", entry.id)),
+            _ => problem,
+        }
+    }
+}
+
+impl From<StoreError> for Problem {
+    fn from(error: StoreError) -> Self {
         Problem::internal(&error)
     }
 }

@@ -6,15 +6,16 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use tera::Context;
 
 use super::auth::authorize;
-use super::ingest::run_ingest;
+use super::deadline::Admitted;
 use super::negotiate::{self, Output};
 use super::pages::render;
 use super::problem::Problem;
 use super::state::AppState;
 use crate::auth::Role;
-use crate::ingest::model::MappingId;
-use crate::ingest::run::PayloadKind;
-use crate::store::run_blocking;
+use crate::core::ids::MappingId;
+use crate::ingest::deliver::{self, DeclaredZone, Delivery};
+use crate::ingest::run::{self, PayloadKind};
+use crate::storage::run_blocking;
 
 pub async fn list(
     request: HttpRequest,
@@ -64,7 +65,6 @@ pub async fn replay(
     id: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
     let token = authorize(&request, &state, Role::Steward)?;
-    let agent = token.map_or_else(|| "anonymous".to_owned(), |t| t.name);
     let id = id.into_inner();
     let (entry, payload) = fetch(&state, id.clone()).await?;
     let mapping_id = MappingId::parse(&entry.mapping).map_err(|e| Problem::internal(&e))?;
@@ -83,31 +83,37 @@ pub async fn replay(
     let kind = PayloadKind::from_media_type(&essence).ok_or_else(|| {
         Problem::internal(&format!("unknown content type {}", entry.content_type))
     })?;
-    // A replay that fails again leaves the entry as it is (422 says why); only a stored payload
-    // leaves the quarantine.
     // The zone the payload was sent with, unless the replay declares another.
     let zone = match super::ingest::declared_zone(&request)? {
         Some(zone) => Some(zone),
         None => entry
             .timezone
             .as_deref()
-            .map(super::ingest::DeclaredZone::parse)
+            .map(DeclaredZone::parse)
             .transpose()?,
     };
-    let outcome = run_ingest(
-        &state,
+    let delivery = Delivery {
         mapping,
-        payload,
-        (kind, entry.content_type.clone(), zone),
-        agent,
-        None,
-        false,
-    )
-    .await?;
+        body: payload,
+        kind,
+        media_type: entry.content_type.clone(),
+        zone,
+        agent: super::auth::agent(token.as_ref()),
+        idempotency_key: None,
+    };
+    let admitted = Admitted::task(&state).await?;
+    let store = state.store.clone();
+    let settings = state.settings.clone();
     let quarantine = state.quarantine.clone();
-    run_blocking(move || quarantine.remove(&id))
-        .await?
-        .map_err(|e| Problem::internal(&e))?;
+    let stop = admitted.token().clone();
+    // A replay that fails again leaves the entry as it is (422 says why); only a stored payload
+    // leaves the quarantine.
+    let outcome = run_blocking(move || {
+        let context = run::Context::for_service(&store, &settings, stop);
+        deliver::replay(&context, &quarantine, &id, &delivery)
+    })
+    .await?
+    .map_err(|failure| Problem::not_stored(*failure, || admitted.timed_out("the ingest")))?;
     Ok(HttpResponse::Ok().json(outcome))
 }
 

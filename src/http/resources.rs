@@ -8,14 +8,16 @@
 //! those). Content-negotiated: HTML for browsers, every RDF format, JSON-LD in the profile asked
 //! for (compacted by default).
 
+use crate::storage::describe::walk_owned;
+use crate::storage::{Storage, StoreError};
 use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use oxigraph::io::RdfFormat;
 use oxigraph::model::{NamedNode, NamedNodeRef, NamedOrBlankNode, Term, Triple};
-use oxigraph::store::{StorageError, Store};
 use serde::Serialize;
-use std::collections::{HashSet, VecDeque};
+use std::collections::HashSet;
+use std::ops::ControlFlow;
 use tera::Context;
 
 use super::auth::authorize;
@@ -26,7 +28,7 @@ use super::pages::render;
 use super::problem::Problem;
 use super::state::AppState;
 use crate::auth::Role;
-use crate::store::run_blocking;
+use crate::storage::run_blocking;
 
 /// A description larger than this is refused (SPARQL CONSTRUCT streams any size).
 pub const MAX_DESCRIPTION_TRIPLES: usize = 20_000;
@@ -41,50 +43,48 @@ pub enum Description {
     TooLarge,
 }
 
-/// The triples describing `iri`: its CBD over every graph, plus the CBDs of the resources it
-/// links to whose IRIs start with `{iri}/`. Duplicates across graphs are written once.
+/// The triples describing `iri`: its description with the resources it owns (blank nodes,
+/// IRIs under `{iri}/`, at most `MAX_SUBRESOURCES` of those) over every graph. Duplicates across
+/// graphs are written once.
 pub fn describe(
-    store: &Store,
+    store: &Storage,
     iri: NamedNodeRef<'_>,
     limit: usize,
-) -> Result<Description, StorageError> {
-    let prefix = format!("{}/", iri.as_str());
-    let mut queue: VecDeque<NamedOrBlankNode> = VecDeque::from([iri.into_owned().into()]);
-    let mut seen: HashSet<NamedOrBlankNode> = queue.iter().cloned().collect();
+) -> Result<Description, StoreError> {
     let mut subresources = 0usize;
     let mut written: HashSet<Triple> = HashSet::new();
     let mut triples = Vec::new();
-    while let Some(subject) = queue.pop_front() {
-        for quad in store.quads_for_pattern(Some(subject.as_ref()), None, None, None) {
-            let quad = quad?;
-            let triple = Triple::new(quad.subject, quad.predicate, quad.object);
-            if !written.insert(triple.clone()) {
-                continue;
+    let mut too_large = false;
+    walk_owned(
+        store,
+        None,
+        vec![iri.into_owned().into()],
+        |node| match node {
+            NamedOrBlankNode::NamedNode(_) if subresources >= MAX_SUBRESOURCES => false,
+            NamedOrBlankNode::NamedNode(_) => {
+                subresources += 1;
+                true
             }
-            let next: Option<NamedOrBlankNode> = match &triple.object {
-                Term::BlankNode(b) => Some(b.clone().into()),
-                Term::NamedNode(n)
-                    if n.as_str().starts_with(&prefix) && subresources < MAX_SUBRESOURCES =>
-                {
-                    Some(n.clone().into())
-                }
-                _ => None,
-            };
-            if let Some(next) = next {
-                if seen.insert(next.clone()) {
-                    if matches!(next, NamedOrBlankNode::NamedNode(_)) {
-                        subresources += 1;
-                    }
-                    queue.push_back(next);
-                }
+            NamedOrBlankNode::BlankNode(_) => true,
+        },
+        |quad| {
+            let triple = Triple::from(quad);
+            if written.insert(triple.clone()) {
+                triples.push(triple);
             }
-            triples.push(triple);
-            if triples.len() > limit {
-                return Ok(Description::TooLarge);
+            too_large = triples.len() > limit;
+            if too_large {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
             }
-        }
-    }
-    Ok(Description::Found(triples))
+        },
+    )?;
+    Ok(if too_large {
+        Description::TooLarge
+    } else {
+        Description::Found(triples)
+    })
 }
 
 /// `GET /id/{path}`.

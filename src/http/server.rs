@@ -8,8 +8,8 @@ use super::{pages, routes};
 use crate::auth::{Role, TokenError, TokenStore};
 use crate::config::{Settings, StoreLocation};
 use crate::ontology::{self, OntologyError};
-use crate::store::pool::EvalPool;
-use crate::store::{self, StoreError};
+use crate::storage::pool::EvalPool;
+use crate::storage::{Storage, StoreError};
 use actix_web::dev::{Server, Service};
 use actix_web::{App, HttpServer, web};
 use std::net::TcpListener;
@@ -23,7 +23,7 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Storage(#[from] StoreError),
     #[error("cannot load the ontologies: {0}")]
     Ontology(#[from] OntologyError),
     #[error(transparent)]
@@ -43,12 +43,15 @@ pub enum AppError {
     Catalog(#[from] crate::catalog::CatalogError),
     #[error("the page templates are broken: {0}")]
     Templates(#[from] tera::Error),
+    #[error("cannot note that the service runs on its data folder: {0}")]
+    Marker(std::io::Error),
 }
 
 pub struct Application {
     port: u16,
     server: Server,
-    store: oxigraph::store::Store,
+    store: Storage,
+    location: StoreLocation,
     tokens: Arc<TokenStore>,
     /// The admin secret created on first start, to be shown once.
     pub first_admin_token: Option<String>,
@@ -56,7 +59,7 @@ pub struct Application {
 
 impl Application {
     pub fn build(settings: Settings) -> Result<Self, AppError> {
-        let store = store::open(&settings.location)?;
+        let store = Storage::open(&settings.location)?;
         let report = ontology::sync(&store, &settings.base_iri, &settings.ontologies)?;
         tracing::info!(loaded = ?report.loaded, unchanged = report.unchanged.len(), removed = ?report.removed, "ontologies");
         let registry = Arc::new(crate::ingest::registry::Registry::open(
@@ -70,12 +73,7 @@ impl Application {
             &settings.ontologies,
         )?);
         catalog.describe_catalog()?;
-        let mappings_prefix = settings.base_iri.join("mappings/");
-        let seeded = catalog.seed(&|iri| {
-            iri.strip_prefix(&mappings_prefix)
-                .and_then(|id| crate::ingest::model::MappingId::parse(id).ok())
-                .is_some_and(|id| registry.meta(&id).is_some())
-        })?;
+        let seeded = catalog.seed(&|iri| registry.knows_iri(iri))?;
         tracing::info!(added = ?seeded.added, already = seeded.already.len(), "use-case catalogue");
         if let StoreLocation::Disk(dir) = &settings.location {
             match crate::kit::journal::recover(dir, &registry, &catalog) {
@@ -123,7 +121,23 @@ impl Application {
             })?
             .port();
         let tokens = Arc::new(tokens);
-        let settings_base = settings.base_iri.clone();
+        let location = settings.location.clone();
+        // Consumers of the change events, subscribed before the first request; a start after a
+        // stop that was not clean has them rebuild what they may have lost.
+        let stats = Arc::new(super::stats::StatsCache::default());
+        store.subscribe(&stats);
+        let assessment = Arc::new(
+            crate::assessment::schedule::Scheduler::start(
+                store.clone(),
+                settings.base_iri.clone(),
+                crate::assessment::DEBOUNCE,
+            )
+            .map_err(AppError::Threads)?,
+        );
+        store.subscribe(&assessment);
+        if store.mark_running(&location).map_err(AppError::Marker)? {
+            tracing::warn!("the last stop was not clean: assessments are recomputed");
+        }
         let state = AppState {
             store: store.clone(),
             query_slots: Arc::new(Semaphore::new(settings.limits.max_concurrent_queries)),
@@ -134,19 +148,12 @@ impl Application {
             tokens: tokens.clone(),
             metrics: Arc::new(Metrics::default()),
             templates: Arc::new(pages::templates()?),
-            stats: Arc::default(),
+            stats,
             registry,
             quarantine,
             catalog,
             feed_records: Arc::default(),
-            assessment: Arc::new(
-                crate::assessment::schedule::Scheduler::start(
-                    store.clone(),
-                    settings_base,
-                    crate::assessment::DEBOUNCE,
-                )
-                .map_err(AppError::Threads)?,
-            ),
+            _assessment: assessment,
         };
         let data = web::Data::new(state);
         let server = HttpServer::new(move || {
@@ -192,6 +199,7 @@ impl Application {
             port,
             server,
             store,
+            location,
             tokens,
             first_admin_token,
         })
@@ -202,7 +210,7 @@ impl Application {
     }
 
     /// The store the server runs on (benchmarks compare in-process evaluation on it).
-    pub fn store(&self) -> oxigraph::store::Store {
+    pub fn store(&self) -> Storage {
         self.store.clone()
     }
 
@@ -239,7 +247,8 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let outcome = self.server.await;
         let store = self.store;
-        match store::run_blocking(move || store::flush(&store)).await {
+        let location = self.location;
+        match crate::storage::run_blocking(move || store.close(&location)).await {
             Ok(Ok(())) => tracing::info!("store flushed; bye"),
             Ok(Err(e)) => tracing::error!(error = %e, "flushing the store failed"),
             Err(e) => tracing::error!(error = %e, "flushing the store failed"),

@@ -22,7 +22,7 @@ use super::problem::Problem;
 use super::state::AppState;
 use crate::auth::Role;
 use crate::shacl::{self, Shapes, StoreGraph, ValidationReport};
-use crate::store::run_blocking;
+use crate::storage::run_blocking;
 
 /// Shipped shape sets one request may name (there are five; repeats are the same set).
 const MAX_SHIPPED_NAMES: usize = 16;
@@ -101,7 +101,7 @@ pub async fn validate(
         let (posted_data, posted_shapes) =
             posted_documents(&body, &media, boundary.as_deref(), &shipped)?;
         let shapes = compile_shapes(posted_shapes, &shipped, &settings.ontologies)?;
-        let storage = |e: oxigraph::store::StorageError| Problem::internal(&e);
+        let storage = |e: crate::storage::StoreError| Problem::internal(&e);
         match (posted_data, target) {
             (Some(posted), _) => match shacl::validate_until(&shapes, &posted.graph, &stop) {
                 Ok(report) => Ok(report),

@@ -12,7 +12,7 @@ use super::stream::stream_blocking;
 use super::{pages, service_description};
 use crate::auth::Role;
 use crate::sparql::{self, ProtocolDataset, QueryKind, ResultFormat, RunOptions};
-use crate::store::run_blocking;
+use crate::storage::{Cause, Origin, run_blocking};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use std::sync::Arc;
@@ -49,7 +49,8 @@ pub async fn update_post(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, Problem> {
-    authorize(&request, &state, Role::Write)?;
+    let token = authorize(&request, &state, Role::Write)?;
+    let cause = Cause::new(super::auth::agent(token.as_ref()), Origin::Update);
     let (update, params) = read_operation(&request, payload, &state, Operation::Update).await?;
     let dataset = ProtocolDataset::parse(
         ("using-graph-uri", &params.all("using-graph-uri")),
@@ -79,11 +80,9 @@ pub async fn update_post(
             &dataset,
             &options,
         )?;
-        sparql::run_update(prepared, &store, Some(limit))
+        sparql::run_update(prepared, &store, cause, Some(limit))
     })
     .await??;
-    // An update may have touched graph/catalog: its caches are rebuilt on next use.
-    state.catalog.invalidate();
     metrics.record_query("update", started.elapsed());
     Ok(HttpResponse::NoContent().finish())
 }

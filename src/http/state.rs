@@ -4,14 +4,14 @@
 use super::metrics::Metrics;
 use crate::auth::TokenStore;
 use crate::config::Settings;
-use oxigraph::store::Store;
+use crate::storage::Storage;
 use std::sync::Arc;
 use tera::Tera;
 use tokio::sync::Semaphore;
 
 #[derive(Clone)]
 pub struct AppState {
-    pub store: Store,
+    pub store: Storage,
     pub settings: Arc<Settings>,
     pub tokens: Arc<TokenStore>,
     pub metrics: Arc<Metrics>,
@@ -22,7 +22,7 @@ pub struct AppState {
     pub task_slots: Arc<Semaphore>,
     pub stats: Arc<super::stats::StatsCache>,
     /// Threads that evaluate queries, one per query slot.
-    pub eval_pool: crate::store::pool::EvalPool,
+    pub eval_pool: crate::storage::pool::EvalPool,
     /// The mapping registry (issue 5).
     pub registry: Arc<crate::ingest::registry::Registry>,
     /// Payloads that could not be stored, kept for replay.
@@ -31,6 +31,7 @@ pub struct AppState {
     pub catalog: Arc<crate::catalog::Catalog>,
     /// The feed's record list, kept while the catalogue's generation holds.
     pub feed_records: Arc<crate::feed::index::RecordCache>,
-    /// Recomputes use-case assessments after ingests and mapping changes, off the request path.
-    pub assessment: Arc<crate::assessment::schedule::Scheduler>,
+    /// Recomputes use-case assessments after changes, off the request path. Held here only:
+    /// the storage holds its consumers weakly, so the scheduler lives as long as the service.
+    pub _assessment: Arc<crate::assessment::schedule::Scheduler>,
 }

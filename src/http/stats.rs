@@ -3,7 +3,7 @@
 
 use super::problem::Problem;
 use super::state::AppState;
-use crate::store::run_blocking;
+use crate::storage::{Change, Consumer, run_blocking};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -20,9 +20,13 @@ pub struct StatsCache {
     last: Mutex<Option<(Instant, Summary)>>,
 }
 
-impl StatsCache {
-    /// Forgets the cached figures (after a write).
-    pub fn invalidate(&self) {
+/// Any committed write makes the figures stale.
+impl Consumer for StatsCache {
+    fn name(&self) -> &'static str {
+        "store figures"
+    }
+
+    fn committed(&self, _change: &Change) {
         *self
             .last
             .lock()
@@ -43,7 +47,7 @@ pub async fn summary(state: &AppState) -> Result<Summary, Problem> {
         }
     }
     let store = state.store.clone();
-    let summary = run_blocking(move || -> Result<Summary, oxigraph::store::StorageError> {
+    let summary = run_blocking(move || -> Result<Summary, crate::storage::StoreError> {
         let quads = store.len()?;
         let graphs = store
             .named_graphs()

@@ -6,7 +6,7 @@
 
 use super::problem::Problem;
 use crate::sparql::SparqlError;
-use crate::store::pool::EvalPool;
+use crate::storage::pool::EvalPool;
 use actix_web::web::Bytes;
 use actix_web::{HttpResponse, HttpResponseBuilder};
 use futures_util::stream::{self, BoxStream, StreamExt};

@@ -19,9 +19,9 @@ use super::problem::{Problem, ProblemLocation};
 use super::state::AppState;
 use crate::auth::Role;
 use crate::catalog::list::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
-use crate::catalog::{CatalogError, InputSyntax, ListPage, ListQuery, UseCaseId};
-use crate::ingest::model::MappingId;
-use crate::store::run_blocking;
+use crate::catalog::{CatalogError, InputSyntax, ListPage, ListQuery};
+use crate::core::ids::UseCaseId;
+use crate::storage::{Cause, Origin, run_blocking};
 
 const TURTLE_TYPES: &[&str] = &["text/turtle", "application/x-turtle"];
 const JSON_LD_TYPES: &[&str] = &["application/ld+json"];
@@ -80,9 +80,10 @@ impl From<CatalogError> for Problem {
                 "Harvested use case",
                 detail,
             ),
-            CatalogError::Shapes(_) | CatalogError::Shipped { .. } | CatalogError::Storage(_) => {
-                Problem::internal(&detail)
-            }
+            CatalogError::Shapes(_)
+            | CatalogError::Shipped { .. }
+            | CatalogError::Stored(_)
+            | CatalogError::Storage(_) => Problem::internal(&detail),
         }
     }
 }
@@ -297,8 +298,7 @@ pub async fn get(
             if super::jsonld_out::Profile::requested(&request)
                 == super::jsonld_out::Profile::Compacted =>
         {
-            let base = state.settings.base_iri.clone();
-            let document = run_blocking(move || compacted(&catalog, &base, &id))
+            let document = run_blocking(move || catalog.compacted(&id))
                 .await??
                 .ok_or_else(|| missing(&path))?;
             let body = serde_json::to_vec_pretty(&document).map_err(|e| Problem::internal(&e))?;
@@ -332,40 +332,6 @@ pub async fn get(
 }
 
 /// The use case as one compacted JSON-LD object, or `None` when there is no such use case.
-fn compacted(
-    catalog: &crate::catalog::Catalog,
-    base: &crate::config::BaseIri,
-    id: &UseCaseId,
-) -> Result<Option<serde_json::Value>, Problem> {
-    let Some(quads) = catalog.get(id)? else {
-        return Ok(None);
-    };
-    let root = crate::catalog::use_case_iri(base, id);
-    crate::jsonld::compact_tree(&quads, &root, base)
-        .map(Some)
-        .map_err(|e| Problem::internal(&e))
-}
-
-/// RFC 7396: objects merge member by member, `null` removes a member, anything else replaces.
-fn merge_patch(target: &mut serde_json::Value, patch: serde_json::Value) {
-    let serde_json::Value::Object(members) = patch else {
-        *target = patch;
-        return;
-    };
-    if !target.is_object() {
-        *target = serde_json::Value::Object(serde_json::Map::new());
-    }
-    if let serde_json::Value::Object(object) = target {
-        for (name, value) in members {
-            if value.is_null() {
-                object.remove(&name);
-            } else {
-                merge_patch(object.entry(name).or_insert(serde_json::Value::Null), value);
-            }
-        }
-    }
-}
-
 /// `PATCH /use-cases/{id}`: a JSON merge patch applied to the compacted JSON-LD of the use case
 /// (what `GET` with `Accept: application/ld+json` answers); the result is checked like a `PUT`.
 #[tracing::instrument(skip_all, fields(id = %path))]
@@ -375,7 +341,8 @@ pub async fn patch(
     path: web::Path<String>,
     body: web::Payload,
 ) -> Result<HttpResponse, Problem> {
-    authorize(&request, &state, Role::Steward)?;
+    let token = authorize(&request, &state, Role::Steward)?;
+    let cause = Cause::new(super::auth::agent(token.as_ref()), Origin::UseCases);
     let media = content_type(&request);
     if !media
         .as_deref()
@@ -394,21 +361,9 @@ pub async fn patch(
     })?;
     let catalog = state.catalog.clone();
     let registry = state.registry.clone();
-    let base = state.settings.base_iri.clone();
-    let outcome = run_blocking(move || {
-        let mut document = compacted(&catalog, &base, &id)?.ok_or_else(|| missing(id.as_str()))?;
-        merge_patch(&mut document, patch);
-        let text = serde_json::to_string(&document).map_err(|e| Problem::internal(&e))?;
-        let mappings_prefix = base.join("mappings/");
-        let exists = |iri: &str| {
-            iri.strip_prefix(&mappings_prefix)
-                .and_then(|id| MappingId::parse(id).ok())
-                .is_some_and(|id| registry.meta(&id).is_some())
-        };
-        let prepared = catalog.prepare(&text, InputSyntax::JsonLd, Some(&id), &exists)?;
-        Ok::<_, Problem>(catalog.put(&prepared, false)?)
-    })
-    .await??;
+    let outcome =
+        run_blocking(move || catalog.patch(&id, patch, &|iri| registry.knows_iri(iri), cause))
+            .await??;
     Ok(HttpResponse::Ok()
         .insert_header((header::LOCATION, format!("/use-cases/{}", outcome.id)))
         .json(serde_json::json!({
@@ -452,7 +407,8 @@ pub async fn post(
     state: web::Data<AppState>,
     body: web::Payload,
 ) -> Result<HttpResponse, Problem> {
-    authorize(&request, &state, Role::Steward)?;
+    let token = authorize(&request, &state, Role::Steward)?;
+    let cause = Cause::new(super::auth::agent(token.as_ref()), Origin::UseCases);
     let slug = request
         .headers()
         .get("Slug")
@@ -462,7 +418,7 @@ pub async fn post(
         .map(UseCaseId::parse)
         .transpose()
         .map_err(|e| Problem::bad_request("bad-use-case-id", e.to_string()))?;
-    store(request, state, slug, body, true).await
+    store(request, state, (slug, cause), body, true).await
 }
 
 /// `PUT /use-cases/{id}`: creates (201) or replaces (200).
@@ -473,15 +429,16 @@ pub async fn put(
     path: web::Path<String>,
     body: web::Payload,
 ) -> Result<HttpResponse, Problem> {
-    authorize(&request, &state, Role::Steward)?;
+    let token = authorize(&request, &state, Role::Steward)?;
+    let cause = Cause::new(super::auth::agent(token.as_ref()), Origin::UseCases);
     let id = UseCaseId::parse(&path).map_err(CatalogError::from)?;
-    store(request, state, Some(id), body, false).await
+    store(request, state, (Some(id), cause), body, false).await
 }
 
 async fn store(
     request: HttpRequest,
     state: web::Data<AppState>,
-    id: Option<UseCaseId>,
+    (id, cause): (Option<UseCaseId>, Cause),
     body: web::Payload,
     create_only: bool,
 ) -> Result<HttpResponse, Problem> {
@@ -500,15 +457,10 @@ async fn store(
         .map_err(|_| Problem::bad_request("not-utf8", "the use case must be UTF-8"))?;
     let catalog = state.catalog.clone();
     let registry = state.registry.clone();
-    let mappings_prefix = state.settings.base_iri.join("mappings/");
     let outcome = run_blocking(move || {
-        let exists = |iri: &str| {
-            iri.strip_prefix(&mappings_prefix)
-                .and_then(|id| MappingId::parse(id).ok())
-                .is_some_and(|id| registry.meta(&id).is_some())
-        };
+        let exists = |iri: &str| registry.knows_iri(iri);
         let prepared = catalog.prepare(&text, syntax, id.as_ref(), &exists)?;
-        catalog.put(&prepared, create_only)
+        catalog.put(&prepared, create_only, cause)
     })
     .await??;
     let status = if outcome.created {
@@ -532,10 +484,11 @@ pub async fn delete(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    authorize(&request, &state, Role::Steward)?;
+    let token = authorize(&request, &state, Role::Steward)?;
+    let cause = Cause::new(super::auth::agent(token.as_ref()), Origin::UseCases);
     let id = UseCaseId::parse(&path).map_err(|_| missing(&path))?;
     let catalog = state.catalog.clone();
-    run_blocking(move || catalog.delete(&id)).await??;
+    run_blocking(move || catalog.delete(&id, cause)).await??;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -6,9 +6,9 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::storage::{Storage, StoreError};
 use oxigraph::model::vocab::{rdf, rdfs, xsd};
 use oxigraph::model::{GraphNameRef, NamedNode, NamedOrBlankNode, Term};
-use oxigraph::store::{StorageError, Store};
 
 use super::registry::meta::LintWarning;
 use crate::config::BaseIri;
@@ -37,7 +37,7 @@ pub struct Vocabulary {
 
 impl Vocabulary {
     /// Reads every graph under `{base}graph/ontology/`.
-    pub fn from_store(store: &Store, base: &BaseIri) -> Result<Self, StorageError> {
+    pub fn from_store(store: &Storage, base: &BaseIri) -> Result<Self, StoreError> {
         let prefix = base.join("graph/ontology/");
         let class_types = [OWL_CLASS, rdfs::CLASS];
         let mut vocabulary = Self::default();
@@ -51,7 +51,7 @@ impl Vocabulary {
                 continue;
             }
             let in_graph = Some(GraphNameRef::NamedNode(graph.as_ref()));
-            for quad in store.quads_for_pattern(None, Some(rdf::TYPE), None, in_graph) {
+            for quad in store.quads(None, Some(rdf::TYPE), None, in_graph) {
                 let quad = quad?;
                 let (NamedOrBlankNode::NamedNode(subject), Term::NamedNode(kind)) =
                     (quad.subject, quad.object)
@@ -68,7 +68,7 @@ impl Vocabulary {
                     datatypes.insert(subject);
                 }
             }
-            for quad in store.quads_for_pattern(None, Some(rdfs::RANGE), None, in_graph) {
+            for quad in store.quads(None, Some(rdfs::RANGE), None, in_graph) {
                 let quad = quad?;
                 if let (NamedOrBlankNode::NamedNode(p), Term::NamedNode(range)) =
                     (quad.subject, quad.object)

@@ -3,14 +3,10 @@
 //! that could not be mapped. `src/http/mappings.rs`, `ingest.rs` and `quarantine.rs` are thin
 //! handlers over these.
 
+pub mod deliver;
 pub mod lint;
 pub mod model;
 pub mod provenance;
 pub mod quarantine;
 pub mod registry;
 pub mod run;
-
-/// Now, as an `xsd:dateTime` in UTC: registry versions, ingest records, quarantine entries.
-pub fn now() -> String {
-    oxsdatatypes::DateTime::now().to_string()
-}

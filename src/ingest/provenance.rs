@@ -1,12 +1,13 @@
 //! One PROV-O activity per ingest, in `graph/provenance`, written in the same atomic commit as the
 //! data it describes: if the data is there, so is its record, and the other way round.
 
+use crate::storage::{Storage, StoreError};
 use oxigraph::model::vocab::{rdf, xsd};
 use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term};
-use oxigraph::store::{StorageError, Store};
 
-use super::model::{MappingId, RegisteredMapping};
+use super::model::RegisteredMapping;
 use crate::config::BaseIri;
+use crate::core::ids::{MappingId, mapping_iri};
 
 const PROV: &str = "http://www.w3.org/ns/prov#";
 const CITYKG: &str = crate::vocab::CITYKG_NAMESPACE;
@@ -21,10 +22,6 @@ fn citykg(local: &str) -> NamedNode {
 
 pub fn provenance_graph(base: &BaseIri) -> NamedNode {
     NamedNode::new_unchecked(base.join("graph/provenance"))
-}
-
-pub fn mapping_iri(base: &BaseIri, id: &MappingId) -> NamedNode {
-    NamedNode::new_unchecked(base.join(&format!("mappings/{id}")))
 }
 
 /// What an ingest did, as its record says.
@@ -122,15 +119,15 @@ fn encode(text: &str) -> String {
 
 /// The record of an earlier ingest through `mapping` with `key`, if there is one.
 pub fn find_by_key(
-    store: &Store,
+    store: &Storage,
     base: &BaseIri,
     mapping: &MappingId,
     key: &str,
-) -> Result<Option<Record>, StorageError> {
+) -> Result<Option<Record>, StoreError> {
     let graph = provenance_graph(base);
     let key_literal = Literal::new_simple_literal(key);
     let mapping_node = mapping_iri(base, mapping);
-    for quad in store.quads_for_pattern(
+    for quad in store.quads(
         None,
         Some(citykg("idempotencyKey").as_ref()),
         Some(key_literal.as_ref().into()),
@@ -148,10 +145,10 @@ pub fn find_by_key(
     Ok(None)
 }
 
-fn read(store: &Store, graph: &NamedNode, activity: &NamedNode) -> Result<Record, StorageError> {
-    let value = |predicate: NamedNode| -> Result<String, StorageError> {
+fn read(store: &Storage, graph: &NamedNode, activity: &NamedNode) -> Result<Record, StoreError> {
+    let value = |predicate: NamedNode| -> Result<String, StoreError> {
         let found = store
-            .quads_for_pattern(
+            .quads(
                 Some(activity.as_ref().into()),
                 Some(predicate.as_ref()),
                 None,
@@ -165,7 +162,7 @@ fn read(store: &Store, graph: &NamedNode, activity: &NamedNode) -> Result<Record
             _ => String::new(),
         })
     };
-    let number = |predicate: NamedNode| -> Result<u64, StorageError> {
+    let number = |predicate: NamedNode| -> Result<u64, StoreError> {
         Ok(value(predicate)?.parse().unwrap_or(0))
     };
     Ok(Record {

@@ -100,7 +100,7 @@ impl Quarantine {
             mapping_version: received.mapping_version,
             content_type: received.content_type.to_owned(),
             size: payload.len() as u64,
-            received: super::now(),
+            received: crate::core::clock::now(),
             error: received.error.to_owned(),
             agent: received.agent.to_owned(),
             timezone: received.timezone.map(str::to_owned),

@@ -13,17 +13,18 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
 
+use crate::storage::{Storage, StoreError};
 use oxigraph::model::NamedNode;
-use oxigraph::store::{StorageError, Store};
 
 use self::files::Files;
 use self::meta::{LintWarning, MappingMeta, MappingSyntax, VersionMeta};
 use super::lint::{self, Vocabulary};
-use super::model::{MappingId, RegisteredMapping, ValidationPolicy};
+use super::model::{RegisteredMapping, ValidationPolicy};
 use crate::config::{BaseIri, Settings, StoreLocation};
+use crate::core::ids::MappingId;
 use crate::mapping::check::{self, Purpose};
 use crate::mapping::{self, Diagnostic, Location};
-use crate::store::graphs;
+use crate::storage::graphs;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RegistryError {
@@ -55,7 +56,7 @@ pub enum RegistryError {
     )]
     Damaged { id: String, reason: String },
     #[error(transparent)]
-    Storage(#[from] StorageError),
+    Storage(#[from] StoreError),
 }
 
 /// Per-upload choices; `None` keeps the previous version's choice (or the default).
@@ -92,7 +93,7 @@ struct Entry {
 }
 
 pub struct Registry {
-    store: Store,
+    store: Storage,
     base: BaseIri,
     graph: NamedNode,
     ontologies: PathBuf,
@@ -107,7 +108,7 @@ pub struct Registry {
 
 impl Registry {
     /// Loads the stored mappings and the built-ins, and rewrites `graph/mappings` from them.
-    pub fn open(store: Store, settings: &Settings) -> Result<Self, RegistryError> {
+    pub fn open(store: Storage, settings: &Settings) -> Result<Self, RegistryError> {
         let graph =
             graphs::mappings_graph(&settings.base_iri).map_err(|e| RegistryError::Builtin {
                 id: "graph/mappings".into(),
@@ -173,7 +174,7 @@ impl Registry {
                 },
             );
         }
-        let now = crate::ingest::now();
+        let now = crate::core::clock::now();
         let vocabulary = Vocabulary::from_store(&self.store, &self.base)?;
         for builtin in builtins::read(&settings.mappings)? {
             let fail = |problems: String| RegistryError::Builtin {
@@ -221,7 +222,8 @@ impl Registry {
         let metas: Vec<&MappingMeta> = entries.values().map(|e| &e.meta).collect();
         graph::apply(
             &self.store,
-            &graph::Change {
+            &graph::Mirror {
+                agent: "citykg",
                 graph: &self.graph,
                 base: &self.base,
                 write: &metas,
@@ -265,6 +267,16 @@ impl Registry {
             .versions
             .get(&n)
             .map(|v| v.registered.clone())
+    }
+
+    /// Whether `iri` is `{base}mappings/{id}` of a mapping in the registry.
+    pub fn knows_iri(&self, iri: &str) -> bool {
+        crate::core::ids::mapping_id_of(&self.base, iri).is_some_and(|id| {
+            self.entries
+                .read()
+                .unwrap_or_else(|e| e.into_inner())
+                .contains_key(&id)
+        })
     }
 
     pub fn meta(&self, id: &MappingId) -> Option<MappingMeta> {
@@ -318,7 +330,7 @@ impl Registry {
         self.refuse_damaged(id)?;
         let _writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
         let prepared = self.prepare(id, text, syntax, options)?;
-        let now = crate::ingest::now();
+        let now = crate::core::clock::now();
         let (mut meta, created) = match self.meta(id) {
             Some(meta) => (meta, false),
             None => (
@@ -343,7 +355,8 @@ impl Registry {
         }
         graph::apply(
             &self.store,
-            &graph::Change {
+            &graph::Mirror {
+                agent: author,
                 graph: &self.graph,
                 base: &self.base,
                 write: &[&meta],
@@ -368,7 +381,7 @@ impl Registry {
     }
 
     /// Removes `id` and all its versions. Blocking.
-    pub fn delete(&self, id: &MappingId) -> Result<(), RegistryError> {
+    pub fn delete(&self, id: &MappingId, agent: &str) -> Result<(), RegistryError> {
         if id.is_builtin() {
             return Err(RegistryError::ReadOnly(id.clone()));
         }
@@ -381,7 +394,8 @@ impl Registry {
         }
         graph::apply(
             &self.store,
-            &graph::Change {
+            &graph::Mirror {
+                agent,
                 graph: &self.graph,
                 base: &self.base,
                 write: &[],

@@ -4,17 +4,17 @@
 use std::io::BufRead;
 use std::path::PathBuf;
 
+use crate::storage::{Cause, Storage, StoreError};
 use oxigraph::model::{Graph, GraphNameRef, Quad, QuadRef, Triple};
 use oxigraph::sparql::CancellationToken;
-use oxigraph::store::{StorageError, Store};
 
 use super::model::{RegisteredMapping, ValidationPolicy};
 use super::provenance::{self, Activity, Record};
 use crate::config::BaseIri;
 use crate::engine::{self, EngineError, RunOptions, SourceOpener};
 use crate::mapping::functions::CallContext;
-use crate::mapping::model::FileSource;
 use crate::payload::resolve::{self, SourcePolicy};
+use crate::payload::source::FileSource;
 use crate::payload::{PayloadError, PayloadFormat};
 use crate::quads::{QuadSink, SinkError};
 use crate::shacl::{self, ReportSummary, ValidationReport};
@@ -55,7 +55,7 @@ impl PayloadKind {
 }
 
 pub struct Context<'a> {
-    pub store: &'a Store,
+    pub store: &'a Storage,
     pub base: &'a BaseIri,
     /// Folder other (reference-data) sources may be read from; `None`: no such sources.
     pub reference_data: Option<PathBuf>,
@@ -65,6 +65,25 @@ pub struct Context<'a> {
     pub inflate_limit: u64,
     /// Cancelled when the work must stop (its time limit): mapping stops at the next quad.
     pub stop: CancellationToken,
+}
+
+impl<'a> Context<'a> {
+    /// The service's context: its store, base IRI, reference-data and shapes folders; a
+    /// payload decompressed may be no larger than the body limit.
+    pub fn for_service(
+        store: &'a Storage,
+        settings: &'a crate::config::Settings,
+        stop: CancellationToken,
+    ) -> Self {
+        Self {
+            store,
+            base: &settings.base_iri,
+            reference_data: settings.reference_data_folder(),
+            ontologies: settings.ontologies.clone(),
+            inflate_limit: settings.limits.max_body_bytes as u64,
+            stop,
+        }
+    }
 }
 
 pub struct Payload<'a> {
@@ -106,7 +125,7 @@ pub enum IngestError {
     #[error("the ingest was stopped at its time limit before anything was stored")]
     Stopped,
     #[error("storage error: {0}")]
-    Storage(#[from] StorageError),
+    Storage(#[from] StoreError),
 }
 
 impl IngestError {
@@ -197,7 +216,7 @@ pub fn ingest(
     context: &Context<'_>,
     mapping: &RegisteredMapping,
     payload: &Payload<'_>,
-    agent: &str,
+    cause: Cause,
     idempotency_key: Option<&str>,
 ) -> Result<Outcome, IngestError> {
     // Two requests with one key at once: the second waits for the first to commit, then finds
@@ -213,8 +232,8 @@ pub fn ingest(
             replayed: true,
         });
     }
-    let started = crate::ingest::now();
-    let mapped = preview(context, mapping, payload)?;
+    let started = crate::core::clock::now();
+    let mut mapped = preview(context, mapping, payload)?;
     // `reject` keeps out data with violations; warnings and infos are reported, not refused.
     if mapping.validation == ValidationPolicy::Reject
         && let Some(report) = &mapped.report
@@ -225,13 +244,13 @@ pub fn ingest(
             summary: report.summary(),
         });
     }
-    let ended = crate::ingest::now();
+    let ended = crate::core::clock::now();
     let payload_sha256 = crate::digest::hex_sha256(payload.bytes);
     let activity_iri = provenance::new_activity_iri(context.base);
     let activity = Activity {
         base: context.base,
         mapping,
-        agent,
+        agent: &cause.agent,
         payload_sha256: &payload_sha256,
         payload_size: payload.bytes.len() as u64,
         records: mapped.records,
@@ -240,33 +259,25 @@ pub fn ingest(
         ended: &ended,
         idempotency_key,
     };
-    // oxigraph's bulk loader is atomic (nothing is visible before `commit`, and the commit
-    // ingests every index at once) and writes sorted files instead of going through memtables:
-    // several times faster than a transaction for a batch of records.
-    let mut loader = context.store.bulk_loader();
-    loader.load_quads(
-        mapped
-            .quads
-            .iter()
-            .cloned()
-            .chain(activity.quads(&activity_iri)),
-    )?;
-    loader.commit()?;
+    let quads = mapped.quads.len() as u64;
+    let agent = cause.agent.clone();
+    mapped.quads.extend(activity.quads(&activity_iri));
+    context.store.commit_quads(cause, &mapped.quads)?;
     Ok(Outcome {
         record: Record {
             activity: activity_iri.as_str().to_owned(),
-            mapping: provenance::mapping_iri(context.base, &mapping.id)
+            mapping: crate::core::ids::mapping_iri(context.base, &mapping.id)
                 .as_str()
                 .to_owned(),
             mapping_version: mapping.version,
             records: mapped.records,
-            quads: mapped.quads.len() as u64,
+            quads,
             target_graph: mapping.target_graph.as_str().to_owned(),
             payload_sha256,
             payload_size: payload.bytes.len() as u64,
             started,
             ended,
-            agent: agent.to_owned(),
+            agent,
         },
         validation: mapped.report.as_ref().map(ValidationReport::summary),
         replayed: false,
@@ -328,7 +339,7 @@ fn map(
     // Graph maps filled from the payload may not reach the graphs citykg keeps itself.
     let reserved = sink.quads.iter().find(|q| match &q.graph_name {
         oxigraph::model::GraphName::NamedNode(g) => {
-            crate::store::graphs::is_reserved(context.base, g.as_str())
+            crate::storage::graphs::is_reserved(context.base, g.as_str())
         }
         _ => false,
     });
@@ -441,7 +452,7 @@ impl SourceOpener for Opener<'_> {
             });
         };
         let mut source = source.clone();
-        source.root = crate::mapping::model::SourceRoot::MappingDirectory;
+        source.root = crate::payload::source::SourceRoot::MappingDirectory;
         resolve::open(&source, folder, &self.policy)
     }
 }

@@ -11,10 +11,10 @@ use oxigraph::model::{NamedNodeRef, Quad, Term, TermRef, Triple};
 use super::manifest::{MappingEntry, NamedFile, SampleEntry};
 use super::vocab as v;
 use super::{Files, Kit, KitError, Manifest, USE_CASE_JSONLD, USE_CASE_TURTLE};
-use crate::catalog::{Catalog, UseCaseId, use_case_iri};
+use crate::catalog::Catalog;
 use crate::config::BaseIri;
+use crate::core::ids::{UseCaseId, mapping_id_of, use_case_iri};
 use crate::digest::hex_sha256;
-use crate::ingest::model::MappingId;
 use crate::ingest::registry::Registry;
 
 /// The use case's JSON-LD, made by the caller (the HTTP layer owns citykg's JSON-LD context).
@@ -130,7 +130,7 @@ pub fn export(
         format: super::FORMAT.to_owned(),
         use_case: id.to_string(),
         source_base: sources.base.as_str().to_owned(),
-        exported: crate::ingest::now(),
+        exported: crate::core::clock::now(),
         generator: concat!("citykg ", env!("CARGO_PKG_VERSION")).to_owned(),
         mappings,
         shapes,
@@ -139,12 +139,6 @@ pub fn export(
         files: Default::default(),
     };
     Ok(Kit::to_archive(manifest, files)?)
-}
-
-/// `{base}mappings/{id}` -> the registry id.
-pub(super) fn mapping_id_of(base: &BaseIri, iri: &str) -> Option<MappingId> {
-    let prefix = base.join("mappings/");
-    MappingId::parse(iri.strip_prefix(&prefix)?).ok()
 }
 
 pub(super) fn objects<'a>(

@@ -7,19 +7,21 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::storage::{Cause, Origin, Storage};
 use oxigraph::io::{RdfFormat, RdfParser, RdfSerializer};
 use oxigraph::model::{NamedNode, NamedOrBlankNode, Term, Triple};
-use oxigraph::store::Store;
 use serde::Serialize;
 
-use super::export::{mapping_id_of, objects};
+use super::export::objects;
 use super::journal::{Journal, Pending};
 use super::vocab::{self as v, SamplePart};
 use super::{Kit, KitError, KitProblem, USE_CASE_TURTLE};
-use crate::catalog::{Catalog, CatalogError, InputSyntax, UseCaseId, use_case_iri};
+use crate::catalog::{Catalog, CatalogError, InputSyntax};
 use crate::config::BaseIri;
+use crate::core::ids::MappingId;
+use crate::core::ids::{UseCaseId, use_case_iri};
 use crate::digest::hex_sha256;
-use crate::ingest::model::{MappingId, RegisteredMapping};
+use crate::ingest::model::RegisteredMapping;
 use crate::ingest::registry::meta::MappingSyntax;
 use crate::ingest::registry::{PutOptions, Registry, RegistryError};
 use crate::ingest::run::{self, PayloadKind};
@@ -27,7 +29,7 @@ use crate::ingest::run::{self, PayloadKind};
 pub struct Target<'a> {
     pub catalog: &'a Catalog,
     pub registry: &'a Registry,
-    pub store: &'a Store,
+    pub store: &'a Storage,
     pub base: &'a BaseIri,
     pub ontologies: &'a Path,
     pub reference_data: Option<PathBuf>,
@@ -105,12 +107,10 @@ pub fn import(target: &Target<'_>, kit: &Kit) -> Result<Imported, ImportError> {
 
     let kit_mappings: Vec<String> = new_mappings
         .iter()
-        .map(|m| target.base.join(&format!("mappings/{}", m.id)))
+        .map(|m| crate::core::ids::mapping_iri(target.base, &m.id).into_string())
         .collect();
-    let mapping_exists = |iri: &str| {
-        kit_mappings.iter().any(|m| m == iri)
-            || mapping_id_of(target.base, iri).is_some_and(|m| target.registry.get(&m).is_some())
-    };
+    let mapping_exists =
+        |iri: &str| kit_mappings.iter().any(|m| m == iri) || target.registry.knows_iri(iri);
     let prepared = if triples.is_empty() {
         None
     } else {
@@ -197,14 +197,18 @@ fn install(
             Ok(())
         })
         .and_then(|()| {
-            target.catalog.put(prepared, true).map_err(|e| match e {
-                CatalogError::Exists(id) => ImportError::Exists(id),
-                other => ImportError::Catalog(other),
-            })
+            let cause = Cause::new(target.author, Origin::Kit);
+            target
+                .catalog
+                .put(prepared, true, cause)
+                .map_err(|e| match e {
+                    CatalogError::Exists(id) => ImportError::Exists(id),
+                    other => ImportError::Catalog(other),
+                })
         });
     if outcome.is_err() {
         for id in installed {
-            if let Err(error) = target.registry.delete(id) {
+            if let Err(error) = target.registry.delete(id, target.author) {
                 // The journal stays, so the next start removes it.
                 tracing::error!(%id, %error, "cannot undo a mapping of a failed kit import");
                 return outcome;
@@ -364,7 +368,7 @@ fn rebased_use_case(kit: &Kit, base: &BaseIri) -> Result<Vec<Triple>, KitProblem
         let quad = quad.map_err(|e| {
             KitProblem::new(
                 USE_CASE_TURTLE,
-                crate::store::bulk::describe_parse_error(&e.into()),
+                crate::storage::bulk::describe_parse_error(&e.into()),
             )
         })?;
         let subject = match quad.subject {

@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::{Catalog, UseCaseId};
-use crate::ingest::model::MappingId;
+use crate::catalog::Catalog;
+use crate::core::ids::MappingId;
+use crate::core::ids::UseCaseId;
 use crate::ingest::registry::{Registry, RegistryError};
 
 pub const FILE_NAME: &str = "kit-import.pending.json";
@@ -79,7 +80,7 @@ pub fn recover(
             let Ok(id) = MappingId::parse(id) else {
                 continue;
             };
-            match registry.delete(&id) {
+            match registry.delete(&id, "citykg") {
                 Ok(()) => removed.push(id.to_string()),
                 Err(RegistryError::NotFound(_)) => {}
                 Err(e) => return Err(RecoverError::Registry(e)),

@@ -49,9 +49,7 @@ impl SamplePart {
     pub fn read(triples: &[Triple], node: &str, base: &BaseIri) -> Option<Self> {
         let name = last_segment(node)?;
         let mapping_iri = value(triples, node, FOR_MAPPING)?;
-        let mapping = mapping_iri
-            .strip_prefix(&base.join("mappings/"))?
-            .to_owned();
+        let mapping = crate::core::ids::mapping_id_of(base, mapping_iri)?.to_string();
         let media_type = value(triples, node, MEDIA_TYPE)?
             .strip_prefix(IANA_MEDIA_TYPES)?
             .to_owned();

@@ -16,7 +16,7 @@ use csv::{ReaderBuilder, StringRecord, Trim};
 
 use super::reader::Visit;
 use super::{IteratorSpec, PayloadError, ReadError, Record, Value};
-use crate::mapping::model::CsvDialect;
+use crate::payload::source::CsvDialect;
 
 #[derive(Debug)]
 pub(crate) struct CsvPlan {

@@ -6,7 +6,7 @@ use super::reader::{Specs, collect};
 use super::xpath::XPath;
 use super::{PayloadFormat, resolve};
 use crate::fuzz_targets::XorShift;
-use crate::mapping::model::{Compression, CsvDialect};
+use crate::payload::source::{Compression, CsvDialect};
 
 const ROUNDS: usize = 3000;
 

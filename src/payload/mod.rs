@@ -13,7 +13,7 @@
 
 use std::borrow::Cow;
 
-use crate::mapping::model::CsvDialect;
+use crate::payload::source::CsvDialect;
 
 mod csv;
 #[cfg(test)]
@@ -22,7 +22,8 @@ mod json;
 pub mod jsonpath;
 mod reader;
 pub mod resolve;
-mod text;
+pub mod source;
+pub mod text;
 mod xml;
 pub mod xpath;
 

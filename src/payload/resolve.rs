@@ -15,7 +15,7 @@ use flate2::read::MultiGzDecoder;
 use crate::capped::{CappedReader, CappedVec};
 
 use super::PayloadError;
-use crate::mapping::model::{Compression, FileSource, SourceRoot};
+use crate::payload::source::{Compression, FileSource, SourceRoot};
 
 mod archive;
 mod decode;

@@ -1,10 +1,20 @@
-//! Small byte-level helpers the readers share: the UTF-8 byte order mark, and turning a byte
-//! offset into the line and column a syntax error reports.
+//! Small byte-level helpers the readers share: the UTF-8 byte order mark, turning a byte
+//! offset into the line and column a syntax error reports, and a media type's charset.
 
 use std::collections::VecDeque;
 use std::io::{self, BufRead, Read};
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// The `charset` parameter of a media type (`text/csv; charset=ISO-8859-1`), if any.
+pub fn charset_of(media_type: &str) -> Option<String> {
+    media_type.split(';').skip(1).find_map(|parameter| {
+        let (key, value) = parameter.trim().split_once('=')?;
+        key.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| value.trim().trim_matches('"').to_owned())
+    })
+}
 
 /// Consumes a UTF-8 byte order mark at the start of `input`, if there is one.
 pub(super) fn skip_utf8_bom(input: &mut impl BufRead) -> io::Result<()> {
@@ -105,4 +115,22 @@ fn memchr_all(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
         .enumerate()
         .filter(|(_, byte)| **byte == b'\n')
         .map(|(at, _)| at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::charset_of;
+
+    #[test]
+    fn charsets_come_from_the_media_type() {
+        assert_eq!(
+            charset_of("text/csv; charset=ISO-8859-1").as_deref(),
+            Some("ISO-8859-1")
+        );
+        assert_eq!(
+            charset_of("application/json;Charset=\"utf-8\"").as_deref(),
+            Some("utf-8")
+        );
+        assert_eq!(charset_of("text/csv"), None);
+    }
 }

@@ -1,19 +1,19 @@
 //! The data graph a validation reads, as one small trait: "the triples matching an (s, p, o)
-//! pattern". Implemented for an in-memory [`Graph`] and for a graph of an oxigraph [`Store`] (one
+//! pattern". Implemented for an in-memory [`Graph`] and for a graph of a citykg [`Storage`] (one
 //! named graph, the default graph, or the union of all graphs), so a stored graph is validated
 //! in place, never copied. The validator knows nothing else of where the data lives.
 
+use crate::storage::{Storage, StoreError};
 use oxigraph::model::{
     Graph, GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Term, TermRef, Triple,
     TripleRef,
 };
-use oxigraph::store::{StorageError, Store};
 use std::collections::HashSet;
 use std::convert::Infallible;
 
 /// Read access to a data graph: every triple matching a pattern, `None` meaning "any".
 pub trait DataGraph {
-    /// Why reading failed: [`Infallible`] for an in-memory graph, [`StorageError`] for a store.
+    /// Why reading failed: [`Infallible`] for an in-memory graph, [`StoreError`] for a store.
     type Error: std::error::Error + Send + Sync + 'static;
 
     /// Calls `f` once for each matching triple (no duplicates).
@@ -80,28 +80,28 @@ pub enum GraphScope<'a> {
 /// A graph of an oxigraph store, read in place.
 #[derive(Clone, Copy)]
 pub struct StoreGraph<'a> {
-    store: &'a Store,
+    store: &'a Storage,
     scope: GraphScope<'a>,
 }
 
 impl<'a> StoreGraph<'a> {
-    pub fn new(store: &'a Store, scope: GraphScope<'a>) -> Self {
+    pub fn new(store: &'a Storage, scope: GraphScope<'a>) -> Self {
         Self { store, scope }
     }
 
     /// One graph of the store: a named graph, or the default graph.
-    pub fn graph(store: &'a Store, name: impl Into<GraphNameRef<'a>>) -> Self {
+    pub fn graph(store: &'a Storage, name: impl Into<GraphNameRef<'a>>) -> Self {
         Self::new(store, GraphScope::Graph(name.into()))
     }
 
     /// The union of all the store's graphs.
-    pub fn union(store: &'a Store) -> Self {
+    pub fn union(store: &'a Storage) -> Self {
         Self::new(store, GraphScope::Union)
     }
 }
 
 impl DataGraph for StoreGraph<'_> {
-    type Error = StorageError;
+    type Error = StoreError;
 
     fn for_each_triple(
         &self,
@@ -112,20 +112,14 @@ impl DataGraph for StoreGraph<'_> {
     ) -> Result<(), Self::Error> {
         match self.scope {
             GraphScope::Graph(graph) => {
-                for quad in self
-                    .store
-                    .quads_for_pattern(subject, predicate, object, Some(graph))
-                {
+                for quad in self.store.quads(subject, predicate, object, Some(graph)) {
                     let quad = quad?;
                     f(TripleRef::new(&quad.subject, &quad.predicate, &quad.object));
                 }
             }
             GraphScope::Union => {
                 let mut seen = HashSet::new();
-                for quad in self
-                    .store
-                    .quads_for_pattern(subject, predicate, object, None)
-                {
+                for quad in self.store.quads(subject, predicate, object, None) {
                     let quad = quad?;
                     let triple = Triple::from(quad);
                     if !seen.contains(&triple) {

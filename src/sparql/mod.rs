@@ -9,8 +9,11 @@ mod nesting;
 mod policy;
 mod prepare;
 mod serialize;
+mod touched;
 
 pub use dataset::ProtocolDataset;
 pub use error::SparqlError;
-pub use prepare::{ParsedQuery, QueryKind, RunOptions, parse_query, parse_update, run_update};
+pub use prepare::{
+    ParsedQuery, ParsedUpdate, QueryKind, RunOptions, parse_query, parse_update, run_update,
+};
 pub use serialize::{ResultFormat, write_results};

@@ -1,11 +1,11 @@
 //! From request text to something the store can run: bound the nesting, parse (base IRI, located
 //! errors) and check the policy on a large stack, set the dataset, attach cancellation.
 
-use super::{ProtocolDataset, SparqlError, nesting, policy};
+use super::{ProtocolDataset, SparqlError, nesting, policy, touched};
 use crate::config::AllowList;
 use crate::stack::on_large_stack;
+use crate::storage::{Cause, ChangedGraphs, Storage, UpdateFailure};
 use oxigraph::sparql::{CancellationToken, PreparedSparqlUpdate, QueryResults, SparqlEvaluator};
-use oxigraph::store::Store;
 use spargebra::{GraphUpdateOperation, Query, SparqlParser, Update};
 use std::time::Duration;
 
@@ -70,7 +70,7 @@ impl ParsedQuery {
     /// are produced lazily). Evaluation recurses over the algebra, so both run on a large stack.
     pub fn evaluate<R>(
         self,
-        store: &Store,
+        store: &Storage,
         dataset: &ProtocolDataset,
         options: &RunOptions<'_>,
         consume: impl FnOnce(QueryResults<'static>) -> Result<R, SparqlError>,
@@ -80,7 +80,7 @@ impl ParsedQuery {
 
     fn start(
         self,
-        store: &Store,
+        store: &Storage,
         dataset: &ProtocolDataset,
         options: &RunOptions<'_>,
     ) -> Result<QueryResults<'static>, SparqlError> {
@@ -92,11 +92,16 @@ impl ParsedQuery {
         };
         let mut prepared = evaluator(options).for_query(self.query);
         dataset.apply(prepared.dataset_mut(), own_dataset);
-        prepared
-            .on_store(store)
-            .execute()
+        store
+            .query(prepared)
             .map_err(|e| SparqlError::from_evaluation(e, options.timeout.map(|t| t.as_secs_f64())))
     }
+}
+
+/// A parsed update that passed the policy, with the graphs it may change.
+pub struct ParsedUpdate {
+    prepared: PreparedSparqlUpdate,
+    graphs: ChangedGraphs,
 }
 
 /// Parses an update and sets the dataset of each DELETE/INSERT: protocol `using-*` parameters
@@ -106,7 +111,7 @@ pub fn parse_update(
     base_iri: Option<&str>,
     dataset: &ProtocolDataset,
     options: &RunOptions<'_>,
-) -> Result<PreparedSparqlUpdate, SparqlError> {
+) -> Result<ParsedUpdate, SparqlError> {
     nesting::check(text)?;
     let parser = parser(base_iri)?;
     let update: Update = on_large_stack(|| {
@@ -133,25 +138,31 @@ pub fn parse_update(
             },
         });
     }
+    let graphs = touched::graphs_changed_by(&update);
     let mut prepared = evaluator(options).for_update(update);
     for (spec, explicit) in prepared.using_datasets_mut().zip(explicit) {
         dataset.apply(spec, explicit);
     }
-    Ok(prepared)
+    Ok(ParsedUpdate { prepared, graphs })
 }
 
-/// Runs a prepared update; oxigraph applies it in one transaction. Evaluation recurses over the
-/// algebra, so it runs on a large stack.
+/// Runs a parsed update in one transaction through the storage's write path. Evaluation
+/// recurses over the algebra, so it runs on a large stack.
 pub fn run_update(
-    prepared: PreparedSparqlUpdate,
-    store: &Store,
+    update: ParsedUpdate,
+    store: &Storage,
+    cause: Cause,
     timeout: Option<Duration>,
 ) -> Result<(), SparqlError> {
     on_large_stack(|| {
-        prepared
-            .on_store(store)
-            .execute()
-            .map_err(|e| SparqlError::from_update(e, timeout.map(|t| t.as_secs_f64())))
+        store
+            .update(cause, update.prepared, update.graphs)
+            .map_err(|e| match e {
+                UpdateFailure::Evaluation(e) => {
+                    SparqlError::from_update(e, timeout.map(|t| t.as_secs_f64()))
+                }
+                UpdateFailure::Store(e) => SparqlError::Storage(e.to_string()),
+            })
     })
 }
 
@@ -184,21 +195,25 @@ fn evaluator(options: &RunOptions<'_>) -> SparqlEvaluator {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::storage::Origin;
     use oxigraph::model::{GraphNameRef, NamedNodeRef, QuadRef};
 
-    fn store_with_two_graphs() -> Store {
-        let store = Store::new().unwrap();
+    fn store_with_two_graphs() -> Storage {
+        let store = Storage::in_memory().unwrap();
         let ex = NamedNodeRef::new("http://example.com/s").unwrap();
         for g in ["http://example.com/g1", "http://example.com/g2"] {
             let o = NamedNodeRef::new(g).unwrap();
             store
-                .insert(QuadRef::new(ex, ex, o, GraphNameRef::NamedNode(o)))
+                .extend(
+                    Cause::service(Origin::Load),
+                    [QuadRef::new(ex, ex, o, GraphNameRef::NamedNode(o))],
+                )
                 .unwrap();
         }
         store
     }
 
-    fn count(store: &Store, query: &str, dataset: &ProtocolDataset) -> usize {
+    fn count(store: &Storage, query: &str, dataset: &ProtocolDataset) -> usize {
         let options = RunOptions {
             allow: &AllowList::default(),
             cancel: None,

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 use citykg::engine::{self, RunOptions, SourceOpener};
 use citykg::mapping::check::{self, Purpose};
-use citykg::mapping::model::{FileSource, SourceRoot};
 use citykg::payload::PayloadError;
+use citykg::payload::source::{FileSource, SourceRoot};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::Dataset;
 use oxigraph::model::dataset::CanonicalizationAlgorithm;

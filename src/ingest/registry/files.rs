@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::RegistryError;
 use super::meta::{MappingMeta, MappingSyntax};
-use crate::ingest::model::MappingId;
+use crate::core::ids::MappingId;
 
 const META: &str = "meta.json";
 

@@ -2,18 +2,22 @@
 //! resource per mapping (`{base}mappings/{id}`) and one per version (`.../versions/{n}`, linked
 //! with `dcterms:hasVersion`). A mapping's part is rewritten whole, in one transaction.
 
+use crate::core::ids::{mapping_iri, mapping_version_iri};
+use crate::storage::{Cause, Origin, Storage, StoreError, Tx};
 use oxigraph::model::vocab::{rdf, xsd};
 use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term};
-use oxigraph::store::{StorageError, Store};
 
 use super::meta::{MappingMeta, VersionMeta};
 use crate::config::BaseIri;
-use crate::ingest::model::{MappingId, ValidationPolicy};
+use crate::core::ids::MappingId;
+use crate::ingest::model::ValidationPolicy;
 use crate::vocab::registry as ck;
 use crate::vocab::{SOURCE_SHA256, dcterms};
 
 /// What to write: mappings whose part is replaced, and ids whose part is removed.
-pub struct Change<'a> {
+pub struct Mirror<'a> {
+    /// Who changed the registry (`citykg` at start).
+    pub agent: &'a str,
     pub graph: &'a NamedNode,
     pub base: &'a BaseIri,
     pub write: &'a [&'a MappingMeta],
@@ -22,21 +26,30 @@ pub struct Change<'a> {
     pub reset: bool,
 }
 
-pub fn mapping_iri(base: &BaseIri, id: &MappingId) -> NamedNode {
-    NamedNode::new_unchecked(base.join(&format!("mappings/{id}")))
-}
-
-fn version_iri(base: &BaseIri, id: &MappingId, version: u32) -> NamedNode {
-    NamedNode::new_unchecked(base.join(&format!("mappings/{id}/versions/{version}")))
-}
-
-pub fn apply(store: &Store, change: &Change<'_>) -> Result<(), StorageError> {
+pub fn apply(store: &Storage, change: &Mirror<'_>) -> Result<(), StoreError> {
     let graph = GraphName::NamedNode(change.graph.clone());
     let mut quads = Vec::new();
     for meta in change.write {
         describe(change.base, meta, &graph, &mut quads);
     }
-    let mut transaction = store.start_transaction()?;
+    let mappings = change
+        .remove
+        .iter()
+        .map(|id| (*id).clone())
+        .chain(change.write.iter().map(|m| m.id.clone()))
+        .collect();
+    let cause = Cause::new(change.agent, Origin::Registry { mappings });
+    store.write(cause, |transaction| {
+        write(transaction, change, &graph, &quads)
+    })
+}
+
+fn write(
+    transaction: &mut Tx<'_>,
+    change: &Mirror<'_>,
+    graph: &GraphName,
+    quads: &[Quad],
+) -> Result<(), StoreError> {
     if change.reset {
         transaction.clear_graph(change.graph)?;
     } else {
@@ -48,7 +61,7 @@ pub fn apply(store: &Store, change: &Change<'_>) -> Result<(), StorageError> {
         {
             let subject = mapping_iri(change.base, id);
             let mut subjects = vec![NamedOrBlankNode::from(subject.clone())];
-            for quad in transaction.quads_for_pattern(
+            for quad in transaction.quads(
                 Some(subject.as_ref().into()),
                 Some(dcterms::HAS_VERSION),
                 None,
@@ -60,18 +73,18 @@ pub fn apply(store: &Store, change: &Change<'_>) -> Result<(), StorageError> {
             }
             for subject in &subjects {
                 let old: Vec<Quad> = transaction
-                    .quads_for_pattern(Some(subject.as_ref()), None, None, Some(graph.as_ref()))
+                    .quads(Some(subject.as_ref()), None, None, Some(graph.as_ref()))
                     .collect::<Result<_, _>>()?;
                 for quad in &old {
-                    transaction.remove(quad);
+                    transaction.remove(quad.as_ref())?;
                 }
             }
         }
     }
-    for quad in &quads {
-        transaction.insert(quad);
+    for quad in quads {
+        transaction.insert(quad.as_ref())?;
     }
-    transaction.commit()
+    Ok(())
 }
 
 fn describe(base: &BaseIri, meta: &MappingMeta, graph: &GraphName, quads: &mut Vec<Quad>) {
@@ -105,7 +118,7 @@ fn describe(base: &BaseIri, meta: &MappingMeta, graph: &GraphName, quads: &mut V
         settings(&subject, latest, &mut add);
     }
     for version in &meta.versions {
-        let v = version_iri(base, &meta.id, version.version);
+        let v = mapping_version_iri(base, &meta.id, version.version);
         add(&subject, dcterms::HAS_VERSION, v.clone().into());
         add(&v, rdf::TYPE, ck::MAPPING.into());
         add(&v, dcterms::IS_VERSION_OF, subject.clone().into());

@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ingest::model::{MappingId, ValidationPolicy};
+use crate::core::ids::MappingId;
+use crate::ingest::model::ValidationPolicy;
 use crate::mapping::Syntax;
 
 /// The language of a registered mapping file.

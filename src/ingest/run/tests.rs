@@ -1,10 +1,10 @@
 use std::sync::Arc;
 
+use crate::storage::{Origin, Storage};
 use oxigraph::model::NamedNode;
-use oxigraph::store::Store;
 
 use super::*;
-use crate::ingest::model::MappingId;
+use crate::core::ids::MappingId;
 use crate::mapping::check::{Purpose, check};
 
 const MAPPING: &str = r#"@prefix rml: <http://w3id.org/rml/> .
@@ -36,7 +36,16 @@ fn registered(validation: ValidationPolicy) -> RegisteredMapping {
     }
 }
 
-fn context(store: &Store) -> Context<'_> {
+fn by(agent: &str) -> Cause {
+    Cause::new(
+        agent,
+        Origin::Ingest {
+            mapping: MappingId::parse("test").unwrap(),
+        },
+    )
+}
+
+fn context(store: &Storage) -> Context<'_> {
     Context {
         store,
         base: Box::leak(Box::new(
@@ -54,7 +63,7 @@ const GOOD: &str = r#"[{"id": "1", "sensor": "s1", "value": 12.5, "time": "2025-
 
 #[test]
 fn an_ingest_stores_the_quads_and_its_provenance_in_one_go() {
-    let store = Store::new().unwrap();
+    let store = Storage::in_memory().unwrap();
     let context = context(&store);
     let mapping = registered(ValidationPolicy::Warn);
     let payload = Payload {
@@ -63,7 +72,7 @@ fn an_ingest_stores_the_quads_and_its_provenance_in_one_go() {
         charset: None,
         zone: None,
     };
-    let outcome = ingest(&context, &mapping, &payload, "alice", Some("k1")).unwrap();
+    let outcome = ingest(&context, &mapping, &payload, by("alice"), Some("k1")).unwrap();
     assert_eq!(outcome.record.records, 2);
     assert_eq!(outcome.record.quads, 12);
     assert_eq!(outcome.record.mapping_version, 3);
@@ -73,16 +82,11 @@ fn an_ingest_stores_the_quads_and_its_provenance_in_one_go() {
         outcome.validation
     );
     let target = GraphNameRef::NamedNode(mapping.target_graph.as_ref());
-    assert_eq!(
-        store
-            .quads_for_pattern(None, None, None, Some(target))
-            .count(),
-        12
-    );
+    assert_eq!(store.quads(None, None, None, Some(target)).count(), 12);
     let provenance = provenance::provenance_graph(context.base);
     assert_eq!(
         store
-            .quads_for_pattern(None, None, None, Some(provenance.as_ref().into()))
+            .quads(None, None, None, Some(provenance.as_ref().into()))
             .count(),
         13
     );
@@ -96,13 +100,13 @@ fn an_ingest_stores_the_quads_and_its_provenance_in_one_go() {
     assert!(report.conforms, "{:?}", report.summary());
 
     // The same Idempotency-Key: the first answer, nothing applied twice.
-    let again = ingest(&context, &mapping, &payload, "alice", Some("k1")).unwrap();
+    let again = ingest(&context, &mapping, &payload, by("alice"), Some("k1")).unwrap();
     assert!(again.replayed);
     assert_eq!(again.record.activity, outcome.record.activity);
     assert_eq!(again.record.quads, 12);
     assert_eq!(
         store
-            .quads_for_pattern(None, None, None, Some(provenance.as_ref().into()))
+            .quads(None, None, None, Some(provenance.as_ref().into()))
             .count(),
         13
     );
@@ -110,7 +114,7 @@ fn an_ingest_stores_the_quads_and_its_provenance_in_one_go() {
 
 #[test]
 fn json_lines_feed_a_json_mapping() {
-    let store = Store::new().unwrap();
+    let store = Storage::in_memory().unwrap();
     let lines = "[{\"id\": \"1\", \"sensor\": \"s\", \"value\": 1, \"time\": \"2025-03-03T00:00:00Z\"}]\n[{\"id\": \"2\", \"sensor\": \"s\", \"value\": 2, \"time\": \"2025-03-03T00:00:01Z\"}]\n";
     let payload = Payload {
         bytes: lines.as_bytes(),
@@ -122,7 +126,7 @@ fn json_lines_feed_a_json_mapping() {
         &context(&store),
         &registered(ValidationPolicy::None),
         &payload,
-        "a",
+        by("a"),
         None,
     )
     .unwrap();
@@ -138,7 +142,7 @@ fn json_lines_feed_a_json_mapping() {
             &context(&store),
             &registered(ValidationPolicy::None),
             &csv,
-            "a",
+            by("a"),
             None
         ),
         Err(IngestError::WrongKind { .. })
@@ -147,7 +151,7 @@ fn json_lines_feed_a_json_mapping() {
 
 #[test]
 fn failures_store_nothing_and_say_whether_to_quarantine() {
-    let store = Store::new().unwrap();
+    let store = Storage::in_memory().unwrap();
     let context = context(&store);
     let broken = Payload {
         bytes: b"[{\"id\": \"1\",,}]",
@@ -159,7 +163,7 @@ fn failures_store_nothing_and_say_whether_to_quarantine() {
         &context,
         &registered(ValidationPolicy::None),
         &broken,
-        "a",
+        by("a"),
         None,
     )
     .unwrap_err();
@@ -176,7 +180,7 @@ fn failures_store_nothing_and_say_whether_to_quarantine() {
         &context,
         &registered(ValidationPolicy::Reject),
         &incomplete,
-        "a",
+        by("a"),
         None,
     )
     .unwrap_err();
@@ -188,7 +192,7 @@ fn failures_store_nothing_and_say_whether_to_quarantine() {
         &context,
         &registered(ValidationPolicy::Warn),
         &incomplete,
-        "a",
+        by("a"),
         None,
     )
     .unwrap();
@@ -197,7 +201,7 @@ fn failures_store_nothing_and_say_whether_to_quarantine() {
 
 #[test]
 fn preview_stores_nothing() {
-    let store = Store::new().unwrap();
+    let store = Storage::in_memory().unwrap();
     let payload = Payload {
         bytes: GOOD.as_bytes(),
         kind: PayloadKind::Json,
@@ -217,7 +221,7 @@ fn preview_stores_nothing() {
 
 #[test]
 fn a_mapping_cannot_write_into_citykgs_own_graphs() {
-    let store = Store::new().unwrap();
+    let store = Storage::in_memory().unwrap();
     let text = MAPPING.replace(
         "rml:subjectMap [ rml:template \"http://e/obs/{id}\" ;",
         "rml:subjectMap [ rml:template \"http://e/obs/{id}\" ; rml:graphMap [ rml:template \"http://citykg.test/graph/{sensor}\" ] ;",
@@ -241,7 +245,7 @@ fn a_mapping_cannot_write_into_citykgs_own_graphs() {
             charset: None,
             zone: None,
         },
-        "a",
+        by("a"),
         None,
     )
     .unwrap_err();
@@ -254,7 +258,7 @@ fn a_mapping_cannot_write_into_citykgs_own_graphs() {
 
 #[test]
 fn concurrent_requests_with_one_key_store_the_payload_once() {
-    let store = Store::new().unwrap();
+    let store = Storage::in_memory().unwrap();
     let mapping = registered(ValidationPolicy::None);
     std::thread::scope(|scope| {
         for _ in 0..4 {
@@ -266,13 +270,13 @@ fn concurrent_requests_with_one_key_store_the_payload_once() {
                     charset: None,
                     zone: None,
                 };
-                ingest(&context, &mapping, &payload, "a", Some("same-key")).unwrap();
+                ingest(&context, &mapping, &payload, by("a"), Some("same-key")).unwrap();
             });
         }
     });
     let provenance = provenance::provenance_graph(context(&store).base);
     let activities = store
-        .quads_for_pattern(
+        .quads(
             None,
             Some(oxigraph::model::vocab::rdf::TYPE),
             Some(
@@ -288,7 +292,7 @@ fn concurrent_requests_with_one_key_store_the_payload_once() {
 
 #[test]
 fn a_latin1_payload_is_decoded_by_its_charset() {
-    let store = Store::new().unwrap();
+    let store = Storage::in_memory().unwrap();
     let text = MAPPING.replace(
         "rml:reference \"value\" ; rml:datatype xsd:double",
         "rml:reference \"value\"",
@@ -311,11 +315,11 @@ fn a_latin1_payload_is_decoded_by_its_charset() {
         charset: Some("iso-8859-1"),
         zone: None,
     };
-    ingest(&context(&store), &mapping, &latin1, "a", None).unwrap();
+    ingest(&context(&store), &mapping, &latin1, by("a"), None).unwrap();
     let value = oxigraph::model::Literal::new_simple_literal("Zürich");
     assert_eq!(
         store
-            .quads_for_pattern(None, None, Some(value.as_ref().into()), None)
+            .quads(None, None, Some(value.as_ref().into()), None)
             .count(),
         1
     );
@@ -325,12 +329,12 @@ fn a_latin1_payload_is_decoded_by_its_charset() {
         charset: None,
         zone: None,
     };
-    assert!(ingest(&context(&store), &mapping, &as_utf8, "a", None).is_err());
+    assert!(ingest(&context(&store), &mapping, &as_utf8, by("a"), None).is_err());
 }
 
 #[test]
 fn a_payload_no_iterator_matches_is_kept_but_an_empty_batch_is_fine() {
-    let store = Store::new().unwrap();
+    let store = Storage::in_memory().unwrap();
     let mapping = registered(ValidationPolicy::None);
     let payload = |bytes: &'static [u8]| Payload {
         bytes,
@@ -344,7 +348,7 @@ fn a_payload_no_iterator_matches_is_kept_but_an_empty_batch_is_fine() {
             &context(&store),
             &mapping,
             &payload(other_format),
-            "a",
+            by("a"),
             None,
         )
         .unwrap_err();
@@ -352,7 +356,7 @@ fn a_payload_no_iterator_matches_is_kept_but_an_empty_batch_is_fine() {
         assert!(error.quarantines());
     }
     for empty in [&b"[]"[..], b" [ ] "] {
-        let outcome = ingest(&context(&store), &mapping, &payload(empty), "a", None).unwrap();
+        let outcome = ingest(&context(&store), &mapping, &payload(empty), by("a"), None).unwrap();
         assert_eq!(outcome.record.quads, 0);
     }
 }

@@ -6,11 +6,9 @@ use oxigraph::model::Term;
 
 use super::doc::{Doc, show};
 use super::vocab::{self, rml};
-use crate::mapping::model::{
-    Compression, CsvDialect, DatabaseSource, FileSource, LogicalSource, ReferenceFormulation,
-    Source, SourceRoot,
-};
+use crate::mapping::model::{DatabaseSource, LogicalSource, ReferenceFormulation, Source};
 use crate::mapping::{Diagnostic, Location};
+use crate::payload::source::{Compression, CsvDialect, FileSource, SourceRoot};
 
 pub fn logical_source(
     doc: &Doc<'_>,

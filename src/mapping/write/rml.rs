@@ -8,11 +8,11 @@ use oxigraph::model::{NamedNode, Term};
 use super::turtle::{Node, T, Turtle};
 use super::{PREFIXES, RDF, RDFS, RML, WriteError};
 use crate::mapping::model::{
-    Compression, CsvDialect, DatabaseSource, Expression, FileSource, FunctionExecution, Gather,
-    GatherStrategy, JoinCondition, LogicalSource, MapName, Mapping, ObjectMap, PredicateObjectMap,
-    ReferenceFormulation, Source, SourceRoot, SubjectMap, Template, TemplatePart, TermMap,
-    TermType, TriplesMap,
+    DatabaseSource, Expression, FunctionExecution, Gather, GatherStrategy, JoinCondition,
+    LogicalSource, MapName, Mapping, ObjectMap, PredicateObjectMap, ReferenceFormulation, Source,
+    SubjectMap, Template, TemplatePart, TermMap, TermType, TriplesMap,
 };
+use crate::payload::source::{Compression, CsvDialect, FileSource, SourceRoot};
 
 /// The mapping as canonical RML-Core Turtle.
 pub fn to_rml(mapping: &Mapping) -> Result<String, WriteError> {

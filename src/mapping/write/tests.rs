@@ -8,11 +8,12 @@ use super::yaml::{yaml_key, yaml_string};
 use super::{RDF, RDFS, RML, WriteError, XSD, to_rml, to_yarrrml};
 use crate::mapping::functions;
 use crate::mapping::model::{
-    Compression, CsvDialect, DatabaseSource, Expression, FileSource, FunctionExecution,
-    FunctionInput, Gather, GatherStrategy, JoinCondition, LogicalSource, MapName, Mapping,
-    ObjectMap, PredicateObjectMap, ReferenceFormulation, ReferencingObjectMap, Source, SourceRoot,
-    SubjectMap, Template, TemplatePart, TermMap, TermType, TriplesMap,
+    DatabaseSource, Expression, FunctionExecution, FunctionInput, Gather, GatherStrategy,
+    JoinCondition, LogicalSource, MapName, Mapping, ObjectMap, PredicateObjectMap,
+    ReferenceFormulation, ReferencingObjectMap, Source, SubjectMap, Template, TemplatePart,
+    TermMap, TermType, TriplesMap,
 };
+use crate::payload::source::{Compression, CsvDialect, FileSource, SourceRoot};
 
 fn iri(text: &str) -> NamedNode {
     NamedNode::new(text).unwrap()

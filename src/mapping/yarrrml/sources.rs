@@ -7,9 +7,8 @@
 use super::YarrrmlTarget;
 use super::terms::Ctx;
 use super::yaml::Node;
-use crate::mapping::model::{
-    CsvDialect, DatabaseSource, FileSource, LogicalSource, ReferenceFormulation, Source, SourceRoot,
-};
+use crate::mapping::model::{DatabaseSource, LogicalSource, ReferenceFormulation, Source};
+use crate::payload::source::{CsvDialect, FileSource, SourceRoot};
 
 const RR: &str = "http://www.w3.org/ns/r2rml#";
 

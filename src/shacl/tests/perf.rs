@@ -117,13 +117,18 @@ fn a_hundred_thousand_triples_validate_in_seconds() {
 #[test]
 fn a_hundred_thousand_triples_in_a_store_validate_in_place() {
     use crate::shacl::{GraphScope, StoreGraph};
+    use crate::storage::{Cause, Origin, Storage};
     use oxigraph::model::NamedNodeRef;
-    use oxigraph::store::Store;
     let shapes = shipped_shapes();
     let data = observations(16_700);
-    let store = Store::new().unwrap();
+    let store = Storage::in_memory().unwrap();
     let name = NamedNodeRef::new("http://example.org/graph/observations").unwrap();
-    store.extend(data.iter().map(|t| t.in_graph(name))).unwrap();
+    store
+        .extend(
+            Cause::service(Origin::Load),
+            data.iter().map(|t| t.in_graph(name)),
+        )
+        .unwrap();
     let start = Instant::now();
     let report = validate(
         &shapes,

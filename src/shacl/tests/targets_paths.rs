@@ -88,20 +88,21 @@ fn result_paths_and_reports_are_standard_rdf() {
 #[test]
 fn a_store_graph_validates_in_place_like_a_graph() {
     use crate::shacl::{GraphScope, StoreGraph, validate};
+    use crate::storage::{Cause, Origin, Storage};
     use oxigraph::model::{GraphNameRef, NamedNodeRef};
-    use oxigraph::store::Store;
     let shapes = super::shapes(
         "ex:S sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:minCount 1 ; sh:maxCount 1 ] .",
     );
     let data = super::graph("ex:a a ex:C . ex:b a ex:C ; ex:p 1, 2 .");
-    let store = Store::new().unwrap();
+    let store = Storage::in_memory().unwrap();
     let name = NamedNodeRef::new("http://example.org/g").unwrap();
-    for t in data.iter() {
-        store.insert(t.in_graph(name)).unwrap();
-        store
-            .insert(t.in_graph(GraphNameRef::DefaultGraph))
-            .unwrap();
-    }
+    store
+        .extend(
+            Cause::service(Origin::Load),
+            data.iter()
+                .flat_map(|t| [t.in_graph(name), t.in_graph(GraphNameRef::DefaultGraph)]),
+        )
+        .unwrap();
     let Ok(expected) = validate(&shapes, &data);
     for scope in [GraphScope::Graph(name.into()), GraphScope::Union] {
         let report = validate(&shapes, &StoreGraph::new(&store, scope)).unwrap();

@@ -4,12 +4,10 @@
 //! translator would read back differently.
 
 use super::Yarrrml;
-use crate::mapping::model::{
-    Compression, CsvDialect, DatabaseSource, LogicalSource, ReferenceFormulation, Source,
-    SourceRoot,
-};
+use crate::mapping::model::{DatabaseSource, LogicalSource, ReferenceFormulation, Source};
 use crate::mapping::write::WriteError;
 use crate::mapping::write::yaml::Y;
+use crate::payload::source::{Compression, CsvDialect, SourceRoot};
 
 const SQL2008: &str = "http://www.w3.org/ns/r2rml#SQL2008";
 

@@ -1,13 +1,16 @@
 //! Bulk load and dump for the command line. A load is one atomic bulk-load transaction: a
 //! syntax error in any file leaves the store as it was.
 
+use super::{Cause, ChangedGraphs, Storage, StoreError};
 use crate::rdf_file::{self, RdfFileError};
 use oxigraph::io::{RdfFormat, RdfParseError, RdfParser};
-use oxigraph::model::NamedNode;
-use oxigraph::store::{StorageError, Store};
+use oxigraph::model::{GraphName, NamedNode};
+use oxigraph::store::StorageError;
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 #[derive(Debug, thiserror::Error)]
@@ -21,7 +24,7 @@ pub enum BulkError {
     #[error("--base-iri {iri:?} is not a valid IRI: {reason}")]
     BadBase { iri: String, reason: String },
     #[error(transparent)]
-    Storage(#[from] StorageError),
+    Storage(#[from] StoreError),
     #[error("cannot write the dump: {0}")]
     Write(#[from] std::io::Error),
 }
@@ -35,7 +38,8 @@ pub struct LoadOptions<'a> {
 
 /// Loads every file in one transaction; returns the number of quads read.
 pub fn load_files(
-    store: &Store,
+    storage: &Storage,
+    cause: Cause,
     files: &[PathBuf],
     options: &LoadOptions<'_>,
 ) -> Result<u64, BulkError> {
@@ -49,9 +53,7 @@ pub fn load_files(
         })
         .transpose()?;
     let count = Arc::new(AtomicU64::new(0));
-    let progress = Arc::clone(&options.on_progress);
-    let mut loader = store.bulk_loader().on_progress(move |n| progress(n));
-    for path in files {
+    let parsed = |path: &PathBuf| -> Result<_, BulkError> {
         let (format, gzipped) = rdf_file::format_of(path)?;
         let mut parser = RdfParser::from_format(format);
         if let Some(base) = options.base_iri {
@@ -65,20 +67,60 @@ pub fn load_files(
         }
         let reader = rdf_file::open(path, gzipped)?;
         let counter = Arc::clone(&count);
-        let quads = parser.rename_blank_nodes().for_reader(reader).inspect(|_| {
-            counter.fetch_add(1, Ordering::Relaxed);
+        Ok(parser
+            .rename_blank_nodes()
+            .for_reader(reader)
+            .inspect(move |_| {
+                counter.fetch_add(1, Ordering::Relaxed);
+            }))
+    };
+    let syntax = |path: &PathBuf, e: &RdfParseError| BulkError::Syntax {
+        path: path.clone(),
+        message: describe_parse_error(e),
+    };
+    if !storage.capabilities().bulk_load || storage.hub.wants_transaction() {
+        // A consumer follows writes inside transactions: one transaction for every file.
+        storage.write(cause, |tx| {
+            for path in files {
+                for quad in parsed(path)? {
+                    let quad = quad.map_err(|e| syntax(path, &e))?;
+                    tx.insert(quad.as_ref())?;
+                }
+            }
+            Ok::<_, BulkError>(())
+        })?;
+        return Ok(count.load(Ordering::Relaxed));
+    }
+    let graphs = Arc::new(Mutex::new(HashSet::<GraphName>::new()));
+    let progress = Arc::clone(&options.on_progress);
+    let mut loader = storage.bulk_loader().on_progress(move |n| progress(n));
+    for path in files {
+        let seen = Arc::clone(&graphs);
+        let mut last_graph: Option<GraphName> = None;
+        let quads = parsed(path)?.inspect(move |quad| {
+            if let Ok(quad) = quad
+                && last_graph.as_ref() != Some(&quad.graph_name)
+            {
+                last_graph = Some(quad.graph_name.clone());
+                seen.lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .insert(quad.graph_name.clone());
+            }
         });
         loader
             .load_ok_quads::<RdfParseError, LoadFailure>(quads)
             .map_err(|e| match e {
-                LoadFailure::Parse(e) => BulkError::Syntax {
-                    path: path.clone(),
-                    message: describe_parse_error(&e),
-                },
-                LoadFailure::Storage(e) => BulkError::Storage(e),
+                LoadFailure::Parse(e) => syntax(path, &e),
+                LoadFailure::Storage(e) => BulkError::Storage(e.into()),
             })?;
     }
-    loader.commit()?;
+    loader.commit().map_err(StoreError::from)?;
+    let graphs = std::mem::take(
+        &mut *graphs
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+    );
+    storage.published(cause, ChangedGraphs::Listed(graphs));
     Ok(count.load(Ordering::Relaxed))
 }
 
@@ -119,10 +161,10 @@ pub fn describe_parse_error(error: &RdfParseError) -> String {
 }
 
 /// Writes the whole store as N-Quads or TriG; returns the number of quads written.
-pub fn dump(store: &Store, format: RdfFormat, writer: impl Write) -> Result<u64, BulkError> {
+pub fn dump(storage: &Storage, format: RdfFormat, writer: impl Write) -> Result<u64, BulkError> {
     let mut serializer = oxigraph::io::RdfSerializer::from_format(format).for_writer(writer);
     let mut count = 0;
-    for quad in store.iter() {
+    for quad in storage.all_quads() {
         serializer.serialize_quad(&quad?)?;
         count += 1;
     }

@@ -1,0 +1,238 @@
+//! Change events: after every write the storage publishes one [`Change`] (which graphs, by
+//! whom, through what, and for an ingest the subjects it wrote) to the subscribed
+//! [`Consumer`]s. The contract:
+//!
+//! - A consumer that must never lag (derived graphs such as current state or rollups) says
+//!   [`Consumer::exact`] and gets [`Consumer::in_transaction`] inside the writing
+//!   transaction, before the commit, with the quads really added and removed when the write
+//!   went through quads ([`Tx::delta`]). What it writes through the `Tx` commits with the
+//!   write; an error it returns aborts the write. While such a consumer is subscribed, bulk
+//!   commits become transactions so that it sees them too.
+//! - Every consumer gets [`Consumer::committed`] after the commit, in the writer's thread, in
+//!   commit order per writer. It must be quick (mark, invalidate, enqueue): work that takes
+//!   longer runs on the consumer's own thread. A panic there is logged and contained.
+//! - A stop that was not clean may lose after-commit work that a consumer had queued; the
+//!   next start calls [`Consumer::recover`] on each consumer before the first request.
+//!
+//! Adding a consumer is one file: implement the trait and subscribe it where the service is
+//! built (`Storage::subscribe`); no handler changes. The storage holds consumers weakly: one
+//! lives as long as its owner keeps it (a background thread stops when the service goes).
+
+use super::{StoreError, Tx};
+use crate::core::ids::MappingId;
+use oxigraph::model::{GraphName, GraphNameRef, NamedOrBlankNode};
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, PoisonError, RwLock, Weak};
+
+/// Through what a write came.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// SPARQL 1.1 Graph Store Protocol (`/store`).
+    GraphStore,
+    /// SPARQL 1.1 Update (`/update`).
+    Update,
+    /// A payload ingested through a registry mapping.
+    Ingest { mapping: MappingId },
+    /// A quarantined payload replayed through its mapping.
+    Replay { mapping: MappingId },
+    /// The registry's mirror in `graph/mappings`: these mappings were created, replaced or
+    /// deleted (empty: the whole mirror was rewritten at start).
+    Registry { mappings: Vec<MappingId> },
+    /// The use-case catalogue: a use case written, deleted or seeded.
+    UseCases,
+    /// Use-case assessments recomputed.
+    Assessment,
+    /// A use-case kit imported.
+    Kit,
+    /// A harvest of another catalogue.
+    Harvest,
+    /// The shipped ontologies synchronised at start.
+    Ontologies,
+    /// `citykg load`.
+    Load,
+}
+
+/// Who and through what: given by the writer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cause {
+    /// The token's name, `anonymous` for an open write, `citykg` for the service's own work.
+    pub agent: String,
+    pub origin: Origin,
+}
+
+impl Cause {
+    pub fn new(agent: impl Into<String>, origin: Origin) -> Self {
+        Self {
+            agent: agent.into(),
+            origin,
+        }
+    }
+
+    /// Work the service does on its own (start-up, background recomputation).
+    pub fn service(origin: Origin) -> Self {
+        Self::new("citykg", origin)
+    }
+}
+
+/// Which graphs a write changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChangedGraphs {
+    Listed(HashSet<GraphName>),
+    /// Could not be told (an update whose templates name their graph with a variable, `CLEAR
+    /// ALL`): any graph may have changed.
+    Unknown,
+}
+
+impl ChangedGraphs {
+    /// Whether `graph` may have changed.
+    pub fn may_include(&self, graph: GraphNameRef<'_>) -> bool {
+        match self {
+            Self::Listed(graphs) => graphs.iter().any(|g| g.as_ref() == graph),
+            Self::Unknown => true,
+        }
+    }
+}
+
+/// One committed write.
+#[derive(Debug, Clone)]
+pub struct Change {
+    /// Increases with every change this process publishes.
+    pub seq: u64,
+    pub graphs: ChangedGraphs,
+    pub cause: Cause,
+    /// For an ingest, the subjects of the quads it wrote (distinct).
+    pub subjects: Option<Arc<[NamedOrBlankNode]>>,
+}
+
+/// Something kept up to date from the changes. See the module documentation.
+pub trait Consumer: Send + Sync {
+    /// A short name for logs and errors.
+    fn name(&self) -> &'static str;
+
+    /// Whether it must follow changes inside the writing transaction.
+    fn exact(&self) -> bool {
+        false
+    }
+
+    /// Inside the writing transaction, before the commit (only when [`Consumer::exact`]).
+    fn in_transaction(&self, _tx: &mut Tx<'_>, _change: &Change) -> Result<(), StoreError> {
+        Ok(())
+    }
+
+    /// After the commit. Quick: mark, invalidate or enqueue.
+    fn committed(&self, _change: &Change) {}
+
+    /// At start after a stop that was not clean: rebuild what queued work may have been lost.
+    fn recover(&self) {}
+}
+
+#[derive(Default)]
+pub(super) struct Hub {
+    consumers: RwLock<Vec<Weak<dyn Consumer>>>,
+    seq: AtomicU64,
+}
+
+impl Hub {
+    fn consumers(&self) -> Vec<Arc<dyn Consumer>> {
+        self.consumers
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .filter_map(Weak::upgrade)
+            .collect()
+    }
+
+    pub(super) fn subscribe(&self, consumer: Weak<dyn Consumer>) {
+        let mut consumers = self
+            .consumers
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        consumers.retain(|c| c.strong_count() > 0);
+        consumers.push(consumer);
+    }
+
+    /// Whether writes must go through a transaction that records its quads.
+    pub(super) fn wants_quads(&self) -> bool {
+        self.consumers
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .any(|c| c.upgrade().is_some_and(|c| c.exact()))
+    }
+
+    pub(super) fn wants_transaction(&self) -> bool {
+        self.wants_quads()
+    }
+
+    pub(super) fn draft(
+        &self,
+        cause: Cause,
+        graphs: ChangedGraphs,
+        subjects: Option<Arc<[NamedOrBlankNode]>>,
+    ) -> Change {
+        Change {
+            seq: 0,
+            graphs,
+            cause,
+            subjects,
+        }
+    }
+
+    /// Lets every exact consumer follow the change inside `tx`; the change then also lists
+    /// the graphs they wrote.
+    pub(super) fn run_in_transaction(
+        &self,
+        tx: &mut Tx<'_>,
+        mut change: Change,
+    ) -> Result<Change, StoreError> {
+        let exact: Vec<_> = self.consumers().into_iter().filter(|c| c.exact()).collect();
+        if exact.is_empty() {
+            return Ok(change);
+        }
+        for consumer in exact {
+            consumer.in_transaction(tx, &change)?;
+        }
+        change.graphs = tx.changed_graphs();
+        Ok(change)
+    }
+
+    /// Hands a committed change to every consumer.
+    pub(super) fn deliver(&self, change: &Change) {
+        let mut change = change.clone();
+        change.seq = self.seq.fetch_add(1, Ordering::AcqRel) + 1;
+        for consumer in self.consumers() {
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                consumer.committed(&change);
+            }));
+            if outcome.is_err() {
+                tracing::error!(
+                    consumer = consumer.name(),
+                    seq = change.seq,
+                    "a change consumer panicked; the write itself is committed"
+                );
+            }
+        }
+    }
+
+    /// Publishes a change committed without a transaction (bulk loads).
+    pub(super) fn publish(
+        &self,
+        cause: Cause,
+        graphs: ChangedGraphs,
+        subjects: Option<Arc<[NamedOrBlankNode]>>,
+    ) {
+        let change = self.draft(cause, graphs, subjects);
+        self.deliver(&change);
+    }
+
+    pub(super) fn recover(&self) {
+        for consumer in self.consumers() {
+            tracing::info!(
+                consumer = consumer.name(),
+                "the last stop was not clean: rebuilding"
+            );
+            consumer.recover();
+        }
+    }
+}

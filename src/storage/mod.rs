@@ -1,0 +1,368 @@
+//! The storage boundary. Everything else reads and writes the dataset through [`Storage`]:
+//! named graphs of quads, SPARQL queries, transactions ([`Tx`]) and bulk commits, and never
+//! through oxigraph's store types (a test checks that no module outside this folder imports
+//! `oxigraph::store`). Every write goes through [`Storage::write`], [`Storage::update`],
+//! [`Storage::commit_quads`] or [`bulk::load_files`], which commit and then publish one
+//! [`Change`] to the subscribed [`Consumer`]s (see `events.rs` for the contract).
+//!
+//! Today the one backend is the embedded oxigraph store (RocksDB on disk, or memory). What only
+//! an embedded store can do (the bulk loader, in-process transactions) is said by
+//! [`Capabilities`], so a remote SPARQL 1.1 backend can answer `false` and the callers fall
+//! back to plain requests.
+
+pub mod bulk;
+pub mod describe;
+pub mod events;
+pub mod graphs;
+pub mod pool;
+mod tx;
+
+pub use events::{Cause, Change, ChangedGraphs, Consumer, Origin};
+pub use tx::{Delta, LoadError, Quads, Tx};
+
+use crate::config::StoreLocation;
+use events::Hub;
+use oxigraph::model::{
+    GraphName, GraphNameRef, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Quad, QuadRef,
+    TermRef,
+};
+use oxigraph::sparql::{
+    PreparedSparqlQuery, PreparedSparqlUpdate, QueryEvaluationError, QueryResults,
+    UpdateEvaluationError,
+};
+use oxigraph::store::Store;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open the store at {path}: {source}")]
+    Open {
+        path: PathBuf,
+        source: oxigraph::store::StorageError,
+    },
+    #[error("storage error: {0}")]
+    Storage(#[from] oxigraph::store::StorageError),
+    #[error("the blocking task was cancelled or panicked")]
+    Join,
+    /// A consumer that keeps derived data inside the writing transaction could not: the write
+    /// is not committed.
+    #[error("{consumer} could not follow the change, so nothing was written: {message}")]
+    Consumer {
+        consumer: &'static str,
+        message: String,
+    },
+}
+
+/// What a backend can do beyond SPARQL 1.1 Protocol and Graph Store Protocol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Capabilities {
+    /// Reads and writes in one isolated, atomic transaction in this process.
+    pub transactions: bool,
+    /// A loader that writes large batches faster than a transaction, still atomically.
+    pub bulk_load: bool,
+}
+
+/// The dataset citykg keeps, and the one way to change it. Cheap to clone (a handle).
+#[derive(Clone)]
+pub struct Storage {
+    store: Store,
+    hub: Arc<Hub>,
+}
+
+/// The folder inside a data location where RocksDB keeps its files.
+pub fn rocksdb_dir(location: &Path) -> PathBuf {
+    location.join("store")
+}
+
+/// The file that says a server is running on a data location: left behind by a stop that was
+/// not clean, so the next start knows after-commit work may have been lost.
+fn running_marker(location: &Path) -> PathBuf {
+    location.join("citykg.running")
+}
+
+impl Storage {
+    pub fn open(location: &StoreLocation) -> Result<Self, StoreError> {
+        let store = match location {
+            StoreLocation::Memory => Store::new()?,
+            StoreLocation::Disk(dir) => open_disk(&rocksdb_dir(dir))?,
+        };
+        Ok(Self::over(store))
+    }
+
+    /// An empty store in memory (tests, `citykg map --validate`, previews).
+    pub fn in_memory() -> Result<Self, StoreError> {
+        Ok(Self::over(Store::new()?))
+    }
+
+    fn over(store: Store) -> Self {
+        Self {
+            store,
+            hub: Arc::new(Hub::default()),
+        }
+    }
+
+    pub fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            transactions: true,
+            bulk_load: true,
+        }
+    }
+
+    /// Adds a consumer of every later change, for as long as its owner keeps it.
+    pub fn subscribe<C: Consumer + 'static>(&self, consumer: &Arc<C>) {
+        let weak: std::sync::Weak<C> = Arc::downgrade(consumer);
+        self.hub.subscribe(weak);
+    }
+
+    /// Notes that a server runs on `location`; returns whether the previous one did not stop
+    /// cleanly, in which case every consumer is asked to [`Consumer::recover`].
+    pub fn mark_running(&self, location: &StoreLocation) -> std::io::Result<bool> {
+        let StoreLocation::Disk(dir) = location else {
+            return Ok(false);
+        };
+        let marker = running_marker(dir);
+        let unclean = marker.exists();
+        if unclean {
+            self.hub.recover();
+        }
+        crate::durable::write_file(&marker, b"")?;
+        Ok(unclean)
+    }
+
+    /// Flushes the store to disk and notes the clean stop.
+    pub fn close(&self, location: &StoreLocation) -> Result<(), StoreError> {
+        self.flush()?;
+        if let StoreLocation::Disk(dir) = location {
+            match std::fs::remove_file(running_marker(dir)) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    tracing::warn!(error = %e, "the running marker was not removed");
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    // --- reads, each on a snapshot of its own ---
+
+    /// The quads matching a pattern (`None`: any).
+    pub fn quads(
+        &self,
+        subject: Option<NamedOrBlankNodeRef<'_>>,
+        predicate: Option<NamedNodeRef<'_>>,
+        object: Option<TermRef<'_>>,
+        graph: Option<GraphNameRef<'_>>,
+    ) -> Quads<'static> {
+        Quads::new(
+            self.store
+                .quads_for_pattern(subject, predicate, object, graph),
+        )
+    }
+
+    /// The quads of one graph.
+    pub fn graph_quads(&self, graph: GraphNameRef<'_>) -> Quads<'static> {
+        self.quads(None, None, None, Some(graph))
+    }
+
+    /// Every quad of the dataset.
+    pub fn all_quads(&self) -> Quads<'static> {
+        Quads::new(self.store.iter())
+    }
+
+    pub fn contains<'b>(&self, quad: impl Into<QuadRef<'b>>) -> Result<bool, StoreError> {
+        Ok(self.store.contains(quad)?)
+    }
+
+    pub fn contains_graph<'b>(
+        &self,
+        graph: impl Into<NamedOrBlankNodeRef<'b>>,
+    ) -> Result<bool, StoreError> {
+        Ok(self.store.contains_named_graph(graph)?)
+    }
+
+    /// The names of the named graphs.
+    pub fn named_graphs(&self) -> impl Iterator<Item = Result<NamedOrBlankNode, StoreError>> {
+        self.store
+            .named_graphs()
+            .map(|g| g.map_err(StoreError::from))
+    }
+
+    /// The number of quads (walks the whole store: cache it).
+    pub fn len(&self) -> Result<usize, StoreError> {
+        Ok(self.store.len()?)
+    }
+
+    pub fn is_empty(&self) -> Result<bool, StoreError> {
+        Ok(self.store.is_empty()?)
+    }
+
+    /// Evaluates a prepared query on a snapshot; solutions are produced lazily.
+    pub fn query(
+        &self,
+        query: PreparedSparqlQuery,
+    ) -> Result<QueryResults<'static>, QueryEvaluationError> {
+        query.on_store(&self.store).execute()
+    }
+
+    // --- writes ---
+
+    /// Runs `work` in one transaction, commits, and publishes what it changed. Nothing is
+    /// written when `work` or a consumer inside the transaction fails.
+    pub fn write<T, E: From<StoreError>>(
+        &self,
+        cause: Cause,
+        work: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut tx = Tx::start(&self.store, self.hub.wants_quads())?;
+        let value = work(&mut tx)?;
+        self.commit(tx, cause, None)?;
+        Ok(value)
+    }
+
+    /// Adds quads, in one transaction.
+    pub fn extend(
+        &self,
+        cause: Cause,
+        quads: impl IntoIterator<Item = impl Into<Quad>>,
+    ) -> Result<(), StoreError> {
+        self.write(cause, |tx| {
+            for quad in quads {
+                tx.insert(&quad.into())?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Removes then adds quads, in one transaction.
+    pub fn apply(&self, cause: Cause, remove: &[Quad], insert: &[Quad]) -> Result<(), StoreError> {
+        self.write(cause, |tx| {
+            for quad in remove {
+                tx.remove(quad.as_ref())?;
+            }
+            for quad in insert {
+                tx.insert(quad.as_ref())?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Runs a SPARQL update in one transaction and publishes the change. `graphs` are those
+    /// the update may touch, read from its algebra (`ChangedGraphs::Unknown` when a template
+    /// names its graph by a variable).
+    pub fn update(
+        &self,
+        cause: Cause,
+        update: PreparedSparqlUpdate,
+        graphs: ChangedGraphs,
+    ) -> Result<(), UpdateFailure> {
+        let mut tx = Tx::start(&self.store, self.hub.wants_quads())?;
+        update
+            .on_transaction(tx.inner_mut())
+            .execute()
+            .map_err(UpdateFailure::Evaluation)?;
+        tx.touch_all(graphs);
+        self.commit(tx, cause, None)?;
+        Ok(())
+    }
+
+    /// Stores a batch of quads atomically (one ingest): with the bulk loader, which writes
+    /// sorted files instead of going through memtables (several times faster than a
+    /// transaction for a batch of records), unless a consumer must follow the change inside a
+    /// transaction. The change lists the batch's graphs and subjects.
+    pub fn commit_quads(&self, cause: Cause, quads: &[Quad]) -> Result<(), StoreError> {
+        let subjects: HashSet<&NamedOrBlankNode> = quads.iter().map(|q| &q.subject).collect();
+        let subjects: Arc<[NamedOrBlankNode]> = subjects.into_iter().cloned().collect();
+        if self.hub.wants_transaction() {
+            let mut tx = Tx::start(&self.store, self.hub.wants_quads())?;
+            for quad in quads {
+                tx.insert(quad.as_ref())?;
+            }
+            return self.commit(tx, cause, Some(subjects));
+        }
+        let graphs: HashSet<GraphName> = quads.iter().map(|q| q.graph_name.clone()).collect();
+        let mut loader = self.store.bulk_loader();
+        loader.load_quads(quads.iter().cloned())?;
+        loader.commit()?;
+        self.hub
+            .publish(cause, ChangedGraphs::Listed(graphs), Some(subjects));
+        Ok(())
+    }
+
+    fn commit(
+        &self,
+        mut tx: Tx<'_>,
+        cause: Cause,
+        subjects: Option<Arc<[NamedOrBlankNode]>>,
+    ) -> Result<(), StoreError> {
+        if tx.is_untouched() {
+            tx.into_inner().commit()?;
+            return Ok(());
+        }
+        let change = self.hub.draft(cause, tx.changed_graphs(), subjects);
+        let change = self.hub.run_in_transaction(&mut tx, change)?;
+        tx.into_inner().commit()?;
+        self.hub.deliver(&change);
+        Ok(())
+    }
+
+    /// Writes a disk store's buffers to disk; nothing to do for a memory store.
+    pub fn flush(&self) -> Result<(), StoreError> {
+        #[cfg(feature = "rocksdb")]
+        self.store.flush()?;
+        Ok(())
+    }
+
+    /// The bulk loader, for `bulk::load_files`.
+    fn bulk_loader(&self) -> oxigraph::store::BulkLoader<'_> {
+        self.store.bulk_loader()
+    }
+
+    /// Publishes a change made outside a transaction (a bulk load).
+    fn published(&self, cause: Cause, graphs: ChangedGraphs) {
+        self.hub.publish(cause, graphs, None);
+    }
+}
+
+/// A failed SPARQL update: the update itself, or storing its result.
+#[derive(Debug, thiserror::Error)]
+pub enum UpdateFailure {
+    #[error(transparent)]
+    Evaluation(UpdateEvaluationError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+#[cfg(feature = "rocksdb")]
+fn open_disk(path: &Path) -> Result<Store, StoreError> {
+    std::fs::create_dir_all(path).map_err(|e| StoreError::Open {
+        path: path.to_owned(),
+        source: e.into(),
+    })?;
+    Store::open(path).map_err(|source| StoreError::Open {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+/// Without the `rocksdb` feature (the fuzz build) only the in-memory store exists.
+#[cfg(not(feature = "rocksdb"))]
+fn open_disk(path: &Path) -> Result<Store, StoreError> {
+    Err(StoreError::Open {
+        path: path.to_owned(),
+        source: std::io::Error::other("citykg was built without the `rocksdb` feature").into(),
+    })
+}
+
+/// Runs blocking store work on tokio's blocking pool, keeping the caller's tracing span.
+pub async fn run_blocking<T, F>(work: F) -> Result<T, StoreError>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    let span = tracing::Span::current();
+    tokio::task::spawn_blocking(move || span.in_scope(work))
+        .await
+        .map_err(|_| StoreError::Join)
+}
