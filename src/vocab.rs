@@ -15,6 +15,47 @@ pub const SOURCE_SHA256: NamedNodeRef<'static> =
 /// `mapping convert`.
 pub const OPTIONAL_COLUMN: &str = "https://w3id.org/citykg/ns#optionalColumn";
 
+/// The prefixes of the shipped ontologies' namespaces, for RDF written for people (pages,
+/// ontology documents, `/id/` descriptions).
+pub const PREFIXES: &[(&str, &str)] = &[
+    ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
+    ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
+    ("owl", "http://www.w3.org/2002/07/owl#"),
+    ("xsd", "http://www.w3.org/2001/XMLSchema#"),
+    ("skos", "http://www.w3.org/2004/02/skos/core#"),
+    ("dcterms", "http://purl.org/dc/terms/"),
+    ("sosa", "http://www.w3.org/ns/sosa/"),
+    ("ssn", "http://www.w3.org/ns/ssn/"),
+    ("saref", "https://saref.etsi.org/core/"),
+    ("s4city", "https://saref.etsi.org/saref4city/"),
+    ("geo", "http://www.opengis.net/ont/geosparql#"),
+    ("wgs", "http://www.w3.org/2003/01/geo/wgs84_pos#"),
+    ("qudt", "http://qudt.org/schema/qudt/"),
+    ("unit", "http://qudt.org/vocab/unit/"),
+    ("quantitykind", "http://qudt.org/vocab/quantitykind/"),
+    ("prov", "http://www.w3.org/ns/prov#"),
+    ("dcat", "http://www.w3.org/ns/dcat#"),
+    ("dqv", "http://www.w3.org/ns/dqv#"),
+    ("citykg", "https://w3id.org/citykg/ns#"),
+];
+
+/// The prefixes of the catalogue feed (DCAT-AP, Hydra), as harvesters expect to read them.
+pub const CATALOG_PREFIXES: &[(&str, &str)] = &[
+    ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
+    ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
+    ("xsd", "http://www.w3.org/2001/XMLSchema#"),
+    ("dcat", "http://www.w3.org/ns/dcat#"),
+    ("dct", "http://purl.org/dc/terms/"),
+    ("foaf", "http://xmlns.com/foaf/0.1/"),
+    ("vcard", "http://www.w3.org/2006/vcard/ns#"),
+    ("skos", "http://www.w3.org/2004/02/skos/core#"),
+    ("dqv", "http://www.w3.org/ns/dqv#"),
+    ("prov", "http://www.w3.org/ns/prov#"),
+    ("geo", "http://www.opengis.net/ont/geosparql#"),
+    ("hydra", "http://www.w3.org/ns/hydra/core#"),
+    ("citykg", "https://w3id.org/citykg/ns#"),
+];
+
 /// citykg's mapping registry terms (`ontologies/citykg.ttl`).
 pub mod registry {
     use oxigraph::model::NamedNodeRef;

@@ -11,7 +11,7 @@ use tera::Context;
 use super::auth::authorize;
 use super::body::Params;
 use super::negotiate::{self, Output};
-use super::pages::render;
+use super::render::render;
 use super::problem::Problem;
 use super::state::AppState;
 use crate::assessment::{self, Assessment, AssessmentError, Dimension, Level, Value, usecase};

@@ -3,6 +3,8 @@
 //! repeat (`default-graph-uri` often does).
 
 use super::problem::Problem;
+use crate::ingest::deliver::DeclaredZone;
+use crate::payload::text::charset_of;
 use actix_web::HttpRequest;
 use actix_web::http::header;
 use actix_web::web::{self, Bytes, BytesMut};
@@ -123,6 +125,24 @@ pub fn content_type(request: &HttpRequest) -> Option<String> {
                 .to_ascii_lowercase()
         })
         .filter(|v| !v.is_empty())
+}
+
+/// The `charset` of the request's Content-Type, as sent.
+pub fn raw_charset(request: &HttpRequest) -> Option<String> {
+    request
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(charset_of)
+}
+
+/// The `timezone` parameter: the zone the sender declares for payload times written without
+/// one (`Z`, `UTC`, `+01:00`).
+pub fn declared_zone(request: &HttpRequest) -> Result<Option<DeclaredZone>, Problem> {
+    Params::parse_utf8(request.query_string().as_bytes())?
+        .single("timezone")?
+        .map(|text| DeclaredZone::parse(&text).map_err(Problem::from))
+        .transpose()
 }
 
 #[cfg(test)]

@@ -50,7 +50,7 @@ fn serialize(
     graph: &crate::feed::describe::Triples,
 ) -> Result<Vec<u8>, Problem> {
     let mut serializer = RdfSerializer::from_format(format);
-    for (prefix, iri) in PREFIXES {
+    for (prefix, iri) in crate::vocab::CATALOG_PREFIXES {
         serializer = serializer
             .with_prefix(*prefix, *iri)
             .map_err(|e| Problem::internal(&e))?;
@@ -64,21 +64,6 @@ fn serialize(
     writer.finish().map_err(|e| Problem::internal(&e))
 }
 
-const PREFIXES: &[(&str, &str)] = &[
-    ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
-    ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
-    ("xsd", "http://www.w3.org/2001/XMLSchema#"),
-    ("dcat", "http://www.w3.org/ns/dcat#"),
-    ("dct", "http://purl.org/dc/terms/"),
-    ("foaf", "http://xmlns.com/foaf/0.1/"),
-    ("vcard", "http://www.w3.org/2006/vcard/ns#"),
-    ("skos", "http://www.w3.org/2004/02/skos/core#"),
-    ("dqv", "http://www.w3.org/ns/dqv#"),
-    ("prov", "http://www.w3.org/ns/prov#"),
-    ("geo", "http://www.opengis.net/ont/geosparql#"),
-    ("hydra", "http://www.w3.org/ns/hydra/core#"),
-    ("citykg", "https://w3id.org/citykg/ns#"),
-];
 
 impl From<FeedError> for Problem {
     fn from(error: FeedError) -> Self {

@@ -3,14 +3,14 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use oxigraph::io::{RdfFormat, RdfSerializer};
+use oxigraph::io::RdfFormat;
 use oxigraph::model::{GraphNameRef, Triple};
 use serde::Serialize;
 use tera::Context;
 
 use super::auth::authorize;
 use super::negotiate::{self, Output};
-use super::pages::render;
+use super::render::{rdf_response, render};
 use super::problem::Problem;
 use super::state::AppState;
 use crate::auth::Role;
@@ -167,50 +167,3 @@ fn display_object(term: &oxigraph::model::Term) -> String {
         other => other.to_string(),
     }
 }
-
-/// Small graphs (a module, a term): serialised whole, with the usual prefixes.
-pub(super) fn rdf_response(
-    format: RdfFormat,
-    media_type: &str,
-    triples: &[Triple],
-) -> Result<HttpResponse, Problem> {
-    let mut serializer = RdfSerializer::from_format(format);
-    for (prefix, iri) in PREFIXES {
-        serializer = serializer
-            .with_prefix(*prefix, *iri)
-            .map_err(|e| Problem::internal(&e))?;
-    }
-    let mut writer = serializer.for_writer(Vec::new());
-    for triple in triples {
-        writer
-            .serialize_triple(triple)
-            .map_err(|e| Problem::internal(&e))?;
-    }
-    let body = writer.finish().map_err(|e| Problem::internal(&e))?;
-    Ok(HttpResponse::Ok()
-        .content_type(media_type)
-        .insert_header(("Vary", "Accept"))
-        .body(body))
-}
-
-pub(super) const PREFIXES: &[(&str, &str)] = &[
-    ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
-    ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
-    ("owl", "http://www.w3.org/2002/07/owl#"),
-    ("xsd", "http://www.w3.org/2001/XMLSchema#"),
-    ("skos", "http://www.w3.org/2004/02/skos/core#"),
-    ("dcterms", "http://purl.org/dc/terms/"),
-    ("sosa", "http://www.w3.org/ns/sosa/"),
-    ("ssn", "http://www.w3.org/ns/ssn/"),
-    ("saref", "https://saref.etsi.org/core/"),
-    ("s4city", "https://saref.etsi.org/saref4city/"),
-    ("geo", "http://www.opengis.net/ont/geosparql#"),
-    ("wgs", "http://www.w3.org/2003/01/geo/wgs84_pos#"),
-    ("qudt", "http://qudt.org/schema/qudt/"),
-    ("unit", "http://qudt.org/vocab/unit/"),
-    ("quantitykind", "http://qudt.org/vocab/quantitykind/"),
-    ("prov", "http://www.w3.org/ns/prov#"),
-    ("dcat", "http://www.w3.org/ns/dcat#"),
-    ("dqv", "http://www.w3.org/ns/dqv#"),
-    ("citykg", "https://w3id.org/citykg/ns#"),
-];

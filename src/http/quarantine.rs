@@ -8,7 +8,7 @@ use tera::Context;
 use super::auth::authorize;
 use super::deadline::Admitted;
 use super::negotiate::{self, Output};
-use super::pages::render;
+use super::render::render;
 use super::problem::Problem;
 use super::state::AppState;
 use crate::auth::Role;
@@ -84,7 +84,7 @@ pub async fn replay(
         Problem::internal(&format!("unknown content type {}", entry.content_type))
     })?;
     // The zone the payload was sent with, unless the replay declares another.
-    let zone = match super::ingest::declared_zone(&request)? {
+    let zone = match super::body::declared_zone(&request)? {
         Some(zone) => Some(zone),
         None => entry
             .timezone

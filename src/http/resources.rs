@@ -23,8 +23,8 @@ use tera::Context;
 use super::auth::authorize;
 use super::jsonld_out;
 use super::negotiate::{self, Output};
-use super::ontologies::rdf_response;
-use super::pages::render;
+use super::render::rdf_response;
+use super::render::render;
 use super::problem::Problem;
 use super::state::AppState;
 use crate::auth::Role;
@@ -203,7 +203,7 @@ fn row(triple: &Triple, described: &HashSet<NamedOrBlankNode>) -> Row {
 
 /// `prefix:local` for the prefixes of the shipped context, else the IRI.
 fn short(iri: &str) -> String {
-    super::ontologies::PREFIXES
+    crate::vocab::PREFIXES
         .iter()
         .find_map(|(prefix, namespace)| {
             iri.strip_prefix(namespace)

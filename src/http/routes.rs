@@ -57,8 +57,8 @@ pub fn configure(config: &mut web::ServiceConfig) {
             "/mappings/{id:.+}/versions/{n:[0-9]+}",
             web::get().to(mappings::get_version),
         )
-        .route("/mappings/preview", web::post().to(ingest::preview_unsaved))
-        .route("/mappings/{id:.+}/preview", web::post().to(ingest::preview))
+        .route("/mappings/preview", web::post().to(mappings::preview_unsaved))
+        .route("/mappings/{id:.+}/preview", web::post().to(mappings::preview))
         .service(
             web::resource("/mappings/{id:.+}")
                 .route(web::get().to(mappings::get))

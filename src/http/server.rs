@@ -4,7 +4,7 @@
 
 use super::metrics::Metrics;
 use super::state::AppState;
-use super::{pages, routes};
+use super::routes;
 use crate::auth::{Role, TokenError, TokenStore};
 use crate::config::{Settings, StoreLocation};
 use crate::ontology::{self, OntologyError};
@@ -147,7 +147,7 @@ impl Application {
             settings: Arc::new(settings),
             tokens: tokens.clone(),
             metrics: Arc::new(Metrics::default()),
-            templates: Arc::new(pages::templates()?),
+            templates: Arc::new(super::render::templates()?),
             stats,
             registry,
             quarantine,

@@ -9,7 +9,7 @@ use super::negotiate::{self, Output};
 use super::problem::Problem;
 use super::state::AppState;
 use super::stream::stream_blocking;
-use super::{pages, service_description};
+use super::{query_page, service_description};
 use crate::auth::Role;
 use crate::sparql::{self, ProtocolDataset, QueryKind, ResultFormat, RunOptions};
 use crate::storage::{Cause, Origin, run_blocking};
@@ -200,7 +200,7 @@ async fn run_query(
     let parsed = match parsed {
         Ok(parsed) => parsed,
         Err(error) if wants_html(request) => {
-            return Ok(pages::query_page_error(state, &text, Problem::from(error)));
+            return Ok(query_page::query_page_error(state, &text, Problem::from(error)));
         }
         Err(error) => return Err(error.into()),
     };
@@ -216,7 +216,7 @@ async fn run_query(
         Output::Results(f) => ResultFormat::Results(f),
         Output::Rdf(f) => ResultFormat::Rdf(f),
         Output::Html => {
-            return pages::query_page_results(
+            return query_page::query_page_results(
                 state,
                 text.to_string(),
                 parsed,
@@ -294,7 +294,7 @@ async fn describe_service(
 ) -> Result<HttpResponse, Problem> {
     let offer = negotiate::negotiate(request, negotiate::RDF_OR_PAGE)?;
     match offer.output {
-        Output::Html => Ok(pages::query_form(state)),
+        Output::Html => Ok(query_page::query_form(state)),
         Output::Rdf(format) => {
             let body = service_description::serialize(&state.settings, format)
                 .map_err(|e| Problem::internal(&e))?;

@@ -14,7 +14,7 @@ use tera::Context;
 use super::auth::authorize;
 use super::body::{Params, content_type, read_limited};
 use super::negotiate::{self, Output};
-use super::pages::render;
+use super::render::render;
 use super::problem::{Problem, ProblemLocation};
 use super::state::AppState;
 use crate::auth::Role;

@@ -173,10 +173,10 @@ mod tests {
         let store = Storage::in_memory().unwrap();
         let text = r#"
             @prefix ex: <http://e/> .
-            ex:a ex:p ex:a/b ; ex:q [ ex:r ex:a/c ] ; ex:link ex:z .
-            ex:a/b ex:p ex:a/b/d .
-            ex:a/c ex:p 1 .
-            ex:a/b/d ex:p 2 .
+            ex:a ex:p <http://e/a/b> ; ex:q [ ex:r <http://e/a#c> ] ; ex:link ex:z .
+            <http://e/a/b> ex:p <http://e/a/b/d> .
+            <http://e/a#c> ex:p 1 .
+            <http://e/a/b/d> ex:p 2 .
             ex:z ex:p 3 .
         "#;
         let g = NamedNode::new("http://e/g").unwrap();

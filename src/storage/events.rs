@@ -236,3 +236,258 @@ impl Hub {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::Storage;
+    use oxigraph::model::{Literal, NamedNode, Quad};
+    use std::sync::Mutex;
+
+    fn iri(text: &str) -> NamedNode {
+        NamedNode::new(text).unwrap()
+    }
+
+    fn quad(graph: &str, value: i64) -> Quad {
+        Quad::new(
+            iri("http://e/s"),
+            iri("http://e/p"),
+            Literal::from(value),
+            iri(graph),
+        )
+    }
+
+    /// Records every change it is handed.
+    #[derive(Default)]
+    struct Log(Mutex<Vec<Change>>);
+
+    impl Consumer for Log {
+        fn name(&self) -> &'static str {
+            "log"
+        }
+
+        fn committed(&self, change: &Change) {
+            self.0.lock().unwrap().push(change.clone());
+        }
+    }
+
+    impl Log {
+        fn take(&self) -> Vec<Change> {
+            std::mem::take(&mut *self.0.lock().unwrap())
+        }
+    }
+
+    /// Keeps a count of the quads of `http://e/g` in `http://e/derived`, exactly, inside each
+    /// write; refuses a write that would leave the graph with more than three quads.
+    struct Counter;
+
+    impl Consumer for Counter {
+        fn name(&self) -> &'static str {
+            "counter"
+        }
+
+        fn exact(&self) -> bool {
+            true
+        }
+
+        fn in_transaction(&self, tx: &mut Tx<'_>, change: &Change) -> Result<(), StoreError> {
+            let watched = iri("http://e/g");
+            if !change.graphs.may_include(watched.as_ref().into()) {
+                return Ok(());
+            }
+            let delta = tx.delta().cloned().unwrap_or_default();
+            let count = tx
+                .quads(None, None, None, Some(watched.as_ref().into()))
+                .count();
+            if count > 3 {
+                return Err(StoreError::Consumer {
+                    consumer: self.name(),
+                    message: format!("{count} quads, at most 3"),
+                });
+            }
+            let derived = iri("http://e/derived");
+            tx.clear_graph(&derived)?;
+            tx.insert(&Quad::new(
+                watched.clone(),
+                iri("http://e/count"),
+                Literal::from(count as i64),
+                derived.clone(),
+            ))?;
+            tx.insert(&Quad::new(
+                watched,
+                iri("http://e/lastDelta"),
+                Literal::from((delta.inserted.len() as i64) - (delta.removed.len() as i64)),
+                derived,
+            ))?;
+            Ok(())
+        }
+    }
+
+    fn derived(store: &Storage, predicate: &str) -> Option<String> {
+        store
+            .quads(None, Some(iri(predicate).as_ref()), None, None)
+            .next()
+            .map(|q| match q.unwrap().object {
+                oxigraph::model::Term::Literal(l) => l.value().to_owned(),
+                other => other.to_string(),
+            })
+    }
+
+    #[test]
+    fn every_kind_of_write_publishes_one_change_with_its_graphs_and_cause() {
+        let store = Storage::in_memory().unwrap();
+        let log = Arc::new(Log::default());
+        store.subscribe(&log);
+        let by = |origin| Cause::new("alice", origin);
+
+        store
+            .write(by(Origin::GraphStore), |tx| {
+                tx.insert(&quad("http://e/a", 1))
+            })
+            .unwrap();
+        store
+            .commit_quads(
+                by(Origin::Ingest {
+                    mapping: MappingId::parse("m").unwrap(),
+                }),
+                &[quad("http://e/b", 1), quad("http://e/b", 2)],
+            )
+            .unwrap();
+        let update = |text: &str| {
+            oxigraph::sparql::SparqlEvaluator::new()
+                .parse_update(text)
+                .unwrap()
+        };
+        store
+            .update(
+                by(Origin::Update),
+                update("INSERT DATA { GRAPH <http://e/c> { <http://e/s> <http://e/p> 1 } }"),
+                ChangedGraphs::Listed([GraphName::from(iri("http://e/c"))].into()),
+            )
+            .unwrap();
+        // A read-only transaction publishes nothing.
+        store
+            .write(by(Origin::GraphStore), |tx| {
+                tx.contains_graph(&iri("http://e/a"))
+            })
+            .unwrap();
+
+        let changes = log.take();
+        assert_eq!(changes.len(), 3, "{changes:?}");
+        let graphs: Vec<_> = changes.iter().map(|c| c.graphs.clone()).collect();
+        for (graphs, expected) in graphs
+            .iter()
+            .zip(["http://e/a", "http://e/b", "http://e/c"])
+        {
+            assert_eq!(
+                *graphs,
+                ChangedGraphs::Listed([GraphName::from(iri(expected))].into())
+            );
+        }
+        assert!(changes.iter().all(|c| c.cause.agent == "alice"));
+        assert!(changes.windows(2).all(|w| w[0].seq < w[1].seq));
+        assert_eq!(changes[1].subjects.as_ref().map(|s| s.len()), Some(1));
+        assert!(matches!(changes[1].cause.origin, Origin::Ingest { .. }));
+    }
+
+    #[test]
+    fn a_failed_write_publishes_nothing_and_stores_nothing() {
+        let store = Storage::in_memory().unwrap();
+        let log = Arc::new(Log::default());
+        store.subscribe(&log);
+        let outcome: Result<(), StoreError> = store.write(Cause::service(Origin::Load), |tx| {
+            tx.insert(&quad("http://e/a", 1))?;
+            Err(StoreError::Join)
+        });
+        assert!(outcome.is_err());
+        assert!(store.is_empty().unwrap());
+        assert!(log.take().is_empty());
+    }
+
+    #[test]
+    fn an_exact_consumer_follows_each_write_inside_its_transaction() {
+        let store = Storage::in_memory().unwrap();
+        let counter = Arc::new(Counter);
+        let log = Arc::new(Log::default());
+        store.subscribe(&counter);
+        store.subscribe(&log);
+        let cause = || Cause::service(Origin::Load);
+
+        // A bulk commit goes through a transaction while an exact consumer listens.
+        store
+            .commit_quads(cause(), &[quad("http://e/g", 1), quad("http://e/g", 2)])
+            .unwrap();
+        assert_eq!(derived(&store, "http://e/count").as_deref(), Some("2"));
+        assert_eq!(derived(&store, "http://e/lastDelta").as_deref(), Some("2"));
+        // Only quads that were really added count; removals count too.
+        store
+            .write(cause(), |tx| {
+                tx.insert(&quad("http://e/g", 1))?;
+                tx.remove(&quad("http://e/g", 2))
+            })
+            .unwrap();
+        assert_eq!(derived(&store, "http://e/count").as_deref(), Some("1"));
+        assert_eq!(derived(&store, "http://e/lastDelta").as_deref(), Some("-1"));
+        // The published change lists the derived graph too.
+        let last = log.take().pop().unwrap();
+        assert!(
+            last.graphs
+                .may_include(iri("http://e/derived").as_ref().into())
+        );
+        // The consumer refuses: the whole write is undone, nothing is published.
+        let refused = store.commit_quads(
+            cause(),
+            &[
+                quad("http://e/g", 3),
+                quad("http://e/g", 4),
+                quad("http://e/g", 5),
+            ],
+        );
+        assert!(matches!(refused, Err(StoreError::Consumer { .. })));
+        assert_eq!(derived(&store, "http://e/count").as_deref(), Some("1"));
+        assert!(!store.contains(&quad("http://e/g", 3)).unwrap());
+        assert!(log.take().is_empty());
+        // Dropping the consumer's owner unsubscribes it.
+        drop(counter);
+        store
+            .commit_quads(
+                cause(),
+                &[
+                    quad("http://e/g", 6),
+                    quad("http://e/g", 7),
+                    quad("http://e/g", 8),
+                ],
+            )
+            .unwrap();
+        assert_eq!(derived(&store, "http://e/count").as_deref(), Some("1"));
+    }
+
+    #[test]
+    fn a_consumer_panic_is_contained_after_the_commit() {
+        struct Panics;
+        impl Consumer for Panics {
+            fn name(&self) -> &'static str {
+                "panics"
+            }
+            fn committed(&self, _: &Change) {
+                panic!("a consumer bug");
+            }
+        }
+        let store = Storage::in_memory().unwrap();
+        let panics = Arc::new(Panics);
+        let log = Arc::new(Log::default());
+        store.subscribe(&panics);
+        store.subscribe(&log);
+        store
+            .write(Cause::service(Origin::Load), |tx| {
+                tx.insert(&quad("http://e/a", 1))
+            })
+            .unwrap();
+        assert!(store.contains(&quad("http://e/a", 1)).unwrap());
+        assert_eq!(
+            log.take().len(),
+            1,
+            "the next consumer still gets the change"
+        );
+    }
+}
