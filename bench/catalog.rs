@@ -10,9 +10,9 @@
     clippy::print_stderr
 )]
 
-use citykg::config::{AllowList, BaseIri, Settings};
-use citykg::harvest::{self, HarvestOptions};
-use citykg::http::Application;
+use citykg::catalogue::harvest::{self, HarvestOptions};
+use citykg::core::config::{AllowList, BaseIri, Settings};
+use citykg::edge::http::Application;
 use citykg::storage::{Cause, Origin};
 use clap::Parser;
 use oxigraph::io::{RdfFormat, RdfParser};
@@ -180,17 +180,17 @@ fn main() {
     // Where a page's time goes, in process: the record index alone, then whole pages.
     let graph_ref = oxigraph::model::GraphNameRef::NamedNode(graph.as_ref());
     let started = Instant::now();
-    let items = citykg::feed::index::items(&b_store, graph_ref).unwrap();
+    let items = citykg::catalogue::feed::index::items(&b_store, graph_ref).unwrap();
     let index_time = started.elapsed();
-    let query = citykg::feed::FeedQuery {
+    let query = citykg::catalogue::feed::FeedQuery {
         page: 1,
         page_size: args.page_size,
         modified_since: None,
     };
     let b_base_iri = BaseIri::parse(b_base).unwrap();
     let started = Instant::now();
-    let records = citykg::feed::index::RecordCache::default();
-    let built = citykg::feed::page(
+    let records = citykg::catalogue::feed::index::RecordCache::default();
+    let built = citykg::catalogue::feed::page(
         &b_store,
         &b_base_iri,
         &query,

@@ -12,15 +12,15 @@ use std::io::Cursor;
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{Graph, NamedNodeRef, Triple};
 
-use crate::catalog::InputSyntax;
-use crate::config::{AllowList, BaseIri};
-use crate::harvest::fetch::Fetched;
-use crate::mapping::check::Purpose;
-use crate::mapping::{Syntax, check};
-use crate::payload::source::{Compression, CsvDialect};
-use crate::payload::{IteratorSpec, PayloadFormat, Record, Value, read_records};
-use crate::shacl::Shapes;
-use crate::sparql::{ProtocolDataset, RunOptions};
+use crate::catalogue::harvest::fetch::Fetched;
+use crate::catalogue::use_cases::InputSyntax;
+use crate::core::config::{AllowList, BaseIri};
+use crate::pipeline::mapping::check::Purpose;
+use crate::pipeline::mapping::{Syntax, check};
+use crate::pipeline::payload::source::{Compression, CsvDialect};
+use crate::pipeline::payload::{IteratorSpec, PayloadFormat, Record, Value, read_records};
+use crate::standards::shacl::Shapes;
+use crate::standards::sparql::{ProtocolDataset, RunOptions};
 
 /// One fuzz target: bytes in, nothing out.
 pub type Target = fn(&[u8]);
@@ -78,7 +78,7 @@ fn base() -> Option<BaseIri> {
 /// A SPARQL query as `GET`/`POST /sparql` parse it: nesting scan, parse, policy.
 pub fn sparql_query(data: &[u8]) {
     if let Ok(text) = std::str::from_utf8(data) {
-        let _ = crate::sparql::parse_query(text, Some(BASE), &AllowList::default());
+        let _ = crate::standards::sparql::parse_query(text, Some(BASE), &AllowList::default());
     }
 }
 
@@ -91,8 +91,12 @@ pub fn sparql_update(data: &[u8]) {
             cancel: None,
             timeout: None,
         };
-        let _ =
-            crate::sparql::parse_update(text, Some(BASE), &ProtocolDataset::default(), &options);
+        let _ = crate::standards::sparql::parse_update(
+            text,
+            Some(BASE),
+            &ProtocolDataset::default(),
+            &options,
+        );
     }
 }
 
@@ -100,7 +104,7 @@ fn mapping(data: &[u8], syntax: Syntax) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    if let Ok(mapping) = crate::mapping::parse(text, syntax, Some(BASE)) {
+    if let Ok(mapping) = crate::pipeline::mapping::parse(text, syntax, Some(BASE)) {
         let _ = check::check(mapping, Purpose::Run);
     }
 }
@@ -220,35 +224,44 @@ pub fn decompress(data: &[u8]) {
         Compression::TarXz,
     ][choice];
     let input = Cursor::new(bytes.to_vec());
-    if let Ok(mut reader) =
-        crate::payload::resolve::decompress(input, compression, "fuzz".as_ref(), Some(1 << 20))
-    {
+    if let Ok(mut reader) = crate::pipeline::payload::resolve::decompress(
+        input,
+        compression,
+        "fuzz".as_ref(),
+        Some(1 << 20),
+    ) {
         let _ = std::io::copy(&mut reader, &mut std::io::sink());
     }
 }
 
 /// A kit archive as `POST /use-cases/{id}/kit` reads it: tar.gz, entry checks, manifest.
 pub fn kit_archive(data: &[u8]) {
-    let _ = crate::kit::Kit::from_archive(data, crate::kit::ArchiveLimits::default());
+    let _ = crate::catalogue::kits::Kit::from_archive(
+        data,
+        crate::catalogue::kits::ArchiveLimits::default(),
+    );
 }
 
 /// A kit manifest: the bytes as `manifest.json` of an otherwise well-formed archive.
 pub fn kit_manifest(data: &[u8]) {
-    let mut files = crate::kit::Files::new();
-    files.insert(crate::kit::MANIFEST.to_owned(), data.to_vec());
+    let mut files = crate::catalogue::kits::Files::new();
+    files.insert(crate::catalogue::kits::MANIFEST.to_owned(), data.to_vec());
     files.insert(
-        crate::kit::USE_CASE_TURTLE.to_owned(),
+        crate::catalogue::kits::USE_CASE_TURTLE.to_owned(),
         SAMPLE_DATA.as_bytes().to_vec(),
     );
-    if let Ok(archive) = crate::kit::archive::write(&files) {
-        let _ = crate::kit::Kit::from_archive(&archive, crate::kit::ArchiveLimits::default());
+    if let Ok(archive) = crate::catalogue::kits::archive::write(&files) {
+        let _ = crate::catalogue::kits::Kit::from_archive(
+            &archive,
+            crate::catalogue::kits::ArchiveLimits::default(),
+        );
     }
 }
 
 /// A JSON-LD use case as `PUT /use-cases/{id}` reads it (citykg's context from memory).
 pub fn jsonld(data: &[u8]) {
     if let (Ok(text), Some(base)) = (std::str::from_utf8(data), base()) {
-        let _ = crate::catalog::input::parse(text, InputSyntax::JsonLd, &base);
+        let _ = crate::catalogue::use_cases::input::parse(text, InputSyntax::JsonLd, &base);
     }
 }
 
@@ -264,7 +277,7 @@ pub fn shacl(data: &[u8]) {
     };
     let graph = graph.unwrap_or(SAMPLE_DATA.as_bytes());
     if let Some(graph) = parse_graph(RdfFormat::Turtle, graph) {
-        let _ = crate::shacl::validate(&shapes, &graph);
+        let _ = crate::standards::shacl::validate(&shapes, &graph);
     }
 }
 
@@ -272,7 +285,7 @@ pub fn shacl(data: &[u8]) {
 /// as `POST /store` reads a multipart body (`request_parts` without the `HttpRequest`: actix's
 /// test requests leak a little memory each, which stops a long fuzzing run).
 pub fn multipart(data: &[u8]) {
-    use crate::http::multipart;
+    use crate::edge::http::multipart;
     let (header, body) = match data.iter().position(|&b| b == b'\n') {
         Some(at) => (&data[..at], &data[at + 1..]),
         None => (data, &[][..]),
@@ -308,7 +321,7 @@ pub fn harvest_page(data: &[u8]) {
         date: None,
     };
     let known = |term: NamedNodeRef<'_>| term.as_str().starts_with("http://www.w3.org/ns/dcat#");
-    let _ = crate::harvest::page::read(&fetched, &known);
+    let _ = crate::catalogue::harvest::page::read(&fetched, &known);
 }
 
 /// An RDF document (first byte: the format) as the Graph Store and `/shacl` read it: the
@@ -319,7 +332,7 @@ pub fn graph_store(data: &[u8]) {
 }
 
 fn parse_graph(format: RdfFormat, bytes: &[u8]) -> Option<Graph> {
-    crate::rdf_file::check_untrusted(format, bytes).ok()?;
+    crate::core::rdf_file::check_untrusted(format, bytes).ok()?;
     let parser = RdfParser::from_format(format).with_base_iri(BASE).ok()?;
     let mut graph = Graph::new();
     for quad in parser.for_slice(bytes) {

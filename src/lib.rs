@@ -1,33 +1,16 @@
 //! citykg: smart-city and IoT data made interoperable as RDF. See ARCHITECTURE.md for the map.
+//!
+//! The wings, from the leaves up (a wing uses only the ones before it):
+//! `core` (ids, vocabulary, clock, settings, small I/O helpers) < `storage` (the store and its
+//! change events) < `standards` (SPARQL, SHACL, JSON-LD, ontologies) < `pipeline` (payloads,
+//! mappings, the engine, ingest) < `catalogue` (use cases, assessment, feed, harvest, kits) <
+//! `edge` (HTTP, command line, tokens).
 
-pub mod assessment;
-pub mod auth;
-pub mod capped;
-pub mod catalog;
-pub mod cli;
-pub mod config;
+pub mod catalogue;
 pub mod core;
-pub mod digest;
-pub mod durable;
-pub mod engine;
-pub mod feed;
+pub mod edge;
 #[doc(hidden)]
 pub mod fuzz_targets;
-pub mod harvest;
-pub mod http;
-pub mod ingest;
-pub mod jsonld;
-pub mod kit;
-pub mod mapping;
-pub mod ontology;
-pub mod ontology_catalog;
-pub mod payload;
-pub mod quads;
-pub mod rdf_file;
-pub mod shacl;
-pub mod shapes;
-pub mod sparql;
-pub mod stack;
+pub mod pipeline;
+pub mod standards;
 pub mod storage;
-pub mod telemetry;
-pub mod vocab;

@@ -4,20 +4,20 @@
 
 mod commands;
 
-use citykg::cli::{Cli, Command};
+use citykg::edge::cli::{Cli, Command};
 use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    citykg::telemetry::init();
+    citykg::edge::telemetry::init();
     let outcome = match cli.command {
         Command::Serve(args) => commands::serve(&args),
         Command::Load(args) => commands::load(&args),
         Command::Dump(args) => commands::dump(&args),
         Command::Query(args) => commands::query(&args),
         Command::Map(args) => commands::map::map(&args),
-        Command::Mapping(citykg::cli::MappingCommand::Convert { file, to }) => {
+        Command::Mapping(citykg::edge::cli::MappingCommand::Convert { file, to }) => {
             commands::map::convert(&file, to)
         }
         Command::Token(command) => commands::token(command),

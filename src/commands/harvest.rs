@@ -3,12 +3,11 @@
 //! base IRI come from flags, `CITYKG_` variables or the config file, as for `serve`.
 
 use anyhow::Context;
-use citykg::cli::{HarvestArgs, ServeArgs};
-use citykg::config::Settings;
-use citykg::harvest::{self, HarvestOptions};
+use citykg::catalogue::harvest::{self, HarvestOptions};
+use citykg::edge::cli::{HarvestArgs, ServeArgs};
 
 pub fn harvest(args: &HarvestArgs) -> anyhow::Result<()> {
-    let settings = Settings::from_serve_args(&ServeArgs {
+    let settings = citykg::edge::settings::serve_settings(&ServeArgs {
         store: args.store.clone(),
         base_iri: args.base_iri.clone(),
         allow_hosts: args.allow_hosts.clone(),

@@ -4,16 +4,16 @@ use std::io::{BufRead, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
-use citykg::cli::{MapArgs, MapOutputFormat, MappingSyntax};
-use citykg::engine::{self, RunOptions, SourceOpener};
-use citykg::mapping::check::{self, Purpose};
-use citykg::mapping::functions::{CallContext, parse_zone};
-use citykg::mapping::model::{Mapping, Source};
-use citykg::mapping::{self, Syntax};
-use citykg::payload::PayloadError;
-use citykg::payload::resolve::{self, SourcePolicy};
-use citykg::payload::source::SourceRoot;
-use citykg::quads::{NQuadsSink, QuadSink, SinkError};
+use citykg::edge::cli::{MapArgs, MapOutputFormat, MappingSyntax};
+use citykg::pipeline::engine::{self, RunOptions, SourceOpener};
+use citykg::pipeline::mapping::check::{self, Purpose};
+use citykg::pipeline::mapping::functions::{CallContext, parse_zone};
+use citykg::pipeline::mapping::model::{Mapping, Source};
+use citykg::pipeline::mapping::{self, Syntax};
+use citykg::pipeline::payload::PayloadError;
+use citykg::pipeline::payload::resolve::{self, SourcePolicy};
+use citykg::pipeline::payload::source::SourceRoot;
+use citykg::pipeline::quads::{NQuadsSink, QuadSink, SinkError};
 use indicatif::ProgressBar;
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::QuadRef;
@@ -210,7 +210,7 @@ struct CliSources {
 impl SourceOpener for CliSources {
     fn open(
         &self,
-        source: &citykg::payload::source::FileSource,
+        source: &citykg::pipeline::payload::source::FileSource,
     ) -> Result<Box<dyn BufRead + '_>, PayloadError> {
         let input = resolve::open(source, Path::new("/"), &self.policy)?;
         Ok(Box::new(std::io::BufReader::new(Progress {

@@ -5,13 +5,13 @@ pub mod map;
 pub mod validate;
 
 use anyhow::{Context, bail};
-use citykg::auth::{Role, TokenStore};
-use citykg::cli::{
+use citykg::core::config::{AllowList, StoreLocation};
+use citykg::edge::auth::{Role, TokenStore};
+use citykg::edge::cli::{
     DumpArgs, DumpFormat, LoadArgs, QueryArgs, ServeArgs, StoreArgs, TableFormat, TokenCommand,
 };
-use citykg::config::{AllowList, Settings, StoreLocation};
-use citykg::http::Application;
-use citykg::sparql::{self, ProtocolDataset, ResultFormat, RunOptions};
+use citykg::edge::http::Application;
+use citykg::standards::sparql::{self, ProtocolDataset, ResultFormat, RunOptions};
 use citykg::storage::{Cause, Origin, Storage, bulk};
 use indicatif::{ProgressBar, ProgressStyle};
 use oxigraph::io::{JsonLdProfileSet, RdfFormat};
@@ -23,7 +23,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
-    let settings = Settings::from_serve_args(args)?;
+    let settings = citykg::edge::settings::serve_settings(args)?;
     let bind = settings.bind.clone();
     let place = match &settings.location {
         StoreLocation::Memory => "memory".to_owned(),
@@ -45,7 +45,7 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
 }
 
 pub(crate) fn open_disk(args: &StoreArgs) -> anyhow::Result<(Storage, PathBuf)> {
-    let StoreLocation::Disk(dir) = StoreLocation::from_args(args)? else {
+    let StoreLocation::Disk(dir) = citykg::edge::settings::store_location(args)? else {
         bail!("this command needs an on-disk store (--location)");
     };
     let store = Storage::open(&StoreLocation::Disk(dir.clone()))
@@ -218,7 +218,7 @@ fn print_table(results: QueryResults<'_>, mut out: impl Write) -> anyhow::Result
 
 pub fn token(command: TokenCommand) -> anyhow::Result<()> {
     let tokens = |args: &StoreArgs| -> anyhow::Result<TokenStore> {
-        let StoreLocation::Disk(dir) = StoreLocation::from_args(args)? else {
+        let StoreLocation::Disk(dir) = citykg::edge::settings::store_location(args)? else {
             bail!("tokens live in an on-disk location");
         };
         Ok(TokenStore::open(Some(dir.join("tokens.json")))?)

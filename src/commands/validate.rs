@@ -5,9 +5,9 @@ use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context, bail};
-use citykg::cli::ValidateArgs;
-use citykg::rdf_file;
-use citykg::shacl::{self, Shapes, StoreGraph};
+use citykg::core::rdf_file;
+use citykg::edge::cli::ValidateArgs;
+use citykg::standards::shacl::{self, Shapes, StoreGraph};
 use oxigraph::io::{RdfFormat, RdfParser, RdfSerializer};
 use oxigraph::model::{Graph, GraphNameRef, NamedNode, Triple};
 

@@ -7,7 +7,7 @@ use std::fmt;
 use oxigraph::model::NamedNode;
 use serde::{Deserialize, Serialize};
 
-use crate::config::BaseIri;
+use crate::core::config::BaseIri;
 
 /// A mapping id: lowercase letters, digits, `-`, `_`, `.`, and `/` between segments
 /// (`builtin/ttn-v3`, `city/parking-2024`), at most 100 characters.

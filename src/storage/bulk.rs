@@ -2,7 +2,7 @@
 //! syntax error in any file leaves the store as it was.
 
 use super::{Cause, ChangedGraphs, Storage, StoreError};
-use crate::rdf_file::{self, RdfFileError};
+use crate::core::rdf_file::{self, RdfFileError};
 use oxigraph::io::{RdfFormat, RdfParseError, RdfParser};
 use oxigraph::model::{GraphName, NamedNode};
 use oxigraph::store::StorageError;

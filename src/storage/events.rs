@@ -53,6 +53,25 @@ pub enum Origin {
     Load,
 }
 
+impl Origin {
+    /// A short, fixed name: a metrics label or a log field.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Self::GraphStore => "graph_store",
+            Self::Update => "update",
+            Self::Ingest { .. } => "ingest",
+            Self::Replay { .. } => "replay",
+            Self::Registry { .. } => "registry",
+            Self::UseCases => "use_cases",
+            Self::Assessment => "assessment",
+            Self::Kit => "kit",
+            Self::Harvest => "harvest",
+            Self::Ontologies => "ontologies",
+            Self::Load => "load",
+        }
+    }
+}
+
 /// Who and through what: given by the writer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cause {

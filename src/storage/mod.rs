@@ -13,14 +13,14 @@
 pub mod bulk;
 pub mod describe;
 pub mod events;
-pub mod graphs;
+
 pub mod pool;
 mod tx;
 
 pub use events::{Cause, Change, ChangedGraphs, Consumer, Origin};
 pub use tx::{Delta, LoadError, Quads, Tx};
 
-use crate::config::StoreLocation;
+use crate::core::config::StoreLocation;
 use events::Hub;
 use oxigraph::model::{
     GraphName, GraphNameRef, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Quad, QuadRef,
@@ -127,7 +127,7 @@ impl Storage {
         if unclean {
             self.hub.recover();
         }
-        crate::durable::write_file(&marker, b"")?;
+        crate::core::durable::write_file(&marker, b"")?;
         Ok(unclean)
     }
 

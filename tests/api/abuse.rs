@@ -180,7 +180,8 @@ async fn harvest(app: &TestApp, url: &str) -> crate::helpers::Reply {
 /// A harvester allowed to reach `site`.
 async fn harvester_of(site: &str) -> TestApp {
     let host = site.trim_start_matches("http://").to_owned();
-    crate::helpers::spawn_with(move |s| s.allow_list = citykg::config::AllowList::new([host])).await
+    crate::helpers::spawn_with(move |s| s.allow_list = citykg::core::config::AllowList::new([host]))
+        .await
 }
 
 const LOCAL_USE_CASE: &str = "http://citykg.test/id/use-case/kisumu-air-quality";
@@ -585,7 +586,7 @@ async fn a_private_server_shows_nothing_without_a_token() {
         );
     }
     assert_eq!(app.get("/health", "application/json").await.status, 200);
-    let reader = app.token("reader", citykg::auth::Role::Read);
+    let reader = app.token("reader", citykg::edge::auth::Role::Read);
     for path in ["/", "/metrics"] {
         let reply = app
             .send(

@@ -506,7 +506,7 @@ async fn recomputing_everything_is_for_admins_and_post_only() {
         .send(app.client.post(app.url("/use-cases/assessment")), "")
         .await;
     anonymous.problem(401);
-    let reader = app.token("reader", citykg::auth::Role::Read);
+    let reader = app.token("reader", citykg::edge::auth::Role::Read);
     let reply = app
         .send(
             app.client

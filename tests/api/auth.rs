@@ -1,7 +1,7 @@
 //! Bearer tokens: 401 without or with a wrong token, 403 with the wrong role.
 
 use crate::helpers::{ADMIN, spawn_app, spawn_with};
-use citykg::auth::Role;
+use citykg::edge::auth::Role;
 
 const INSERT: &str = "INSERT DATA { <http://example.com/s> <http://example.com/p> 1 }";
 

@@ -250,7 +250,7 @@ async fn sigkill_during_a_harvest_leaves_whole_records_and_the_next_run_complete
     let ids: Vec<String> = (0..60).map(|i| format!("h-{i}")).collect();
     let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
     let remote = crate::helpers::spawn_with(|s| {
-        s.base_iri = citykg::config::BaseIri::parse("http://b.test/").unwrap();
+        s.base_iri = citykg::core::config::BaseIri::parse("http://b.test/").unwrap();
     })
     .await;
     crate::feed::add_use_cases(&remote, "http://b.test/", &ids).await;
@@ -348,7 +348,8 @@ async fn sigkill_during_token_changes_keeps_the_token_file_readable_and_complete
     }
     assert!(!created.is_empty());
     // The file still reads, and holds every token whose creation finished.
-    let tokens = citykg::auth::TokenStore::open(Some(dir.path().join("tokens.json"))).unwrap();
+    let tokens =
+        citykg::edge::auth::TokenStore::open(Some(dir.path().join("tokens.json"))).unwrap();
     let names: Vec<String> = tokens.list().unwrap().into_iter().map(|t| t.name).collect();
     for name in &created {
         assert!(names.contains(name), "{name} missing from {names:?}");

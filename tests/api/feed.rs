@@ -187,7 +187,7 @@ pub async fn harvest_all(app: &TestApp, path: &str) -> (Graph, Vec<String>, usiz
 /// DataServiceShape (`.../dc08f4dc...`, `.../eb3ac4e4...`) that it never defines; pySHACL and
 /// citykg's validator both refuse such a shapes graph, so those two dangling `sh:property`
 /// references are dropped, and only those: the test fails if the file changes.
-pub fn dcat_ap_shapes() -> citykg::shacl::Shapes {
+pub fn dcat_ap_shapes() -> citykg::standards::shacl::Shapes {
     let dir = std::env::var_os("CITYKG_CONFORMANCE")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| {
@@ -223,16 +223,16 @@ pub fn dcat_ap_shapes() -> citykg::shacl::Shapes {
     for t in &dangling {
         shapes.remove(t);
     }
-    citykg::shacl::Shapes::parse(&shapes).expect("the DCAT-AP shapes compile")
+    citykg::standards::shacl::Shapes::parse(&shapes).expect("the DCAT-AP shapes compile")
 }
 
 /// Violations of `graph` against DCAT-AP 3.0.1 with citykg's own validator, printed.
 pub fn violations(graph: &Graph) -> Vec<String> {
-    let report = citykg::shacl::validate(&dcat_ap_shapes(), graph).unwrap();
+    let report = citykg::standards::shacl::validate(&dcat_ap_shapes(), graph).unwrap();
     report
         .results
         .iter()
-        .filter(|r| r.severity == citykg::shacl::Severity::Violation)
+        .filter(|r| r.severity == citykg::standards::shacl::Severity::Violation)
         .map(|r| {
             format!(
                 "{} {:?} {}: {:?}",

@@ -4,8 +4,8 @@
 
 use crate::feed::{add_use_cases, change_use_case, delete_use_case, harvest_all, violations};
 use crate::helpers::{TestApp, spawn_app, spawn_with};
-use citykg::auth::Role;
-use citykg::config::{AllowList, BaseIri};
+use citykg::core::config::{AllowList, BaseIri};
+use citykg::edge::auth::Role;
 
 const B_BASE: &str = "http://b.test/";
 

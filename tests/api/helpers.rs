@@ -2,16 +2,16 @@
 
 use awc::http::StatusCode;
 use awc::http::header::HeaderMap;
-use citykg::auth::Role;
-use citykg::config::Settings;
-use citykg::http::Application;
+use citykg::core::config::Settings;
+use citykg::edge::auth::Role;
+use citykg::edge::http::Application;
 
 pub const ADMIN: &str = "test-admin-secret";
 
 pub struct TestApp {
     pub address: String,
     pub client: awc::Client,
-    pub tokens: std::sync::Arc<citykg::auth::TokenStore>,
+    pub tokens: std::sync::Arc<citykg::edge::auth::TokenStore>,
 }
 
 /// A response, read whole.

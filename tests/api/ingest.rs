@@ -36,7 +36,12 @@ pub async fn register(app: &TestApp, id: &str, query: &str, mapping: &str) {
     assert!(reply.status.is_success(), "{}", reply.text());
 }
 
-async fn ingest(app: &TestApp, id: &str, body: &str, key: Option<&str>) -> crate::helpers::Reply {
+pub async fn ingest(
+    app: &TestApp,
+    id: &str,
+    body: &str,
+    key: Option<&str>,
+) -> crate::helpers::Reply {
     let mut request = app.admin(
         Method::POST,
         &format!("/ingest/{id}"),
@@ -95,7 +100,7 @@ async fn writes_need_the_steward_role_and_a_known_mapping() {
         .post(app.url("/ingest/city/air"))
         .insert_header(("Content-Type", "application/json"));
     assert_eq!(app.send(anonymous, readings(0, 1)).await.status, 401);
-    let reader = app.token("reader", citykg::auth::Role::Read);
+    let reader = app.token("reader", citykg::edge::auth::Role::Read);
     let read_only = app
         .client
         .post(app.url("/ingest/city/air"))

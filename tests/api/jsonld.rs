@@ -74,9 +74,9 @@ fn json_ld_accept(profile: &str) -> String {
 
 /// The RDF a JSON-LD reply reads as, through citykg's own toRdf.
 fn json_ld_rdf(body: &[u8]) -> Dataset {
-    let base = citykg::config::BaseIri::parse("http://citykg.test/").unwrap();
+    let base = citykg::core::config::BaseIri::parse("http://citykg.test/").unwrap();
     let text = std::str::from_utf8(body).unwrap();
-    citykg::jsonld::to_rdf(text, &base)
+    citykg::standards::jsonld::to_rdf(text, &base)
         .unwrap()
         .into_iter()
         .collect()

@@ -4,8 +4,8 @@
 
 use crate::helpers::{TestApp, spawn_app, spawn_with};
 use awc::http::Method;
-use citykg::config::BaseIri;
-use citykg::kit::{ArchiveLimits, Files, Kit, archive};
+use citykg::catalogue::kits::{ArchiveLimits, Files, Kit, archive};
+use citykg::core::config::BaseIri;
 
 const MAPPING: &str = "prefixes:
   sosa: http://www.w3.org/ns/sosa/
@@ -159,7 +159,7 @@ async fn a_kit_exported_from_one_city_runs_in_another() {
 /// Rewrites one file of a kit and its digest, as someone editing a kit by hand would.
 fn edited(kit: &[u8], path: &str, text: &str) -> Vec<u8> {
     let files = archive::read(kit, ArchiveLimits::default()).unwrap();
-    let mut manifest: citykg::kit::Manifest =
+    let mut manifest: citykg::catalogue::kits::Manifest =
         serde_json::from_slice(&files["citykg-kit.json"]).unwrap();
     let mut files: Files = files;
     files.insert(path.to_owned(), text.as_bytes().to_vec());
@@ -256,7 +256,7 @@ async fn a_shipped_use_case_kit_carries_a_sample_that_its_named_query_reads() {
         .await;
     assert_eq!(kit.status.as_u16(), 200, "{}", kit.text());
     let files = archive::read(&kit.body, ArchiveLimits::default()).unwrap();
-    let manifest: citykg::kit::Manifest =
+    let manifest: citykg::catalogue::kits::Manifest =
         serde_json::from_slice(&files["citykg-kit.json"]).unwrap();
     let mut builtins: Vec<&str> = manifest
         .mappings

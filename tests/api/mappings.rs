@@ -3,9 +3,9 @@
 
 use crate::helpers::{ADMIN, TestApp, spawn_app, spawn_with};
 use awc::http::Method;
-use citykg::auth::Role;
-use citykg::config::{Settings, StoreLocation};
-use citykg::http::Application;
+use citykg::core::config::{Settings, StoreLocation};
+use citykg::edge::auth::Role;
+use citykg::edge::http::Application;
 
 const RML: &str = r#"@prefix rml: <http://w3id.org/rml/> .
 @prefix sosa: <http://www.w3.org/ns/sosa/> .

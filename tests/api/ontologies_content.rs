@@ -7,8 +7,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use citykg::mapping::model::{Expression, Mapping, ObjectMap, TermMap};
-use citykg::mapping::{self, Syntax};
+use citykg::pipeline::mapping::model::{Expression, Mapping, ObjectMap, TermMap};
+use citykg::pipeline::mapping::{self, Syntax};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::vocab::{rdf, rdfs};
 use oxigraph::model::{Graph, NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Term, TermRef, Triple};
@@ -552,12 +552,13 @@ fn every_shape_explains_itself_in_words_with_a_severity() {
 
 #[test]
 fn every_module_file_is_compiled_into_the_binary() {
-    let source = std::fs::read_to_string(crate_dir().join("src/ontology.rs")).unwrap();
+    let source =
+        std::fs::read_to_string(crate_dir().join("src/standards/ontologies/mod.rs")).unwrap();
     let missing: Vec<String> = files(&crate_dir().join("ontologies"), &["ttl"], false)
         .iter()
         .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
-        .filter(|file| !source.contains(&format!("include_str!(\"../ontologies/{file}\")")))
-        .map(|file| format!("ontologies/{file} is not in src/ontology.rs BUILTIN"))
+        .filter(|file| !source.contains(&format!("\"/ontologies/{file}\"")))
+        .map(|file| format!("ontologies/{file} is not in src/standards/ontologies/mod.rs BUILTIN"))
         .collect();
     fail_listing("modules the lone binary would not serve", &missing);
 }

@@ -71,3 +71,67 @@ async fn health_and_metrics_answer() {
     );
     assert!(metrics.contains("citykg_store_quads "), "{metrics}");
 }
+
+/// Every committed write reaches the storage's change events once, whatever carried it: the
+/// metrics consumer counts them by origin, and failed or read-only requests count nothing.
+#[actix_web::test]
+async fn every_write_path_is_counted_once_under_its_origin() {
+    let app = spawn_app().await;
+    crate::ingest::register(&app, "city/air", "", crate::ingest::OBSERVATIONS).await;
+    let stored =
+        crate::ingest::ingest(&app, "city/air", &crate::ingest::readings(0, 2), None).await;
+    assert_eq!(stored.status, 200, "{}", stored.text());
+    assert_eq!(
+        app.put_graph("http://example.org/g", "<a:s> <a:p> 1 .")
+            .await
+            .status,
+        201
+    );
+    assert_eq!(
+        app.update("INSERT DATA { GRAPH <http://example.org/g> { <a:s> <a:p> 2 } }")
+            .await
+            .status,
+        204
+    );
+    let steward = app.token("steward", citykg::edge::auth::Role::Steward);
+    let created = app
+        .send(
+            app.client
+                .post(app.url("/use-cases"))
+                .insert_header(("Content-Type", "text/turtle"))
+                .insert_header(("Authorization", format!("Bearer {steward}")))
+                .insert_header(("Slug", "counted")),
+            crate::use_cases::minimal("Counted", "environment", "\"2025-01-02\"^^xsd:date"),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    // Refused and read-only requests write nothing.
+    app.update("INSERT DATA { GRAPH <http://example.org/g> { <a:s> <a:p> }")
+        .await
+        .problem(400);
+    app.query("ASK {}", "*/*").await;
+
+    let metrics = app.get("/metrics", "*/*").await.text();
+    for (origin, count) in [
+        ("registry", 1),
+        ("ingest", 1),
+        ("graph_store", 1),
+        ("update", 1),
+    ] {
+        assert!(
+            metrics.contains(&format!(
+                "citykg_writes_total{{origin=\"{origin}\"}} {count}\n"
+            )),
+            "{origin}: {metrics}"
+        );
+    }
+    // The use case, and the assessment the catalogue computes for it at once.
+    assert!(
+        metrics.contains("citykg_writes_total{origin=\"use_cases\"} 1\n"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("citykg_writes_total{origin=\"assessment\"} 1\n"),
+        "{metrics}"
+    );
+}

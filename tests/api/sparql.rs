@@ -276,7 +276,7 @@ async fn service_calls_to_allow_listed_hosts_are_attempted() {
     let port = listener.local_addr().unwrap().port();
     let accepted = std::thread::spawn(move || listener.accept().map(|_| ()).is_ok());
     let app = spawn_with(|s| {
-        s.allow_list = citykg::config::AllowList::new(["127.0.0.1".to_owned()]);
+        s.allow_list = citykg::core::config::AllowList::new(["127.0.0.1".to_owned()]);
     })
     .await;
     let q = format!(

@@ -6,9 +6,9 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use awc::http::Method;
-use citykg::auth::Role;
-use citykg::config::{Settings, StoreLocation};
-use citykg::http::Application;
+use citykg::core::config::{Settings, StoreLocation};
+use citykg::edge::auth::Role;
+use citykg::edge::http::Application;
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::vocab::rdf;
 use oxigraph::model::{Graph, NamedNodeRef, TermRef, Triple};
@@ -134,11 +134,12 @@ async fn a_fresh_instance_lists_the_shipped_use_cases_with_every_vertical_and_a_
         rural.contains(&"cusco-highland-farm-weather".to_owned()),
         "{rural:?}"
     );
-    let seed_source = std::fs::read_to_string(crate_dir().join("src/catalog/seed.rs")).unwrap();
+    let seed_source =
+        std::fs::read_to_string(crate_dir().join("src/catalogue/use_cases/seed.rs")).unwrap();
     for id in shipped_ids() {
         assert!(
-            seed_source.contains(&format!("include_str!(\"../../usecases/{id}.ttl\")")),
-            "usecases/{id}.ttl is not compiled in (src/catalog/seed.rs SHIPPED)"
+            seed_source.contains(&format!("\"/usecases/{id}.ttl\"")),
+            "usecases/{id}.ttl is not compiled in (src/catalogue/use_cases/seed.rs SHIPPED)"
         );
     }
 }
@@ -171,8 +172,11 @@ fn objects<'a>(graph: &'a Graph, predicate: &str) -> Vec<TermRef<'a>> {
 #[actix_web::test]
 async fn every_shipped_use_case_conforms_and_names_only_declared_terms_and_existing_mappings() {
     let app = spawn_app().await;
-    let shapes = citykg::shapes::load(&crate_dir().join("ontologies"), &["use-case".into()])
-        .expect("the use-case shape compiles");
+    let shapes = citykg::standards::shacl::shipped::load(
+        &crate_dir().join("ontologies"),
+        &["use-case".into()],
+    )
+    .expect("the use-case shape compiles");
     let declared = ontology_declarations();
     let mut problems = Vec::new();
     for id in shipped_ids() {
@@ -182,7 +186,7 @@ async fn every_shipped_use_case_conforms_and_names_only_declared_terms_and_exist
             .iter()
             .map(|q| Triple::from(q.into_owned()))
             .collect();
-        let report = citykg::shacl::validate(&shapes, &graph).unwrap();
+        let report = citykg::standards::shacl::validate(&shapes, &graph).unwrap();
         if !report.conforms {
             problems.push(format!("{id}: {:?}", report.summary()));
         }

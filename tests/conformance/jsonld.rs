@@ -1,5 +1,5 @@
 //! The W3C JSON-LD 1.1 API tests (expand, compact, toRdf; `../shared/conformance/jsonld/`),
-//! run through the same functions the service calls (`citykg::jsonld`), with a loader that maps
+//! run through the same functions the service calls (`citykg::standards::jsonld`), with a loader that maps
 //! the suite's IRI prefix to the folder (no network).
 //!
 //! - expand/compact results are compared as JSON-LD values: member order never matters, array
@@ -13,7 +13,7 @@
 //! Failures not in `jsonld-skip.txt` (`manifest:id # reason`) fail the test, and so do listed
 //! tests that pass.
 
-use citykg::jsonld::{self, ContextLoader, ContextRef, Options, RdfDirection};
+use citykg::standards::jsonld::{self, ContextLoader, ContextRef, Options, RdfDirection};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::Dataset;
 use oxigraph::model::dataset::CanonicalizationAlgorithm;
@@ -73,7 +73,7 @@ fn read_manifest(path: &Path) -> Vec<Case> {
 }
 
 fn loader(dir: &Path) -> ContextLoader {
-    let base = citykg::config::BaseIri::parse("http://localhost/").unwrap();
+    let base = citykg::core::config::BaseIri::parse("http://localhost/").unwrap();
     let mut loader = ContextLoader::new(&base);
     loader.mount(SUITE_BASE, dir.to_path_buf());
     loader

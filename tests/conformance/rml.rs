@@ -6,10 +6,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use citykg::engine::{self, RunOptions, SourceOpener};
-use citykg::mapping::check::{self, Purpose};
-use citykg::payload::PayloadError;
-use citykg::payload::source::{FileSource, SourceRoot};
+use citykg::pipeline::engine::{self, RunOptions, SourceOpener};
+use citykg::pipeline::mapping::check::{self, Purpose};
+use citykg::pipeline::payload::PayloadError;
+use citykg::pipeline::payload::source::{FileSource, SourceRoot};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::Dataset;
 use oxigraph::model::dataset::CanonicalizationAlgorithm;
@@ -29,8 +29,9 @@ impl SourceOpener for CaseFiles<'_> {
         // Cases are run as if from their own folder, so the working directory is the case's.
         let mut source = source.clone();
         source.root = SourceRoot::MappingDirectory;
-        let policy = citykg::payload::resolve::SourcePolicy::new(vec![self.dir.to_path_buf()]);
-        citykg::payload::resolve::open(&source, self.dir, &policy)
+        let policy =
+            citykg::pipeline::payload::resolve::SourcePolicy::new(vec![self.dir.to_path_buf()]);
+        citykg::pipeline::payload::resolve::open(&source, self.dir, &policy)
     }
 }
 
@@ -42,14 +43,15 @@ fn run_case(root: &Path, case: &Value) -> Result<(), String> {
     let mapping_file = dir.join(case["mapping"].as_str().unwrap_or("mapping.ttl"));
     let text = std::fs::read_to_string(&mapping_file).map_err(|e| e.to_string())?;
     let outcome = (|| -> Result<Vec<oxigraph::model::Quad>, String> {
-        let mapping = citykg::mapping::rml::parse(&text, Some(base)).map_err(|e| e.to_string())?;
+        let mapping =
+            citykg::pipeline::mapping::rml::parse(&text, Some(base)).map_err(|e| e.to_string())?;
         let checked = check::check(mapping, Purpose::Run).map_err(|e| e.to_string())?;
         let mut quads = Vec::new();
         let opener = CaseFiles { dir: &dir };
         engine::run(
             &checked,
             &RunOptions {
-                calls: citykg::mapping::functions::CallContext::default(),
+                calls: citykg::pipeline::mapping::functions::CallContext::default(),
                 base_iri: base,
                 sources: &opener,
             },
@@ -155,8 +157,8 @@ pub fn run_all(conformance: &Path) {
 /// their typing under RML-Core rules), so for them the converted output must be a fixed point.
 /// YARRRML output, where YARRRML can express the mapping, must read back to the same model.
 pub fn convert_round_trips(conformance: &Path) {
-    use citykg::mapping::canonical::canonical;
-    use citykg::mapping::write;
+    use citykg::pipeline::mapping::canonical::canonical;
+    use citykg::pipeline::mapping::write;
     let root = suite_root(conformance);
     let manifest: Value =
         serde_json::from_slice(&std::fs::read(root.join("manifest.json")).expect("manifest.json"))
@@ -177,7 +179,9 @@ pub fn convert_round_trips(conformance: &Path) {
             let Ok(text) = std::fs::read_to_string(dir.join(&file)) else {
                 continue;
             };
-            let Ok(model) = citykg::mapping::rml::parse(&text, Some("http://example.com/")) else {
+            let Ok(model) =
+                citykg::pipeline::mapping::rml::parse(&text, Some("http://example.com/"))
+            else {
                 continue;
             };
             let Ok(checked_model) = check::check(model, Purpose::Convert) else {
@@ -188,7 +192,7 @@ pub fn convert_round_trips(conformance: &Path) {
             let once = match write::to_rml(model)
                 .map_err(|e| e.to_string())
                 .and_then(|t| {
-                    citykg::mapping::rml::parse(&t, None).map_err(|e| format!("{e}\n{t}"))
+                    citykg::pipeline::mapping::rml::parse(&t, None).map_err(|e| format!("{e}\n{t}"))
                 }) {
                 Ok(m) => m,
                 Err(e) => {
@@ -198,7 +202,7 @@ pub fn convert_round_trips(conformance: &Path) {
             };
             let twice = write::to_rml(&once)
                 .ok()
-                .and_then(|t| citykg::mapping::rml::parse(&t, None).ok());
+                .and_then(|t| citykg::pipeline::mapping::rml::parse(&t, None).ok());
             let same = if model.core_semantics {
                 canonical(model) == canonical(&once)
             } else {
@@ -214,7 +218,7 @@ pub fn convert_round_trips(conformance: &Path) {
                 ));
             }
             if let Ok(yaml) = write::to_yarrrml(model) {
-                match citykg::mapping::yarrrml::parse_yarrrml(&yaml, &Default::default()) {
+                match citykg::pipeline::mapping::yarrrml::parse_yarrrml(&yaml, &Default::default()) {
                     Ok(back) if canonical(&anonymous(&back)).triples_maps == canonical(&anonymous(model)).triples_maps => yarrrml_checked += 1,
                     Ok(back) => failures.push(format!("{id}: YARRRML round trip changed the model\n  before: {:?}\n  after:  {:?}\n{yaml}", canonical(&anonymous(model)), canonical(&anonymous(&back)))),
                     Err(e) => failures.push(format!("{id}: YARRRML output does not read back: {e}\n{yaml}")),
@@ -246,8 +250,10 @@ pub fn convert_round_trips(conformance: &Path) {
 
 /// Triples maps named by position: YARRRML names maps by key, RML by IRI, and neither name is
 /// part of what a mapping means.
-fn anonymous(mapping: &citykg::mapping::model::Mapping) -> citykg::mapping::model::Mapping {
-    use citykg::mapping::model::{MapName, ObjectMap};
+fn anonymous(
+    mapping: &citykg::pipeline::mapping::model::Mapping,
+) -> citykg::pipeline::mapping::model::Mapping {
+    use citykg::pipeline::mapping::model::{MapName, ObjectMap};
     let names: Vec<MapName> = mapping
         .triples_maps
         .iter()

@@ -3,7 +3,7 @@
 //! `sh:conforms`, and the report graphs, cut down to the compared properties, isomorphic.
 //! Counts go to stderr; failures not in `shacl-skip.txt` fail the test.
 
-use citykg::shacl::{Shapes, validate, vocab};
+use citykg::standards::shacl::{Shapes, validate, vocab};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::dataset::CanonicalizationAlgorithm;
 use oxigraph::model::vocab::rdf;

@@ -1,11 +1,11 @@
 //! YARRRML pairs: the model translated from the YARRRML file(s) must equal the model parsed from
 //! the RML the reference parser makes of them, both in canonical form (which ignores names the
-//! parser picks and the order of statements, see `citykg::mapping::canonical`).
+//! parser picks and the order of statements, see `citykg::pipeline::mapping::canonical`).
 
 use std::path::Path;
 
-use citykg::mapping::canonical::canonical;
-use citykg::mapping::yarrrml::{self, YarrrmlOptions, YarrrmlTarget};
+use citykg::pipeline::mapping::canonical::canonical;
+use citykg::pipeline::mapping::yarrrml::{self, YarrrmlOptions, YarrrmlTarget};
 use serde_json::Value;
 
 pub fn run_case(root: &Path, case: &Value) -> Result<(), String> {
@@ -44,9 +44,11 @@ pub fn run_case(root: &Path, case: &Value) -> Result<(), String> {
             .ok_or("no expected mapping")?;
         let expected_text =
             std::fs::read_to_string(dir.join(expected_name)).map_err(|e| e.to_string())?;
-        let expected =
-            citykg::mapping::rml::parse(&expected_text, Some("http://mapping.example.com/"))
-                .map_err(|e| format!("expected RML {expected_name}: {e}"))?;
+        let expected = citykg::pipeline::mapping::rml::parse(
+            &expected_text,
+            Some("http://mapping.example.com/"),
+        )
+        .map_err(|e| format!("expected RML {expected_name}: {e}"))?;
         let (got, want) = (canonical(&translated), canonical(&expected));
         if got != want {
             return Err(format!(
@@ -61,8 +63,8 @@ pub fn run_case(root: &Path, case: &Value) -> Result<(), String> {
 
 /// The first triples maps that differ, to keep failure messages readable.
 fn first_difference(
-    got: &citykg::mapping::model::Mapping,
-    want: &citykg::mapping::model::Mapping,
+    got: &citykg::pipeline::mapping::model::Mapping,
+    want: &citykg::pipeline::mapping::model::Mapping,
 ) -> (String, String) {
     if got.triples_maps.len() != want.triples_maps.len() {
         return (

@@ -80,7 +80,7 @@ fn keep(name: &str, input: &[u8]) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(format!(
         "crash-{}",
-        &citykg::digest::hex_sha256(input)[..16]
+        &citykg::core::digest::hex_sha256(input)[..16]
     ));
     std::fs::write(&path, input).unwrap();
     path

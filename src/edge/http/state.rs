@@ -1,0 +1,37 @@
+//! What every handler shares: the store, settings, tokens, metrics, templates, query slots,
+//! the mapping registry.
+
+use super::metrics::Metrics;
+use crate::core::config::Settings;
+use crate::edge::auth::TokenStore;
+use crate::storage::Storage;
+use std::sync::Arc;
+use tera::Tera;
+use tokio::sync::Semaphore;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Storage,
+    pub settings: Arc<Settings>,
+    pub tokens: Arc<TokenStore>,
+    pub metrics: Arc<Metrics>,
+    pub templates: Arc<Tera>,
+    /// One permit per query allowed to evaluate at once.
+    pub query_slots: Arc<Semaphore>,
+    /// One permit per other expensive request (validation, ingest, kit import, dump...).
+    pub task_slots: Arc<Semaphore>,
+    pub stats: Arc<super::stats::StatsCache>,
+    /// Threads that evaluate queries, one per query slot.
+    pub eval_pool: crate::storage::pool::EvalPool,
+    /// The mapping registry (issue 5).
+    pub registry: Arc<crate::pipeline::ingest::registry::Registry>,
+    /// Payloads that could not be stored, kept for replay.
+    pub quarantine: Arc<crate::pipeline::ingest::quarantine::Quarantine>,
+    /// The use-case catalogue (issue 9).
+    pub catalog: Arc<crate::catalogue::use_cases::Catalog>,
+    /// The feed's record list, kept while the catalogue's generation holds.
+    pub feed_records: Arc<crate::catalogue::feed::index::RecordCache>,
+    /// Recomputes use-case assessments after changes, off the request path. Held here only:
+    /// the storage holds its consumers weakly, so the scheduler lives as long as the service.
+    pub _assessment: Arc<crate::catalogue::assessment::schedule::Scheduler>,
+}
