@@ -7,8 +7,8 @@
 pub mod describe;
 pub mod index;
 
-mod catalog;
 mod hydra;
+mod instance;
 
 use crate::core::config::BaseIri;
 use crate::storage::{Storage, StoreError};
@@ -160,12 +160,12 @@ pub fn page(
         .unwrap_or_default();
 
     let mut describer = describe::Describer::new(store, graph, base.join("graph/ontology/"));
-    let nodes = catalog::Nodes::new(base)?;
-    catalog::describe(&mut describer, &nodes)?;
+    let nodes = instance::Nodes::new(base)?;
+    instance::describe(&mut describer, &nodes)?;
     for item in on_page {
         describer.dataset(&item.dataset)?;
         let harvested = describer.record(&item.record, &item.dataset)?;
-        catalog::link(&mut describer, &nodes, item, harvested);
+        instance::link(&mut describer, &nodes, item, harvested);
     }
     hydra::links(
         &mut describer,
