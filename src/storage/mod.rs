@@ -16,6 +16,7 @@ pub mod events;
 
 pub mod pool;
 mod tx;
+pub mod upkeep;
 
 pub use events::{Cause, Change, ChangedGraphs, Consumer, Origin};
 pub use tx::{Delta, LoadError, Quads, Tx};
@@ -262,6 +263,7 @@ impl Storage {
             .on_transaction(tx.inner_mut())
             .execute()
             .map_err(UpdateFailure::Evaluation)?;
+        tx.forget_delta();
         tx.touch_all(graphs);
         self.commit(tx, cause, None)?;
         Ok(())

@@ -71,6 +71,11 @@ impl<'a> Tx<'a> {
         self.graphs.insert(graph.into_owned());
     }
 
+    /// The quads an update changed are not known: a consumer recomputes from the graphs.
+    pub(super) fn forget_delta(&mut self) {
+        self.delta = None;
+    }
+
     pub(super) fn touch_all(&mut self, graphs: ChangedGraphs) {
         match graphs {
             ChangedGraphs::Listed(listed) => self.graphs.extend(listed),
@@ -90,7 +95,8 @@ impl<'a> Tx<'a> {
         }
     }
 
-    /// The quads added and removed so far, when a consumer follows them.
+    /// The quads added and removed so far, when a consumer follows them; `None` when they are
+    /// not known (no exact consumer, or a SPARQL update: recompute from the changed graphs).
     pub fn delta(&self) -> Option<&Delta> {
         self.delta.as_ref()
     }

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use oxigraph::io::{RdfFormat, RdfSerializer};
-use oxigraph::model::{NamedNodeRef, Quad, Term, TermRef, Triple};
+use oxigraph::model::{NamedNodeRef, Term, TermRef, Triple};
 
 use super::manifest::{MappingEntry, NamedFile, SampleEntry};
 use super::parts::{self, SamplePart};
@@ -17,9 +17,6 @@ use crate::core::digest::hex_sha256;
 use crate::core::ids::{UseCaseId, mapping_id_of, use_case_iri};
 use crate::core::vocab as v;
 use crate::pipeline::ingest::registry::Registry;
-
-/// The use case's JSON-LD, made by the caller (the HTTP layer owns citykg's JSON-LD context).
-pub type JsonLdWriter<'a> = &'a dyn Fn(&[Quad]) -> Result<Vec<u8>, String>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
@@ -43,11 +40,7 @@ pub struct Sources<'a> {
 }
 
 /// The kit of use case `id` as `.tar.gz` bytes.
-pub fn export(
-    sources: &Sources<'_>,
-    id: &UseCaseId,
-    jsonld: JsonLdWriter<'_>,
-) -> Result<Vec<u8>, ExportError> {
+pub fn export(sources: &Sources<'_>, id: &UseCaseId) -> Result<Vec<u8>, ExportError> {
     let quads = sources
         .catalog
         .get(id)?
@@ -56,9 +49,13 @@ pub fn export(
     let triples: Vec<Triple> = quads.iter().cloned().map(Triple::from).collect();
     let mut files = Files::new();
     files.insert(USE_CASE_TURTLE.to_owned(), turtle(&triples)?);
+    let compacted = sources
+        .catalog
+        .compacted(id)?
+        .ok_or_else(|| ExportError::NotFound(id.clone()))?;
     files.insert(
         USE_CASE_JSONLD.to_owned(),
-        jsonld(&quads).map_err(ExportError::Write)?,
+        serde_json::to_vec_pretty(&compacted).map_err(|e| ExportError::Write(e.to_string()))?,
     );
 
     let mut mappings = Vec::new();

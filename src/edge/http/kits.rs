@@ -42,22 +42,7 @@ pub async fn export(
             ontologies: &state.settings.ontologies,
             base: &state.settings.base_iri,
         };
-        let base = state.settings.base_iri.clone();
-        let root = crate::core::ids::use_case_iri(&base, &work_id);
-        let jsonld = |quads: &[oxigraph::model::Quad]| {
-            crate::standards::jsonld::compact_tree(quads, &root, &base)
-                .and_then(|document| {
-                    serde_json::to_vec_pretty(&document).map_err(|e| {
-                        crate::standards::jsonld::JsonLdError {
-                            code: None,
-                            message: e.to_string(),
-                            location: None,
-                        }
-                    })
-                })
-                .map_err(|e| e.to_string())
-        };
-        export::export(&sources, &work_id, &jsonld)
+        export::export(&sources, &work_id)
     })
     .await?
     .map_err(|error| match error {

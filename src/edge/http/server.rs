@@ -137,6 +137,20 @@ impl Application {
             .map_err(AppError::Threads)?,
         );
         store.subscribe(&assessment);
+        let flusher = match &location {
+            StoreLocation::Disk(_) => {
+                let flusher = Arc::new(
+                    crate::storage::upkeep::Flusher::start(
+                        store.clone(),
+                        crate::storage::upkeep::FLUSH_INTERVAL,
+                    )
+                    .map_err(AppError::Threads)?,
+                );
+                store.subscribe(&flusher);
+                Some(flusher)
+            }
+            StoreLocation::Memory => None,
+        };
         if store.mark_running(&location).map_err(AppError::Marker)? {
             tracing::warn!("the last stop was not clean: assessments are recomputed");
         }
@@ -156,6 +170,7 @@ impl Application {
             catalog,
             feed_records: Arc::default(),
             _assessment: assessment,
+            _flusher: flusher,
         };
         let data = web::Data::new(state);
         let server = HttpServer::new(move || {

@@ -34,4 +34,6 @@ pub struct AppState {
     /// Recomputes use-case assessments after changes, off the request path. Held here only:
     /// the storage holds its consumers weakly, so the scheduler lives as long as the service.
     pub _assessment: Arc<crate::catalogue::assessment::schedule::Scheduler>,
+    /// Flushes a disk store's memtables while it is written (held here for the same reason).
+    pub _flusher: Option<Arc<crate::storage::upkeep::Flusher>>,
 }
