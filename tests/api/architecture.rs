@@ -102,7 +102,10 @@ fn each_wing_uses_only_the_wings_below_it() {
             }
             let text = read(&file);
             for (above, other) in WINGS.iter().enumerate().skip(level + 1) {
-                if text.contains(&format!("crate::{other}::")) {
+                let named = ["::", ";", " as ", ",", "}"]
+                    .iter()
+                    .any(|after| text.contains(&format!("crate::{other}{after}")));
+                if named {
                     violations.push(format!(
                         "{file} ({wing}, level {level}) uses {other} (level {above})"
                     ));
