@@ -251,13 +251,26 @@ impl Storage {
 
     /// Runs a SPARQL update in one transaction and publishes the change. `graphs` are those
     /// the update may touch, read from its algebra (`ChangedGraphs::Unknown` when a template
-    /// names its graph by a variable).
+    /// names its graph by a variable). With an exact consumer subscribed, the update runs in a
+    /// `Tx` so that the consumer follows it inside the same transaction.
     pub fn update(
         &self,
         cause: Cause,
         update: PreparedSparqlUpdate,
         graphs: ChangedGraphs,
     ) -> Result<(), UpdateFailure> {
+        if !self.hub.wants_transaction() {
+            // oxigraph picks the transaction itself: a write-only one when the update reads
+            // nothing (`INSERT DATA`), twice as fast on a large body as a readable one.
+            update
+                .on_store(&self.store)
+                .execute()
+                .map_err(UpdateFailure::Evaluation)?;
+            if graphs != ChangedGraphs::Listed(HashSet::new()) {
+                self.hub.publish(cause, graphs, None);
+            }
+            return Ok(());
+        }
         let mut tx = Tx::start(&self.store, self.hub.wants_quads())?;
         update
             .on_transaction(tx.inner_mut())
