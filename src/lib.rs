@@ -4,9 +4,11 @@
 //! `core` (ids, vocabulary, clock, settings, small I/O helpers) < `storage` (the store and its
 //! change events) < `standards` (SPARQL, SHACL, JSON-LD, ontologies) < `pipeline` (payloads,
 //! mappings, the engine, ingest) < `catalogue` (use cases, assessment, feed, harvest, kits) <
-//! `edge` (HTTP, command line, tokens).
+//! `city` (current values and rollups kept with every write) < `edge` (HTTP, command line,
+//! tokens).
 
 pub mod catalogue;
+pub mod city;
 pub mod core;
 pub mod edge;
 #[doc(hidden)]

@@ -22,6 +22,7 @@ fn main() -> ExitCode {
         }
         Command::Token(command) => commands::token(command),
         Command::Harvest(args) => commands::harvest::harvest(&args),
+        Command::RebuildState(args) => commands::rebuild_state(&args),
         Command::Validate(args) => match commands::validate::validate(&args) {
             // The report is out; 3 says the data does not conform (DESIGN.md).
             Ok(false) => return ExitCode::from(3),

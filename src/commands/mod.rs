@@ -8,7 +8,8 @@ use anyhow::{Context, bail};
 use citykg::core::config::{AllowList, StoreLocation};
 use citykg::edge::auth::{Role, TokenStore};
 use citykg::edge::cli::{
-    DumpArgs, DumpFormat, LoadArgs, QueryArgs, ServeArgs, StoreArgs, TableFormat, TokenCommand,
+    DumpArgs, DumpFormat, LoadArgs, QueryArgs, RebuildStateArgs, ServeArgs, StoreArgs, TableFormat,
+    TokenCommand,
 };
 use citykg::edge::http::Application;
 use citykg::standards::sparql::{self, ProtocolDataset, ResultFormat, RunOptions};
@@ -54,7 +55,10 @@ pub(crate) fn open_disk(args: &StoreArgs) -> anyhow::Result<(Storage, PathBuf)> 
 }
 
 pub fn load(args: &LoadArgs) -> anyhow::Result<()> {
-    let (store, _) = open_disk(&args.store)?;
+    let (store, dir) = open_disk(&args.store)?;
+    // The bulk load bypasses the live city's upkeep: the next start (or `rebuild-state`)
+    // recomputes it.
+    citykg::city::mark_stale(&dir).context("cannot mark the current values for a rebuild")?;
     let bar = progress_bar();
     let progress = bar.clone();
     let started = Instant::now();
@@ -71,6 +75,25 @@ pub fn load(args: &LoadArgs) -> anyhow::Result<()> {
         "loaded {count} quads from {} file(s) in {seconds:.1} s ({:.0} quads/s)",
         args.files.len(),
         count as f64 / seconds.max(1e-9)
+    );
+    println!("current values and rollups are rebuilt at the next start, or now with `citykg rebuild-state`");
+    Ok(())
+}
+
+pub fn rebuild_state(args: &RebuildStateArgs) -> anyhow::Result<()> {
+    let settings = citykg::edge::settings::serve_settings(&ServeArgs {
+        store: args.store.clone(),
+        base_iri: args.base_iri.clone(),
+        ..ServeArgs::default()
+    })?;
+    let (store, dir) = open_disk(&args.store)?;
+    let started = Instant::now();
+    let quads = citykg::city::rebuild_store(&store, &settings.base_iri)?;
+    store.flush()?;
+    citykg::city::clear_stale(&dir).context("cannot clear the rebuild marker")?;
+    println!(
+        "rebuilt current values and rollups: {quads} quads in {:.1} s",
+        started.elapsed().as_secs_f64()
     );
     Ok(())
 }

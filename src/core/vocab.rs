@@ -215,6 +215,8 @@ pub const FOAF_DOCUMENT: NamedNodeRef<'static> = iri("http://xmlns.com/foaf/0.1/
 
 pub const GEO_HAS_GEOMETRY: NamedNodeRef<'static> =
     iri("http://www.opengis.net/ont/geosparql#hasGeometry");
+pub const GEO_SF_WITHIN: NamedNodeRef<'static> =
+    iri("http://www.opengis.net/ont/geosparql#sfWithin");
 pub const GEO_HAS_DEFAULT_GEOMETRY: NamedNodeRef<'static> =
     iri("http://www.opengis.net/ont/geosparql#hasDefaultGeometry");
 
@@ -237,6 +239,26 @@ pub const PROV_GENERATED_AT_TIME: NamedNodeRef<'static> =
 pub const QUDT_UNIT: NamedNodeRef<'static> = iri("http://qudt.org/schema/qudt/unit");
 /// Where QUDT's unit individuals live: a unit "is QUDT" when its IRI starts with this.
 pub const QUDT_UNITS: &str = "http://qudt.org/vocab/unit/";
+
+pub const QB_DATA_SET: NamedNodeRef<'static> = iri("http://purl.org/linked-data/cube#DataSet");
+pub const QB_DATA_STRUCTURE_DEFINITION: NamedNodeRef<'static> =
+    iri("http://purl.org/linked-data/cube#DataStructureDefinition");
+pub const QB_STRUCTURE: NamedNodeRef<'static> = iri("http://purl.org/linked-data/cube#structure");
+pub const QB_COMPONENT: NamedNodeRef<'static> = iri("http://purl.org/linked-data/cube#component");
+pub const QB_DIMENSION: NamedNodeRef<'static> = iri("http://purl.org/linked-data/cube#dimension");
+pub const QB_MEASURE: NamedNodeRef<'static> = iri("http://purl.org/linked-data/cube#measure");
+pub const QB_ATTRIBUTE: NamedNodeRef<'static> = iri("http://purl.org/linked-data/cube#attribute");
+pub const QB_OBSERVATION: NamedNodeRef<'static> =
+    iri("http://purl.org/linked-data/cube#Observation");
+/// The property `qb:dataSet` (the class is [`QB_DATA_SET`]).
+pub const QB_IN_DATA_SET: NamedNodeRef<'static> = iri("http://purl.org/linked-data/cube#dataSet");
+pub const SDMX_REF_AREA: NamedNodeRef<'static> =
+    iri("http://purl.org/linked-data/sdmx/2009/dimension#refArea");
+pub const SDMX_REF_PERIOD: NamedNodeRef<'static> =
+    iri("http://purl.org/linked-data/sdmx/2009/dimension#refPeriod");
+/// Where the UK government's reference intervals live (`{this}day/2025-03-03`): the usual
+/// `sdmx-dimension:refPeriod` values of RDF Data Cube datasets.
+pub const INTERVALS: &str = "http://reference.data.gov.uk/id/";
 
 pub const RDFS_LABEL: NamedNodeRef<'static> = iri("http://www.w3.org/2000/01/rdf-schema#label");
 
@@ -267,6 +289,10 @@ pub const SOSA_MADE_BY_SENSOR: NamedNodeRef<'static> =
     iri("http://www.w3.org/ns/sosa/madeBySensor");
 pub const SOSA_HAS_FEATURE: NamedNodeRef<'static> =
     iri("http://www.w3.org/ns/sosa/hasFeatureOfInterest");
+pub const SOSA_OBSERVED_PROPERTY: NamedNodeRef<'static> =
+    iri("http://www.w3.org/ns/sosa/observedProperty");
+pub const SOSA_HAS_SIMPLE_RESULT: NamedNodeRef<'static> =
+    iri("http://www.w3.org/ns/sosa/hasSimpleResult");
 pub const SOSA_IS_HOSTED_BY: NamedNodeRef<'static> = iri("http://www.w3.org/ns/sosa/isHostedBy");
 
 pub const VCARD_FN: NamedNodeRef<'static> = iri("http://www.w3.org/2006/vcard/ns#fn");
@@ -276,3 +302,27 @@ pub const VCARD_ORGANIZATION: NamedNodeRef<'static> =
     iri("http://www.w3.org/2006/vcard/ns#Organization");
 pub const VCARD_INDIVIDUAL: NamedNodeRef<'static> =
     iri("http://www.w3.org/2006/vcard/ns#Individual");
+
+/// citykg's terms for the live city's derived graphs (`src/city`): current values and the
+/// rollups' RDF Data Cube components, declared in `ontologies/citykg.ttl`.
+pub mod city {
+    use super::{NamedNodeRef, iri};
+
+    pub const CURRENT_VALUE: NamedNodeRef<'static> = iri("https://w3id.org/citykg/ns#CurrentValue");
+    pub const REF_SENSOR: NamedNodeRef<'static> = iri("https://w3id.org/citykg/ns#refSensor");
+    pub const REF_FEATURE: NamedNodeRef<'static> = iri("https://w3id.org/citykg/ns#refFeature");
+    pub const REF_PROPERTY: NamedNodeRef<'static> = iri("https://w3id.org/citykg/ns#refProperty");
+    pub const LATEST_OBSERVATION: NamedNodeRef<'static> =
+        iri("https://w3id.org/citykg/ns#latestObservation");
+    pub const VALUE: NamedNodeRef<'static> = iri("https://w3id.org/citykg/ns#value");
+    pub const RESULT_TIME: NamedNodeRef<'static> = iri("https://w3id.org/citykg/ns#resultTime");
+    pub const PERIOD_START: NamedNodeRef<'static> = iri("https://w3id.org/citykg/ns#periodStart");
+    pub const COUNT: NamedNodeRef<'static> = iri("https://w3id.org/citykg/ns#count");
+    pub const SUM: NamedNodeRef<'static> = iri("https://w3id.org/citykg/ns#sum");
+    pub const MIN: NamedNodeRef<'static> = iri("https://w3id.org/citykg/ns#min");
+    pub const MAX: NamedNodeRef<'static> = iri("https://w3id.org/citykg/ns#max");
+    pub const MEAN: NamedNodeRef<'static> = iri("https://w3id.org/citykg/ns#mean");
+    pub const SUM_OF_SQUARES: NamedNodeRef<'static> =
+        iri("https://w3id.org/citykg/ns#sumOfSquares");
+    pub const ACCUMULATOR: NamedNodeRef<'static> = iri("https://w3id.org/citykg/ns#accumulator");
+}

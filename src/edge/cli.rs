@@ -37,6 +37,18 @@ pub enum Command {
     Token(TokenCommand),
     /// Harvest a DCAT catalogue feed (Hydra paging, modified_since) into the use-case catalogue.
     Harvest(HarvestArgs),
+    /// Recompute the current values and rollups (graph/state, graph/rollups/...) from every
+    /// observation; what the service keeps up to date with each write.
+    RebuildState(RebuildStateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RebuildStateArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Base IRI of the store's resources [default: http://<bind>/, as `serve`].
+    #[arg(long, env = "CITYKG_BASE_IRI")]
+    pub base_iri: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -8,6 +8,13 @@
 //!   went through quads ([`Tx::delta`]). What it writes through the `Tx` commits with the
 //!   write; an error it returns aborts the write. While such a consumer is subscribed, bulk
 //!   commits become transactions so that it sees them too.
+//! - An exact consumer that says [`Consumer::follows_batches`] is not handed a transaction for
+//!   an ingest: [`Consumer::in_batch`] reads the store as it is before the batch and says which
+//!   derived quads to remove and add ([`Derived`]); the batch and the derived quads then commit
+//!   together through the bulk loader, so ingest keeps its speed. Readers never see the batch
+//!   without its derived quads (the storage holds new snapshots back while both are written).
+//! - Writes are serialised while an exact consumer is subscribed, so what it reads before a
+//!   write is what the write changes.
 //! - Every consumer gets [`Consumer::committed`] after the commit, in the writer's thread, in
 //!   commit order per writer. It must be quick (mark, invalidate, enqueue): work that takes
 //!   longer runs on the consumer's own thread. A panic there is logged and contained.
@@ -20,7 +27,7 @@
 
 use super::{StoreError, Tx};
 use crate::core::ids::MappingId;
-use oxigraph::model::{GraphName, GraphNameRef, NamedOrBlankNode};
+use oxigraph::model::{GraphName, GraphNameRef, NamedOrBlankNode, Quad};
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError, RwLock, Weak};
@@ -139,11 +146,65 @@ pub trait Consumer: Send + Sync {
         Ok(())
     }
 
+    /// Whether it follows an ingest batch with [`Consumer::in_batch`] instead of inside a
+    /// transaction.
+    fn follows_batches(&self) -> bool {
+        false
+    }
+
+    /// Before an ingest batch (quads only added) is stored, with the store as it is before it
+    /// (only when [`Consumer::exact`] and [`Consumer::follows_batches`]): pushes the derived
+    /// quads to remove and to add. An error aborts the write.
+    fn in_batch(
+        &self,
+        _quads: &[Quad],
+        _change: &Change,
+        _derived: &mut Derived,
+    ) -> Result<(), StoreError> {
+        Ok(())
+    }
+
     /// After the commit. Quick: mark, invalidate or enqueue.
     fn committed(&self, _change: &Change) {}
 
     /// At start after a stop that was not clean: rebuild what queued work may have been lost.
     fn recover(&self) {}
+}
+
+/// Derived quads an exact consumer removes and adds with an ingest batch. They must not hold
+/// blank nodes.
+#[derive(Debug, Default)]
+pub struct Derived {
+    pub remove: Vec<Quad>,
+    pub insert: Vec<Quad>,
+}
+
+impl Derived {
+    /// Drops what is both removed and added (unchanged): the removals run after the additions.
+    pub fn settle(&mut self) {
+        if self.remove.is_empty() || self.insert.is_empty() {
+            return;
+        }
+        let kept: HashSet<&Quad> = self.insert.iter().collect();
+        let unchanged: HashSet<Quad> = self
+            .remove
+            .iter()
+            .filter(|q| kept.contains(q))
+            .cloned()
+            .collect();
+        if unchanged.is_empty() {
+            return;
+        }
+        self.remove.retain(|q| !unchanged.contains(q));
+        self.insert.retain(|q| !unchanged.contains(q));
+    }
+
+    pub(super) fn graphs(&self) -> impl Iterator<Item = &GraphName> {
+        self.remove
+            .iter()
+            .chain(&self.insert)
+            .map(|q| &q.graph_name)
+    }
 }
 
 #[derive(Default)]
@@ -182,6 +243,13 @@ impl Hub {
 
     pub(super) fn wants_transaction(&self) -> bool {
         self.wants_quads()
+    }
+
+    /// The exact consumers, when every one of them follows ingest batches (`None`: an ingest
+    /// must go through a transaction).
+    pub(super) fn batch_followers(&self) -> Option<Vec<Arc<dyn Consumer>>> {
+        let exact: Vec<_> = self.consumers().into_iter().filter(|c| c.exact()).collect();
+        exact.iter().all(|c| c.follows_batches()).then_some(exact)
     }
 
     pub(super) fn draft(

@@ -18,7 +18,7 @@ pub mod pool;
 mod tx;
 pub mod upkeep;
 
-pub use events::{Cause, Change, ChangedGraphs, Consumer, Origin};
+pub use events::{Cause, Change, ChangedGraphs, Consumer, Derived, Origin};
 pub use tx::{Delta, LoadError, Quads, Tx};
 
 use crate::core::config::StoreLocation;
@@ -34,7 +34,7 @@ use oxigraph::sparql::{
 use oxigraph::store::Store;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -70,6 +70,26 @@ pub struct Capabilities {
 pub struct Storage {
     store: Store,
     hub: Arc<Hub>,
+    order: Arc<WriteOrder>,
+}
+
+/// Keeps derived data in step with the writes while an exact consumer is subscribed: writes
+/// run one at a time, and no read snapshot is taken while an ingest batch and its derived quads
+/// are written in their two steps (bulk load, then the derived removals).
+#[derive(Default)]
+struct WriteOrder {
+    writer: Mutex<()>,
+    gate: RwLock<()>,
+}
+
+impl WriteOrder {
+    fn serial(&self) -> MutexGuard<'_, ()> {
+        self.writer.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn reading(&self) -> RwLockReadGuard<'_, ()> {
+        self.gate.read().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 /// The folder inside a data location where RocksDB keeps its files.
@@ -101,6 +121,7 @@ impl Storage {
         Self {
             store,
             hub: Arc::new(Hub::default()),
+            order: Arc::default(),
         }
     }
 
@@ -156,6 +177,7 @@ impl Storage {
         object: Option<TermRef<'_>>,
         graph: Option<GraphNameRef<'_>>,
     ) -> Quads<'static> {
+        let _reading = self.order.reading();
         Quads::new(
             self.store
                 .quads_for_pattern(subject, predicate, object, graph),
@@ -169,10 +191,12 @@ impl Storage {
 
     /// Every quad of the dataset.
     pub fn all_quads(&self) -> Quads<'static> {
+        let _reading = self.order.reading();
         Quads::new(self.store.iter())
     }
 
     pub fn contains<'b>(&self, quad: impl Into<QuadRef<'b>>) -> Result<bool, StoreError> {
+        let _reading = self.order.reading();
         Ok(self.store.contains(quad)?)
     }
 
@@ -180,11 +204,13 @@ impl Storage {
         &self,
         graph: impl Into<NamedOrBlankNodeRef<'b>>,
     ) -> Result<bool, StoreError> {
+        let _reading = self.order.reading();
         Ok(self.store.contains_named_graph(graph)?)
     }
 
     /// The names of the named graphs.
     pub fn named_graphs(&self) -> impl Iterator<Item = Result<NamedOrBlankNode, StoreError>> {
+        let _reading = self.order.reading();
         self.store
             .named_graphs()
             .map(|g| g.map_err(StoreError::from))
@@ -192,10 +218,12 @@ impl Storage {
 
     /// The number of quads (walks the whole store: cache it).
     pub fn len(&self) -> Result<usize, StoreError> {
+        let _reading = self.order.reading();
         Ok(self.store.len()?)
     }
 
     pub fn is_empty(&self) -> Result<bool, StoreError> {
+        let _reading = self.order.reading();
         Ok(self.store.is_empty()?)
     }
 
@@ -204,7 +232,12 @@ impl Storage {
         &self,
         query: PreparedSparqlQuery,
     ) -> Result<QueryResults<'static>, QueryEvaluationError> {
-        query.on_store(&self.store).execute()
+        // The snapshot is taken when the query is bound to the store.
+        let bound = {
+            let _reading = self.order.reading();
+            query.on_store(&self.store)
+        };
+        bound.execute()
     }
 
     // --- writes ---
@@ -216,7 +249,9 @@ impl Storage {
         cause: Cause,
         work: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
-        let mut tx = Tx::start(&self.store, self.hub.wants_quads())?;
+        let wants_quads = self.hub.wants_quads();
+        let _serial = wants_quads.then(|| self.order.serial());
+        let mut tx = Tx::start(&self.store, wants_quads)?;
         let value = work(&mut tx)?;
         self.commit(tx, cause, None)?;
         Ok(value)
@@ -271,6 +306,7 @@ impl Storage {
             }
             return Ok(());
         }
+        let _serial = self.order.serial();
         let mut tx = Tx::start(&self.store, self.hub.wants_quads())?;
         update
             .on_transaction(tx.inner_mut())
@@ -282,27 +318,112 @@ impl Storage {
         Ok(())
     }
 
-    /// Stores a batch of quads atomically (one ingest): with the bulk loader, which writes
-    /// sorted files instead of going through memtables (several times faster than a
-    /// transaction for a batch of records), unless a consumer must follow the change inside a
-    /// transaction. The change lists the batch's graphs and subjects.
+    /// Stores a batch of quads atomically (one ingest) with the bulk loader, which writes
+    /// sorted files instead of going through memtables (about three times faster than a
+    /// transaction for a batch of records). Exact consumers that follow batches add their
+    /// derived quads to the same load; one that does not makes it a transaction. The change
+    /// lists the batch's graphs and subjects.
     pub fn commit_quads(&self, cause: Cause, quads: &[Quad]) -> Result<(), StoreError> {
         let subjects: HashSet<&NamedOrBlankNode> = quads.iter().map(|q| &q.subject).collect();
         let subjects: Arc<[NamedOrBlankNode]> = subjects.into_iter().cloned().collect();
-        if self.hub.wants_transaction() {
-            let mut tx = Tx::start(&self.store, self.hub.wants_quads())?;
+        let mut graphs: HashSet<GraphName> = quads.iter().map(|q| q.graph_name.clone()).collect();
+        if !self.hub.wants_transaction() {
+            self.bulk_insert(quads.iter().cloned())?;
+            self.hub
+                .publish(cause, ChangedGraphs::Listed(graphs), Some(subjects));
+            return Ok(());
+        }
+        let _serial = self.order.serial();
+        let Some(followers) = self.hub.batch_followers() else {
+            let mut tx = Tx::start(&self.store, true)?;
             for quad in quads {
                 tx.insert(quad.as_ref())?;
             }
             return self.commit(tx, cause, Some(subjects));
+        };
+        let mut change =
+            self.hub
+                .draft(cause, ChangedGraphs::Listed(graphs.clone()), Some(subjects));
+        let mut derived = Derived::default();
+        for consumer in followers {
+            consumer.in_batch(quads, &change, &mut derived)?;
         }
-        let graphs: HashSet<GraphName> = quads.iter().map(|q| q.graph_name.clone()).collect();
-        let mut loader = self.store.bulk_loader();
-        loader.load_quads(quads.iter().cloned())?;
-        loader.commit()?;
-        self.hub
-            .publish(cause, ChangedGraphs::Listed(graphs), Some(subjects));
+        derived.settle();
+        graphs.extend(derived.graphs().cloned());
+        change.graphs = ChangedGraphs::Listed(graphs);
+        {
+            // No snapshot sees the batch without its derived removals.
+            let _writing = self
+                .order
+                .gate
+                .write()
+                .unwrap_or_else(PoisonError::into_inner);
+            self.bulk_insert(quads.iter().chain(&derived.insert).cloned())?;
+            if !derived.remove.is_empty() {
+                self.remove_all(&derived.remove)?;
+            }
+        }
+        self.hub.deliver(&change);
         Ok(())
+    }
+
+    /// Replaces named graphs with what `fill` hands over (a rebuild of derived graphs): clears
+    /// them in one transaction, then bulk-loads the new quads in large chunks. Not atomic, so
+    /// only for start-up and commands, while nothing else writes. Publishes one change;
+    /// returns the number of quads written.
+    pub fn rewrite_graphs(
+        &self,
+        cause: Cause,
+        graphs: &[oxigraph::model::NamedNode],
+        fill: &mut dyn FnMut(&mut Emit<'_>) -> Result<(), StoreError>,
+    ) -> Result<u64, StoreError> {
+        const CHUNK: usize = 200_000;
+        let _serial = self.order.serial();
+        let mut tx = Tx::start(&self.store, false)?;
+        for graph in graphs {
+            tx.clear_graph(graph)?;
+        }
+        tx.into_inner().commit()?;
+        let mut written = 0u64;
+        let mut pending: Vec<Quad> = Vec::new();
+        fill(&mut |chunk| {
+            written += chunk.len() as u64;
+            pending.extend(chunk);
+            if pending.len() >= CHUNK {
+                self.bulk_insert(std::mem::take(&mut pending))?;
+            }
+            Ok(())
+        })?;
+        if !pending.is_empty() {
+            self.bulk_insert(pending)?;
+        }
+        let listed = graphs.iter().cloned().map(GraphName::from).collect();
+        self.hub.publish(cause, ChangedGraphs::Listed(listed), None);
+        Ok(written)
+    }
+
+    fn bulk_insert(&self, quads: impl IntoIterator<Item = Quad>) -> Result<(), StoreError> {
+        let mut loader = self.store.bulk_loader();
+        loader.load_quads(quads)?;
+        Ok(loader.commit()?)
+    }
+
+    /// Removes quads without blank nodes in one write-only batch (a `DELETE DATA`, which
+    /// oxigraph runs without a readable transaction).
+    fn remove_all(&self, quads: &[Quad]) -> Result<(), StoreError> {
+        let data = quads.iter().filter_map(ground).collect();
+        let update = spargebra::Update {
+            base_iri: None,
+            operations: vec![spargebra::GraphUpdateOperation::DeleteData { data }],
+        };
+        oxigraph::sparql::SparqlEvaluator::new()
+            .for_update(update)
+            .on_store(&self.store)
+            .execute()
+            .map_err(|e| StoreError::Consumer {
+                consumer: "derived removals",
+                message: e.to_string(),
+            })
     }
 
     fn commit(
@@ -338,6 +459,34 @@ impl Storage {
     fn published(&self, cause: Cause, graphs: ChangedGraphs) {
         self.hub.publish(cause, graphs, None);
     }
+}
+
+/// Where a rebuild hands its quads, a chunk at a time.
+pub type Emit<'a> = dyn FnMut(Vec<Quad>) -> Result<(), StoreError> + 'a;
+
+/// A quad as `DELETE DATA` takes it; `None` for one with a blank node.
+fn ground(quad: &Quad) -> Option<spargebra::term::GroundQuad> {
+    use spargebra::term::GroundTerm;
+    let subject = match &quad.subject {
+        NamedOrBlankNode::NamedNode(n) => n.clone(),
+        NamedOrBlankNode::BlankNode(_) => return None,
+    };
+    let object = match &quad.object {
+        oxigraph::model::Term::NamedNode(n) => GroundTerm::NamedNode(n.clone()),
+        oxigraph::model::Term::Literal(l) => GroundTerm::Literal(l.clone()),
+        _ => return None,
+    };
+    let graph_name = match &quad.graph_name {
+        GraphName::NamedNode(n) => spargebra::term::GraphName::NamedNode(n.clone()),
+        GraphName::DefaultGraph => spargebra::term::GraphName::DefaultGraph,
+        GraphName::BlankNode(_) => return None,
+    };
+    Some(spargebra::term::GroundQuad {
+        subject,
+        predicate: quad.predicate.clone(),
+        object,
+        graph_name,
+    })
 }
 
 /// A failed SPARQL update: the update itself, or storing its result.

@@ -137,6 +137,21 @@ impl Application {
             .map_err(AppError::Threads)?,
         );
         store.subscribe(&assessment);
+        // The live city follows every write exactly, inside it.
+        let city = Arc::new(crate::city::CityState::new(
+            store.clone(),
+            settings.base_iri.clone(),
+        ));
+        if let StoreLocation::Disk(dir) = &location
+            && crate::city::is_stale(dir)
+        {
+            tracing::info!("a bulk load wrote observations: rebuilding current values and rollups");
+            city.rebuild()?;
+            crate::city::clear_stale(dir).map_err(AppError::Marker)?;
+        } else {
+            city.describe_datasets()?;
+        }
+        store.subscribe(&city);
         let flusher = match &location {
             StoreLocation::Disk(_) => {
                 let flusher = Arc::new(
@@ -171,6 +186,7 @@ impl Application {
             feed_records: Arc::default(),
             _assessment: assessment,
             _flusher: flusher,
+            _city: city,
         };
         let data = web::Data::new(state);
         let server = HttpServer::new(move || {

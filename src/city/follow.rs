@@ -1,0 +1,282 @@
+//! The live city as a change consumer: it follows every write exactly, inside the write, so
+//! a reader never sees an observation without its current value and buckets, or the reverse.
+//! An ingest batch is followed from the store and the batch ([`Consumer::in_batch`]); other
+//! writes inside their transaction, from the quads they changed; a write whose changes are not
+//! known (a SPARQL update over graphs that hold observations, or a write into the derived
+//! graphs themselves) rebuilds the derived graphs in its transaction.
+
+use super::derive::{self, Touched};
+use super::layout;
+use super::readings::{Facts, is_reading_predicate};
+use super::rebuild;
+use super::world::{Read, WithBatch};
+use crate::core::config::BaseIri;
+use crate::core::vocab;
+use crate::storage::describe::ReadQuads;
+use crate::storage::{
+    Cause, Change, ChangedGraphs, Consumer, Derived, Origin, Storage, StoreError, Tx,
+};
+use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Quad, Term};
+use std::collections::{HashMap, HashSet};
+
+pub struct CityState {
+    storage: Storage,
+    base: BaseIri,
+}
+
+impl CityState {
+    pub fn new(storage: Storage, base: BaseIri) -> Self {
+        Self { storage, base }
+    }
+
+    /// The observations a batch touches, with their facts before and after it.
+    fn touched_by_batch(&self, quads: &[Quad]) -> Result<Vec<Touched>, StoreError> {
+        let mut by_subject: HashMap<&NamedNode, Vec<&Quad>> = HashMap::new();
+        let mut placed: HashSet<&NamedNode> = HashSet::new();
+        for quad in quads {
+            let NamedOrBlankNode::NamedNode(subject) = &quad.subject else {
+                continue;
+            };
+            if is_reading_predicate(quad.predicate.as_ref()) {
+                by_subject.entry(subject).or_default().push(quad);
+            } else if quad.predicate.as_ref() == vocab::GEO_SF_WITHIN
+                && !self.storage.contains(quad)?
+                && !already_placed(&self.storage, quad)?
+            {
+                placed.insert(subject);
+            }
+        }
+        let mut touched = Vec::with_capacity(by_subject.len());
+        for (observation, new) in &by_subject {
+            let before = Facts::read(&self.storage, observation)?;
+            let mut after = before.clone();
+            for quad in new {
+                after.note(quad.predicate.as_ref(), &quad.object);
+            }
+            if after != before {
+                touched.push(Touched {
+                    observation: (*observation).clone(),
+                    before,
+                    after,
+                });
+            }
+        }
+        // A node placed in a new area: its stored observations now count there too.
+        for node in placed {
+            for observation in observations_of(&self.storage, node)? {
+                if by_subject.contains_key(&observation) {
+                    continue;
+                }
+                let facts = Facts::read(&self.storage, &observation)?;
+                touched.push(Touched {
+                    observation,
+                    before: facts.clone(),
+                    after: facts,
+                });
+            }
+        }
+        Ok(touched)
+    }
+
+    /// Whether a write with these graphs may have changed readings or placements.
+    fn may_hold_readings(&self, tx: &Tx<'_>, graphs: &ChangedGraphs) -> Result<bool, StoreError> {
+        let ChangedGraphs::Listed(graphs) = graphs else {
+            return Ok(true);
+        };
+        let predicates = [
+            vocab::SOSA_MADE_BY_SENSOR,
+            vocab::SOSA_HAS_FEATURE,
+            vocab::SOSA_OBSERVED_PROPERTY,
+            vocab::SOSA_RESULT_TIME,
+            vocab::SOSA_HAS_SIMPLE_RESULT,
+            vocab::GEO_SF_WITHIN,
+        ];
+        for graph in graphs {
+            if layout::is_derived(&self.base, graph) {
+                return Ok(true);
+            }
+            for predicate in predicates {
+                let g = Some(graph.as_ref());
+                if self
+                    .storage
+                    .quads(None, Some(predicate), None, g)
+                    .next()
+                    .is_some()
+                    || tx.quads(None, Some(predicate), None, g).next().is_some()
+                {
+                    return Ok(true);
+                }
+            }
+        }
+        Ok(false)
+    }
+
+    /// Replaces the derived graphs inside `tx` with a rebuild from what `tx` sees.
+    fn rebuild_in(&self, tx: &mut Tx<'_>) -> Result<(), StoreError> {
+        let quads = rebuild::all(&self.base, tx)?;
+        for graph in layout::derived_graphs(&self.base) {
+            tx.clear_graph(&graph)?;
+        }
+        for quad in &quads {
+            tx.insert(quad)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the description of the rollup datasets, unless it is there.
+    pub fn describe_datasets(&self) -> Result<(), StoreError> {
+        let quads = super::rollups::datasets(&self.base);
+        if quads.iter().all(|q| self.storage.contains(q).unwrap_or(false)) {
+            return Ok(());
+        }
+        self.storage.extend(Cause::service(Origin::Load), quads)
+    }
+
+    /// Rebuilds the derived graphs from the whole store (at start after an unclean stop, and
+    /// for `citykg rebuild-state`). Nothing else may write meanwhile.
+    pub fn rebuild(&self) -> Result<u64, StoreError> {
+        rebuild_store(&self.storage, &self.base)
+    }
+}
+
+/// Rebuilds the derived graphs of a store nothing else writes to; returns the quads written.
+pub fn rebuild_store(storage: &Storage, base: &BaseIri) -> Result<u64, StoreError> {
+    let graphs = layout::derived_graphs(base);
+    let snapshot = storage.clone();
+    storage.rewrite_graphs(Cause::service(Origin::Load), &graphs, &mut |emit| {
+        rebuild::compute(base, &snapshot, emit)
+    })
+}
+
+/// A `geo:sfWithin` quad whose triple is already stored in another graph.
+fn already_placed(storage: &Storage, quad: &Quad) -> Result<bool, StoreError> {
+    Ok(storage
+        .quads(
+            Some(quad.subject.as_ref()),
+            Some(quad.predicate.as_ref()),
+            Some(quad.object.as_ref()),
+            None,
+        )
+        .next()
+        .transpose()?
+        .is_some())
+}
+
+/// The observations made by `node` as a sensor or about it as a feature.
+fn observations_of(
+    reader: &impl ReadQuads,
+    node: &NamedNode,
+) -> Result<Vec<NamedNode>, StoreError> {
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    for predicate in [vocab::SOSA_MADE_BY_SENSOR, vocab::SOSA_HAS_FEATURE] {
+        for quad in reader.read(None, Some(predicate), Some(node.as_ref().into()), None) {
+            if let NamedOrBlankNode::NamedNode(o) = quad?.subject
+                && seen.insert(o.clone())
+            {
+                out.push(o);
+            }
+        }
+    }
+    Ok(out)
+}
+
+impl Consumer for CityState {
+    fn name(&self) -> &'static str {
+        "city state"
+    }
+
+    fn exact(&self) -> bool {
+        true
+    }
+
+    fn follows_batches(&self) -> bool {
+        true
+    }
+
+    fn in_batch(
+        &self,
+        quads: &[Quad],
+        _: &Change,
+        derived: &mut Derived,
+    ) -> Result<(), StoreError> {
+        let touched = self.touched_by_batch(quads)?;
+        if touched.is_empty() {
+            return Ok(());
+        }
+        let before = Read(&self.storage);
+        let after = WithBatch::new(&self.storage, quads);
+        let plan = derive::plan(&self.base, &self.storage, &before, &after, &touched)?;
+        derived.remove.extend(plan.remove);
+        derived.insert.extend(plan.insert);
+        Ok(())
+    }
+
+    fn in_transaction(&self, tx: &mut Tx<'_>, change: &Change) -> Result<(), StoreError> {
+        let Some(delta) = tx.delta().cloned() else {
+            if self.may_hold_readings(tx, &change.graphs)? {
+                return self.rebuild_in(tx);
+            }
+            return Ok(());
+        };
+        let changed = delta.inserted.iter().chain(&delta.removed);
+        let mut observations: HashSet<NamedNode> = HashSet::new();
+        let mut placed: HashSet<NamedNode> = HashSet::new();
+        for quad in changed {
+            if let GraphName::NamedNode(_) = quad.graph_name
+                && layout::is_derived(&self.base, &quad.graph_name)
+            {
+                return self.rebuild_in(tx);
+            }
+            let NamedOrBlankNode::NamedNode(subject) = &quad.subject else {
+                continue;
+            };
+            if is_reading_predicate(quad.predicate.as_ref()) {
+                observations.insert(subject.clone());
+            } else if quad.predicate.as_ref() == vocab::GEO_SF_WITHIN
+                && matches!(quad.object, Term::NamedNode(_))
+            {
+                placed.insert(subject.clone());
+            }
+        }
+        for node in &placed {
+            observations.extend(observations_of(&self.storage, node)?);
+            observations.extend(observations_of(&*tx, node)?);
+        }
+        if observations.is_empty() {
+            return Ok(());
+        }
+        let mut touched = Vec::with_capacity(observations.len());
+        for observation in observations {
+            let before = Facts::read(&self.storage, &observation)?;
+            let after = Facts::read(&*tx, &observation)?;
+            touched.push(Touched {
+                observation,
+                before,
+                after,
+            });
+        }
+        let mut plan = {
+            let before = Read(&self.storage);
+            let after = Read(&*tx);
+            derive::plan(&self.base, &self.storage, &before, &after, &touched)?
+        };
+        plan.settle();
+        for quad in &plan.remove {
+            tx.remove(quad)?;
+        }
+        for quad in &plan.insert {
+            tx.insert(quad)?;
+        }
+        Ok(())
+    }
+
+    fn recover(&self) {
+        match self.rebuild() {
+            Ok(quads) => tracing::info!(quads, "current values and rollups rebuilt"),
+            Err(e) => {
+                tracing::error!(error = %e, "current values and rollups could not be rebuilt")
+            }
+        }
+    }
+}

@@ -1,0 +1,313 @@
+//! Rollups: per sensor and per area, per property, per UTC hour, day and month, the count,
+//! sum, minimum, maximum, mean and sum of squares of the numeric results, as RDF Data Cube
+//! observations in `graph/rollups/{size}`.
+
+use super::accumulator::Accumulator;
+use super::layout::{self, Period, Scope, Size};
+use super::readings::{Key, Reading};
+use super::world::World;
+use crate::core::config::BaseIri;
+use crate::core::vocab::{self, city};
+use crate::storage::StoreError;
+use crate::storage::describe::ReadQuads;
+use oxigraph::model::vocab::{rdf, rdfs, xsd};
+use oxigraph::model::{Literal, NamedNode, NamedNodeRef, Quad, Term};
+
+/// One bucket: what it aggregates, over which period.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Bucket {
+    pub scope: Scope,
+    pub subject: NamedNode,
+    pub property: NamedNode,
+    pub period: Period,
+}
+
+impl Bucket {
+    pub fn node(&self, base: &BaseIri) -> NamedNode {
+        layout::bucket_node(
+            base,
+            self.scope,
+            self.subject.as_str(),
+            self.property.as_str(),
+            &self.period,
+        )
+    }
+
+    pub fn graph(&self, base: &BaseIri) -> NamedNode {
+        layout::rollup_graph(base, self.period.size)
+    }
+}
+
+/// The buckets a reading counts in (none when its result is not a number it can roll up).
+pub fn buckets_of(reading: &Reading, areas: &[NamedNode]) -> Vec<Bucket> {
+    let Some(value) = reading.number() else {
+        return Vec::new();
+    };
+    if !Accumulator::accepts(value) {
+        return Vec::new();
+    }
+    let mut subjects: Vec<(Scope, &NamedNode)> = Vec::new();
+    if let Key::Sensor(sensor) = &reading.key {
+        subjects.push((Scope::Sensor, sensor));
+    }
+    subjects.extend(areas.iter().map(|a| (Scope::Area, a)));
+    let mut out = Vec::new();
+    for size in Size::ALL {
+        let Some(period) = Period::of(size, reading.time) else {
+            continue;
+        };
+        for (scope, subject) in &subjects {
+            out.push(Bucket {
+                scope: *scope,
+                subject: (*subject).clone(),
+                property: reading.property.clone(),
+                period: period.clone(),
+            });
+        }
+    }
+    out
+}
+
+fn quad(node: &NamedNode, predicate: NamedNodeRef<'_>, object: Term, graph: &NamedNode) -> Quad {
+    Quad::new(node.clone(), predicate.into_owned(), object, graph.clone())
+}
+
+/// The quads that say what a bucket is (written with its first value).
+pub fn structure(base: &BaseIri, bucket: &Bucket) -> Vec<Quad> {
+    let node = bucket.node(base);
+    let graph = bucket.graph(base);
+    let subject_predicate = match bucket.scope {
+        Scope::Sensor => city::REF_SENSOR,
+        Scope::Area => vocab::SDMX_REF_AREA,
+    };
+    vec![
+        quad(
+            &node,
+            rdf::TYPE,
+            vocab::QB_OBSERVATION.into_owned().into(),
+            &graph,
+        ),
+        quad(
+            &node,
+            vocab::QB_IN_DATA_SET,
+            layout::dataset(base, bucket.scope, bucket.period.size).into(),
+            &graph,
+        ),
+        quad(
+            &node,
+            subject_predicate,
+            bucket.subject.clone().into(),
+            &graph,
+        ),
+        quad(
+            &node,
+            city::REF_PROPERTY,
+            bucket.property.clone().into(),
+            &graph,
+        ),
+        quad(
+            &node,
+            vocab::SDMX_REF_PERIOD,
+            bucket.period.iri().into(),
+            &graph,
+        ),
+        quad(
+            &node,
+            city::PERIOD_START,
+            Literal::new_typed_literal(bucket.period.start(), xsd::DATE_TIME).into(),
+            &graph,
+        ),
+    ]
+}
+
+/// The measure quads of a bucket.
+pub fn measures(base: &BaseIri, bucket: &Bucket, acc: &Accumulator) -> Vec<Quad> {
+    let node = bucket.node(base);
+    let graph = bucket.graph(base);
+    let double = |v: f64| Term::from(Literal::from(v));
+    vec![
+        quad(
+            &node,
+            city::COUNT,
+            Literal::from(acc.count as i64).into(),
+            &graph,
+        ),
+        quad(&node, city::SUM, double(acc.sum()), &graph),
+        quad(&node, city::MIN, double(acc.min), &graph),
+        quad(&node, city::MAX, double(acc.max), &graph),
+        quad(&node, city::MEAN, double(acc.mean()), &graph),
+        quad(
+            &node,
+            city::SUM_OF_SQUARES,
+            double(acc.sum_of_squares()),
+            &graph,
+        ),
+        quad(
+            &node,
+            city::ACCUMULATOR,
+            Literal::new_simple_literal(acc.encode()).into(),
+            &graph,
+        ),
+    ]
+}
+
+/// A bucket as stored: its measures and every quad it has.
+pub struct Stored {
+    pub acc: Accumulator,
+    pub quads: Vec<Quad>,
+}
+
+fn number(quads: &[Quad], predicate: NamedNodeRef<'_>) -> Option<f64> {
+    quads.iter().find_map(|q| match &q.object {
+        Term::Literal(l) if q.predicate.as_ref() == predicate => l.value().parse().ok(),
+        _ => None,
+    })
+}
+
+pub fn read(
+    reader: &impl ReadQuads,
+    base: &BaseIri,
+    bucket: &Bucket,
+) -> Result<Option<Stored>, StoreError> {
+    let node = bucket.node(base);
+    let graph = bucket.graph(base);
+    let quads: Vec<Quad> = reader
+        .read(
+            Some(node.as_ref().into()),
+            None,
+            None,
+            Some(graph.as_ref().into()),
+        )
+        .collect::<Result<_, _>>()?;
+    if quads.is_empty() {
+        return Ok(None);
+    }
+    let sums = quads.iter().find_map(|q| match &q.object {
+        Term::Literal(l) if q.predicate.as_ref() == city::ACCUMULATOR => Some(l.value()),
+        _ => None,
+    });
+    let acc = match (
+        number(&quads, city::COUNT),
+        number(&quads, city::MIN),
+        number(&quads, city::MAX),
+        sums,
+    ) {
+        (Some(count), Some(min), Some(max), Some(sums)) => {
+            Accumulator::decode(count as u64, min, max, sums)
+        }
+        _ => None,
+    };
+    // A bucket whose measures cannot be read is recounted from its values.
+    Ok(Some(Stored {
+        acc: acc.unwrap_or_default(),
+        quads,
+    }))
+}
+
+/// Recounts a bucket from every reading it covers.
+pub fn recount(after: &dyn World, bucket: &Bucket) -> Result<Accumulator, StoreError> {
+    let unavailable = || StoreError::Consumer {
+        consumer: "city rollups",
+        message: "a bucket must be recounted where only additions are known".into(),
+    };
+    let keys: Vec<Key> = match bucket.scope {
+        Scope::Sensor => vec![Key::Sensor(bucket.subject.clone())],
+        Scope::Area => after
+            .placed_in(&bucket.subject)
+            .ok_or_else(unavailable)??
+            .into_iter()
+            .flat_map(|n| [Key::Sensor(n.clone()), Key::Feature(n)])
+            .collect(),
+    };
+    let mut acc = Accumulator::default();
+    for key in keys {
+        for reading in after.readings_of(&key).ok_or_else(unavailable)?? {
+            if reading.property != bucket.property {
+                continue;
+            }
+            if Period::of(bucket.period.size, reading.time).as_ref() != Some(&bucket.period) {
+                continue;
+            }
+            if let Some(v) = reading.number().filter(|v| Accumulator::accepts(*v)) {
+                acc.add(v);
+            }
+        }
+    }
+    Ok(acc)
+}
+
+/// The description of the six datasets and their two structures, in each rollup graph.
+pub fn datasets(base: &BaseIri) -> Vec<Quad> {
+    let mut out = Vec::new();
+    for scope in Scope::ALL {
+        let structure =
+            NamedNode::new_unchecked(base.join(&format!("id/rollups/structure/{}", scope.name())));
+        let subject_dimension = match scope {
+            Scope::Sensor => city::REF_SENSOR,
+            Scope::Area => vocab::SDMX_REF_AREA,
+        };
+        for size in Size::ALL {
+            let graph = layout::rollup_graph(base, size);
+            let ds = layout::dataset(base, scope, size);
+            out.push(quad(
+                &ds,
+                rdf::TYPE,
+                vocab::QB_DATA_SET.into_owned().into(),
+                &graph,
+            ));
+            out.push(quad(
+                &ds,
+                rdfs::LABEL,
+                Literal::new_language_tagged_literal_unchecked(
+                    format!("{} rollups per {} and property", size.name(), scope.name()),
+                    "en",
+                )
+                .into(),
+                &graph,
+            ));
+            out.push(quad(
+                &ds,
+                vocab::QB_STRUCTURE,
+                structure.clone().into(),
+                &graph,
+            ));
+            out.push(quad(
+                &structure,
+                rdf::TYPE,
+                vocab::QB_DATA_STRUCTURE_DEFINITION.into_owned().into(),
+                &graph,
+            ));
+            let components: [(NamedNodeRef<'_>, NamedNodeRef<'_>); 10] = [
+                (vocab::QB_DIMENSION, subject_dimension),
+                (vocab::QB_DIMENSION, city::REF_PROPERTY),
+                (vocab::QB_DIMENSION, vocab::SDMX_REF_PERIOD),
+                (vocab::QB_ATTRIBUTE, city::PERIOD_START),
+                (vocab::QB_MEASURE, city::COUNT),
+                (vocab::QB_MEASURE, city::SUM),
+                (vocab::QB_MEASURE, city::MIN),
+                (vocab::QB_MEASURE, city::MAX),
+                (vocab::QB_MEASURE, city::MEAN),
+                (vocab::QB_MEASURE, city::SUM_OF_SQUARES),
+            ];
+            for (role, property) in components {
+                let component = NamedNode::new_unchecked(format!(
+                    "{}#{}",
+                    structure.as_str(),
+                    property
+                        .as_str()
+                        .rsplit(['#', '/'])
+                        .next()
+                        .unwrap_or("component")
+                ));
+                out.push(quad(
+                    &structure,
+                    vocab::QB_COMPONENT,
+                    component.clone().into(),
+                    &graph,
+                ));
+                out.push(quad(&component, role, property.into_owned().into(), &graph));
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,139 @@
+//! Current values: for every sensor (or feature of interest) and observed property, the latest
+//! reading, as one node in `graph/state`.
+
+use super::layout;
+use super::readings::{Key, Reading, utc_time};
+use super::world::World;
+use crate::core::config::BaseIri;
+use crate::core::vocab::city;
+use crate::storage::StoreError;
+use crate::storage::describe::ReadQuads;
+use oxigraph::model::vocab::rdf;
+use oxigraph::model::{NamedNode, Quad, Term};
+
+/// A current value as stored: the reading it copies, and its quads.
+pub struct Stored {
+    pub reading: Reading,
+    pub quads: Vec<Quad>,
+}
+
+/// The quads of the current value `reading` (keyed by its key and property).
+pub fn quads(base: &BaseIri, reading: &Reading) -> Vec<Quad> {
+    let node = layout::state_node(base, reading.key.node().as_str(), reading.property.as_str());
+    let graph = layout::state_graph(base);
+    let key_predicate = match reading.key {
+        Key::Sensor(_) => city::REF_SENSOR,
+        Key::Feature(_) => city::REF_FEATURE,
+    };
+    let triples: [(oxigraph::model::NamedNodeRef<'_>, Term); 6] = [
+        (rdf::TYPE, city::CURRENT_VALUE.into_owned().into()),
+        (key_predicate, reading.key.node().clone().into()),
+        (city::REF_PROPERTY, reading.property.clone().into()),
+        (city::LATEST_OBSERVATION, reading.observation.clone().into()),
+        (city::VALUE, reading.result.clone().into()),
+        (city::RESULT_TIME, reading.time_literal.clone().into()),
+    ];
+    triples
+        .into_iter()
+        .map(|(p, o)| Quad::new(node.clone(), p.into_owned(), o, graph.clone()))
+        .collect()
+}
+
+/// The current value of `key` and `property`, if there is one.
+pub fn read(
+    reader: &impl ReadQuads,
+    base: &BaseIri,
+    key: &Key,
+    property: &NamedNode,
+) -> Result<Option<Stored>, StoreError> {
+    let node = layout::state_node(base, key.node().as_str(), property.as_str());
+    let graph = layout::state_graph(base);
+    let quads: Vec<Quad> = reader
+        .read(
+            Some(node.as_ref().into()),
+            None,
+            None,
+            Some(graph.as_ref().into()),
+        )
+        .collect::<Result<_, _>>()?;
+    let object = |predicate| {
+        quads
+            .iter()
+            .find(|q| q.predicate.as_ref() == predicate)
+            .map(|q| q.object.clone())
+    };
+    let (
+        Some(Term::NamedNode(observation)),
+        Some(Term::Literal(result)),
+        Some(Term::Literal(time)),
+    ) = (
+        object(city::LATEST_OBSERVATION),
+        object(city::VALUE),
+        object(city::RESULT_TIME),
+    )
+    else {
+        return Ok(None);
+    };
+    let Some(utc) = utc_time(&time) else {
+        return Ok(None);
+    };
+    Ok(Some(Stored {
+        reading: Reading {
+            observation,
+            key: key.clone(),
+            property: property.clone(),
+            time: utc,
+            time_literal: time,
+            result,
+        },
+        quads,
+    }))
+}
+
+fn same(a: &Reading, b: &Reading) -> bool {
+    a.observation == b.observation && a.time_literal == b.time_literal && a.result == b.result
+}
+
+fn newest<'r>(readings: impl IntoIterator<Item = &'r Reading>) -> Option<&'r Reading> {
+    readings
+        .into_iter()
+        .fold(None, |best: Option<&Reading>, r| match best {
+            Some(b) if !r.is_newer_than(b) => Some(b),
+            _ => Some(r),
+        })
+}
+
+/// What one key and property's current value becomes: the quads to remove and to add.
+pub fn follow(
+    base: &BaseIri,
+    current: Option<Stored>,
+    removed: &[&Reading],
+    added: &[&Reading],
+    after: &dyn World,
+    key: &Key,
+    property: &NamedNode,
+) -> Result<(Vec<Quad>, Vec<Quad>), StoreError> {
+    let gone = current
+        .as_ref()
+        .is_some_and(|c| removed.iter().any(|r| same(r, &c.reading)));
+    let next: Option<Reading> = if gone {
+        let all = after
+            .readings_of(key)
+            .ok_or_else(|| StoreError::Consumer {
+                consumer: "city state",
+                message: "a current value must be recounted where only additions are known".into(),
+            })??;
+        newest(all.iter().filter(|r| &r.property == property)).cloned()
+    } else {
+        let candidate = newest(added.iter().copied());
+        match (&current, candidate) {
+            (Some(c), Some(n)) if n.is_newer_than(&c.reading) => Some(n.clone()),
+            (None, Some(n)) => Some(n.clone()),
+            (Some(c), _) => Some(c.reading.clone()),
+            (None, None) => None,
+        }
+    };
+    let old = current.map(|c| c.quads).unwrap_or_default();
+    let new = next.map(|r| quads(base, &r)).unwrap_or_default();
+    Ok((old, new))
+}
