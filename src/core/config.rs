@@ -171,6 +171,8 @@ pub struct Settings {
     /// (and no reference files at all on a memory store).
     pub reference_data: Option<PathBuf>,
     pub private: bool,
+    /// Keep current values and rollups with each write (`src/city`).
+    pub live_state: bool,
     /// `CITYKG_ADMIN_TOKEN`: registered as an admin token at start.
     pub admin_token: Option<String>,
 }
@@ -197,6 +199,7 @@ impl Settings {
             mappings: PathBuf::from("mappings"),
             reference_data: None,
             private: false,
+            live_state: true,
             admin_token: None,
         }
     }

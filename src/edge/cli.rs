@@ -200,6 +200,10 @@ pub struct ServeArgs {
     /// Require a read token for reads too.
     #[arg(long, env = "CITYKG_PRIVATE")]
     pub private: bool,
+    /// Do not keep current values and rollups (graph/state, graph/rollups/...) with each
+    /// write; `citykg rebuild-state` or a start without this flag recomputes them.
+    #[arg(long, env = "CITYKG_NO_LIVE_STATE")]
+    pub no_live_state: bool,
 }
 
 #[derive(Debug, Args)]

@@ -142,16 +142,22 @@ impl Application {
             store.clone(),
             settings.base_iri.clone(),
         ));
-        if let StoreLocation::Disk(dir) = &location
-            && crate::city::is_stale(dir)
-        {
-            tracing::info!("a bulk load wrote observations: rebuilding current values and rollups");
-            city.rebuild()?;
-            crate::city::clear_stale(dir).map_err(AppError::Marker)?;
-        } else {
-            city.describe_datasets()?;
+        if settings.live_state {
+            if let StoreLocation::Disk(dir) = &location
+                && crate::city::is_stale(dir)
+            {
+                tracing::info!(
+                    "observations were written without their upkeep: rebuilding current values and rollups"
+                );
+                city.rebuild()?;
+                crate::city::clear_stale(dir).map_err(AppError::Marker)?;
+            } else {
+                city.describe_datasets()?;
+            }
+            store.subscribe(&city);
+        } else if let StoreLocation::Disk(dir) = &location {
+            crate::city::mark_stale(dir).map_err(AppError::Marker)?;
         }
-        store.subscribe(&city);
         let flusher = match &location {
             StoreLocation::Disk(_) => {
                 let flusher = Arc::new(

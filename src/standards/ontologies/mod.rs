@@ -69,6 +69,10 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/ontologies/skos.ttl")),
     ),
     (
+        "qb",
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/ontologies/qb.ttl")),
+    ),
+    (
         "sdg",
         include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/ontologies/sdg.ttl")),
     ),
