@@ -126,7 +126,10 @@ impl CityState {
     /// Writes the description of the rollup datasets, unless it is there.
     pub fn describe_datasets(&self) -> Result<(), StoreError> {
         let quads = super::rollups::datasets(&self.base);
-        if quads.iter().all(|q| self.storage.contains(q).unwrap_or(false)) {
+        if quads
+            .iter()
+            .all(|q| self.storage.contains(q).unwrap_or(false))
+        {
             return Ok(());
         }
         self.storage.extend(Cause::service(Origin::Load), quads)

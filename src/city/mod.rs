@@ -3,7 +3,8 @@
 //! rollups (`rollups.rs`, with `accumulator.rs`) exact inside each write; `derive.rs` turns a
 //! write into derived changes; `rebuild.rs` computes everything from scratch; `layout.rs`
 //! names the graphs, nodes and periods; `readings.rs` reads observations; `world.rs` is the
-//! data after a write as the derivation sees it.
+//! data after a write as the derivation sees it; `views.rs` reads current values and series
+//! back for `/state` and `/series`.
 
 pub mod accumulator;
 pub mod derive;
@@ -13,6 +14,7 @@ pub mod readings;
 pub mod rebuild;
 pub mod rollups;
 pub mod state;
+pub mod views;
 pub mod world;
 
 pub use follow::{CityState, rebuild_store};

@@ -76,7 +76,9 @@ pub fn load(args: &LoadArgs) -> anyhow::Result<()> {
         args.files.len(),
         count as f64 / seconds.max(1e-9)
     );
-    println!("current values and rollups are rebuilt at the next start, or now with `citykg rebuild-state`");
+    println!(
+        "current values and rollups are rebuilt at the next start, or now with `citykg rebuild-state`"
+    );
     Ok(())
 }
 

@@ -295,6 +295,9 @@ pub const SOSA_HAS_SIMPLE_RESULT: NamedNodeRef<'static> =
     iri("http://www.w3.org/ns/sosa/hasSimpleResult");
 pub const SOSA_IS_HOSTED_BY: NamedNodeRef<'static> = iri("http://www.w3.org/ns/sosa/isHostedBy");
 
+pub const WGS84_LAT: NamedNodeRef<'static> = iri("http://www.w3.org/2003/01/geo/wgs84_pos#lat");
+pub const WGS84_LONG: NamedNodeRef<'static> = iri("http://www.w3.org/2003/01/geo/wgs84_pos#long");
+
 pub const VCARD_FN: NamedNodeRef<'static> = iri("http://www.w3.org/2006/vcard/ns#fn");
 pub const VCARD_HAS_EMAIL: NamedNodeRef<'static> = iri("http://www.w3.org/2006/vcard/ns#hasEmail");
 pub const VCARD_KIND: NamedNodeRef<'static> = iri("http://www.w3.org/2006/vcard/ns#Kind");

@@ -12,6 +12,7 @@ mod builtins_ngsiv2;
 mod builtins_sensorcommunity;
 mod builtins_sensorthings;
 mod builtins_wottd;
+mod city;
 mod cli;
 mod clients;
 mod corpus;

@@ -4,6 +4,7 @@
 mod assessment;
 mod auth;
 mod body;
+mod city;
 mod deadline;
 mod disk;
 mod feed;

@@ -119,6 +119,14 @@ pub const RDF_OR_PAGE: &[Offer] = &[
     JSON_LD_OFFER,
     HTML,
 ];
+/// Current values: JSON, CSV, or GeoJSON (the `Document` output).
+pub const STATE: &[Offer] = &[
+    JSON,
+    CSV,
+    offer(Output::Document, &["application/geo+json"]),
+];
+/// A series of buckets: JSON or CSV.
+pub const SERIES: &[Offer] = &[JSON, CSV];
 /// Dataset formats only (a dump keeps its graph names).
 pub const DATASET: &[Offer] = &[N_QUADS, TRIG];
 

@@ -1,8 +1,8 @@
 //! The whole route table, in one place.
 
 use super::{
-    assessment, feed, graph_store, harvest, health, ingest, kits, mappings, ontologies, pages,
-    quarantine, resources, shacl, sparql, use_cases,
+    assessment, city, feed, graph_store, harvest, health, ingest, kits, mappings, ontologies,
+    pages, quarantine, resources, shacl, sparql, use_cases,
 };
 use actix_web::web;
 
@@ -18,6 +18,8 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .route("/catalog", web::get().to(feed::catalog))
         .route("/admin/harvest", web::post().to(harvest::harvest))
         .route("/ns/context.jsonld", web::get().to(resources::context))
+        .route("/state", web::get().to(city::state))
+        .route("/series", web::get().to(city::series))
         .route("/id/{path:.*}", web::get().to(resources::get));
     for path in ["/query", "/sparql"] {
         config.service(

@@ -1,0 +1,340 @@
+//! Reading the derived graphs back for people and dashboards: the current values (`/state`)
+//! and the buckets of one sensor, one area or every area (`/series`). Both read only the
+//! derived graphs, so their cost follows sensors and buckets, not observations.
+
+use super::layout::{self, Scope, Size};
+use crate::core::config::BaseIri;
+use crate::core::vocab::{self, city};
+use crate::storage::{Storage, StoreError};
+use oxigraph::model::vocab::rdf;
+use oxigraph::model::{NamedNode, NamedOrBlankNode, Quad, Term};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// One current value.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CurrentValue {
+    /// The sensor, or the feature of interest for observations without a sensor.
+    pub subject: String,
+    pub by_sensor: bool,
+    pub property: String,
+    pub value: String,
+    /// The value as a number, when it is one.
+    pub number: Option<f64>,
+    pub time: String,
+    pub observation: String,
+    /// WGS84 longitude and latitude of the subject, when known.
+    pub location: Option<(f64, f64)>,
+    pub areas: Vec<String>,
+}
+
+/// What `/state` selects.
+#[derive(Debug, Default, Clone)]
+pub struct StateFilter {
+    pub property: Option<NamedNode>,
+    pub area: Option<NamedNode>,
+    /// min longitude, min latitude, max longitude, max latitude.
+    pub bbox: Option<[f64; 4]>,
+}
+
+fn object<'q>(quads: &'q [Quad], predicate: oxigraph::model::NamedNodeRef<'_>) -> Option<&'q Term> {
+    quads
+        .iter()
+        .find(|q| q.predicate.as_ref() == predicate)
+        .map(|q| &q.object)
+}
+
+fn named(term: Option<&Term>) -> Option<&NamedNode> {
+    match term {
+        Some(Term::NamedNode(n)) => Some(n),
+        _ => None,
+    }
+}
+
+fn literal_number(term: Option<&Term>) -> Option<f64> {
+    match term {
+        Some(Term::Literal(l)) => l.value().trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// Every quad of `graph`, grouped by subject (one scan in subject order).
+fn by_subject(storage: &Storage, graph: &NamedNode) -> Result<Vec<Vec<Quad>>, StoreError> {
+    let mut out: Vec<Vec<Quad>> = Vec::new();
+    for quad in storage.graph_quads(graph.as_ref().into()) {
+        let quad = quad?;
+        match out.last_mut() {
+            Some(group) if group[0].subject == quad.subject => group.push(quad),
+            _ => out.push(vec![quad]),
+        }
+    }
+    Ok(out)
+}
+
+fn location(storage: &Storage, node: &NamedNode) -> Result<Option<(f64, f64)>, StoreError> {
+    let read = |predicate| -> Result<Option<f64>, StoreError> {
+        let quad = storage
+            .quads(Some(node.as_ref().into()), Some(predicate), None, None)
+            .next()
+            .transpose()?;
+        Ok(literal_number(quad.as_ref().map(|q| &q.object)))
+    };
+    Ok(match (read(vocab::WGS84_LONG)?, read(vocab::WGS84_LAT)?) {
+        (Some(lon), Some(lat)) => Some((lon, lat)),
+        _ => None,
+    })
+}
+
+fn areas(storage: &Storage, node: &NamedNode) -> Result<Vec<String>, StoreError> {
+    let mut out = Vec::new();
+    for quad in storage.quads(
+        Some(node.as_ref().into()),
+        Some(vocab::GEO_SF_WITHIN),
+        None,
+        None,
+    ) {
+        if let Term::NamedNode(area) = quad?.object {
+            let area = area.into_string();
+            if !out.contains(&area) {
+                out.push(area);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The current values that pass `filter`, sorted by subject and property.
+pub fn current_values(
+    storage: &Storage,
+    base: &BaseIri,
+    filter: &StateFilter,
+) -> Result<Vec<CurrentValue>, StoreError> {
+    let mut out = Vec::new();
+    let mut places: BTreeMap<NamedNode, (Option<(f64, f64)>, Vec<String>)> = BTreeMap::new();
+    for quads in by_subject(storage, &layout::state_graph(base))? {
+        if !quads.iter().any(|q| {
+            q.predicate == rdf::TYPE && q.object == Term::from(city::CURRENT_VALUE.into_owned())
+        }) {
+            continue;
+        }
+        let (subject, by_sensor) = match (
+            named(object(&quads, city::REF_SENSOR)),
+            named(object(&quads, city::REF_FEATURE)),
+        ) {
+            (Some(s), _) => (s.clone(), true),
+            (None, Some(f)) => (f.clone(), false),
+            _ => continue,
+        };
+        let Some(property) = named(object(&quads, city::REF_PROPERTY)) else {
+            continue;
+        };
+        if filter.property.as_ref().is_some_and(|p| p != property) {
+            continue;
+        }
+        let (Some(Term::Literal(value)), Some(Term::Literal(time)), Some(observation)) = (
+            object(&quads, city::VALUE),
+            object(&quads, city::RESULT_TIME),
+            named(object(&quads, city::LATEST_OBSERVATION)),
+        ) else {
+            continue;
+        };
+        let needs_place = filter.area.is_some() || filter.bbox.is_some();
+        if needs_place && !places.contains_key(&subject) {
+            let place = (location(storage, &subject)?, areas(storage, &subject)?);
+            places.insert(subject.clone(), place);
+        }
+        let (point, in_areas) = places.get(&subject).cloned().unwrap_or_default();
+        if let Some(area) = &filter.area
+            && !in_areas.iter().any(|a| a == area.as_str())
+        {
+            continue;
+        }
+        if let Some([x0, y0, x1, y1]) = filter.bbox {
+            match point {
+                Some((x, y)) if x >= x0 && x <= x1 && y >= y0 && y <= y1 => {}
+                _ => continue,
+            }
+        }
+        out.push(CurrentValue {
+            subject: subject.as_str().to_owned(),
+            by_sensor,
+            property: property.as_str().to_owned(),
+            number: super::readings::numeric(value),
+            value: value.value().to_owned(),
+            time: time.value().to_owned(),
+            observation: observation.as_str().to_owned(),
+            location: point,
+            areas: in_areas,
+        });
+    }
+    out.sort_by(|a, b| (&a.subject, &a.property).cmp(&(&b.subject, &b.property)));
+    Ok(out)
+}
+
+/// Fills in where each current value's subject is (for maps and GeoJSON).
+pub fn locate(storage: &Storage, values: &mut [CurrentValue]) -> Result<(), StoreError> {
+    for value in values.iter_mut().filter(|v| v.location.is_none()) {
+        let node = NamedNode::new_unchecked(value.subject.clone());
+        value.location = location(storage, &node)?;
+        value.areas = areas(storage, &node)?;
+    }
+    Ok(())
+}
+
+/// One bucket of a series.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Point {
+    pub subject: String,
+    pub period: String,
+    pub start: String,
+    pub count: u64,
+    pub sum: f64,
+    pub min: f64,
+    pub max: f64,
+    pub mean: f64,
+    /// Population standard deviation.
+    pub stddev: f64,
+}
+
+/// What `/series` selects.
+#[derive(Debug, Clone)]
+pub struct SeriesFilter {
+    pub scope: Scope,
+    /// One sensor or area; `None`: every subject of the scope.
+    pub subject: Option<NamedNode>,
+    pub property: NamedNode,
+    pub size: Size,
+    /// Inclusive bounds on the bucket's start, as `xsd:dateTime` text in UTC.
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// The buckets that pass `filter`, sorted by subject and start.
+pub fn series(
+    storage: &Storage,
+    base: &BaseIri,
+    filter: &SeriesFilter,
+) -> Result<Vec<Point>, StoreError> {
+    let graph = layout::rollup_graph(base, filter.size);
+    let prefix = base.join(&format!(
+        "id/rollup/{}/{}/",
+        filter.scope.name(),
+        filter.size.name()
+    ));
+    let subject_predicate = match filter.scope {
+        Scope::Sensor => city::REF_SENSOR,
+        Scope::Area => vocab::SDMX_REF_AREA,
+    };
+    // The bucket nodes: by subject when one is given, else by property.
+    let nodes: Vec<NamedNode> = {
+        let pattern = match &filter.subject {
+            Some(subject) => storage.quads(
+                None,
+                Some(subject_predicate),
+                Some(subject.as_ref().into()),
+                Some(graph.as_ref().into()),
+            ),
+            None => storage.quads(
+                None,
+                Some(city::REF_PROPERTY),
+                Some(filter.property.as_ref().into()),
+                Some(graph.as_ref().into()),
+            ),
+        };
+        let mut nodes = Vec::new();
+        for quad in pattern {
+            if let NamedOrBlankNode::NamedNode(node) = quad?.subject
+                && node.as_str().starts_with(&prefix)
+            {
+                nodes.push(node);
+            }
+        }
+        nodes
+    };
+    let mut out = Vec::new();
+    for node in nodes {
+        let quads: Vec<Quad> = storage
+            .quads(
+                Some(node.as_ref().into()),
+                None,
+                None,
+                Some(graph.as_ref().into()),
+            )
+            .collect::<Result<_, _>>()?;
+        if named(object(&quads, city::REF_PROPERTY)) != Some(&filter.property) {
+            continue;
+        }
+        let (Some(subject), Some(Term::Literal(start)), Some(Term::NamedNode(period))) = (
+            named(object(&quads, subject_predicate)),
+            object(&quads, city::PERIOD_START),
+            object(&quads, vocab::SDMX_REF_PERIOD),
+        ) else {
+            continue;
+        };
+        let start = start.value().to_owned();
+        if filter
+            .from
+            .as_ref()
+            .is_some_and(|from| start.as_str() < from.as_str())
+            || filter
+                .to
+                .as_ref()
+                .is_some_and(|to| start.as_str() > to.as_str())
+        {
+            continue;
+        }
+        let count = literal_number(object(&quads, city::COUNT)).unwrap_or_default() as u64;
+        let sum = literal_number(object(&quads, city::SUM)).unwrap_or(f64::NAN);
+        let squares = literal_number(object(&quads, city::SUM_OF_SQUARES)).unwrap_or(f64::NAN);
+        let mean = literal_number(object(&quads, city::MEAN)).unwrap_or(f64::NAN);
+        let variance = (squares / count as f64 - mean * mean).max(0.0);
+        out.push(Point {
+            subject: subject.as_str().to_owned(),
+            period: period
+                .as_str()
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .to_owned(),
+            start,
+            count,
+            sum,
+            min: literal_number(object(&quads, city::MIN)).unwrap_or(f64::NAN),
+            max: literal_number(object(&quads, city::MAX)).unwrap_or(f64::NAN),
+            mean,
+            stddev: variance.sqrt(),
+        });
+    }
+    out.sort_by(|a, b| (&a.subject, &a.start).cmp(&(&b.subject, &b.start)));
+    Ok(out)
+}
+
+/// A time bound given as a date or a date-time, as UTC text comparable with bucket starts; an
+/// upper bound given as a date covers the whole day.
+pub fn utc_bound(text: &str, upper: bool) -> Option<String> {
+    use std::str::FromStr;
+    let text = text.trim();
+    let time = if text.len() == 10 {
+        let day = oxsdatatypes::Date::from_str(text).ok()?;
+        let time = if upper { "23:59:59" } else { "00:00:00" };
+        oxsdatatypes::DateTime::from_str(&format!("{day}T{time}Z")).ok()?
+    } else {
+        oxsdatatypes::DateTime::from_str(text).ok()?
+    };
+    let utc = time.adjust(Some(oxsdatatypes::TimezoneOffset::UTC))?;
+    Some(format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        utc.year(),
+        utc.month(),
+        utc.day(),
+        utc.hour(),
+        utc.minute(),
+        utc.second()
+            .to_string()
+            .split('.')
+            .next()
+            .unwrap_or("0")
+            .parse::<u8>()
+            .ok()?
+    ))
+}
