@@ -103,6 +103,9 @@ fn areas(storage: &Storage, node: &NamedNode) -> Result<Vec<String>, StoreError>
     Ok(out)
 }
 
+/// Where a subject is: its WGS84 point and the areas it is placed in.
+type Place = (Option<(f64, f64)>, Vec<String>);
+
 /// The current values that pass `filter`, sorted by subject and property.
 pub fn current_values(
     storage: &Storage,
@@ -110,7 +113,7 @@ pub fn current_values(
     filter: &StateFilter,
 ) -> Result<Vec<CurrentValue>, StoreError> {
     let mut out = Vec::new();
-    let mut places: BTreeMap<NamedNode, (Option<(f64, f64)>, Vec<String>)> = BTreeMap::new();
+    let mut places: BTreeMap<NamedNode, Place> = BTreeMap::new();
     for quads in by_subject(storage, &layout::state_graph(base))? {
         if !quads.iter().any(|q| {
             q.predicate == rdf::TYPE && q.object == Term::from(city::CURRENT_VALUE.into_owned())
