@@ -28,19 +28,25 @@ def run(ctx, size, data, expected, load_rate, load_mb):
         batches = _batches(data, fmt, ctx.batch)
         mapping = _mapping(ctx, fmt)
         for clients in ctx.clients:
-            results = []
-            for _ in range(ctx.runs):
+            results, without = [], []
+            for _ in range(ctx.runs):  # with and without the live state, taking turns
                 results.append(_once(ctx, size, data, fmt, mapping, batches, clients, expected))
+                without.append(_once(ctx, size, data, fmt, mapping, batches, clients, expected, live=False))
             done = [r for r in results if r]
             seconds = median([r[0] for r in done])
             mb = median([r[1] for r in done])
             rate = expected / seconds if seconds else None
+            bare = median([r[0] for r in without if r])
+            bare_rate = expected / bare if bare else None
             task = "HTTP ingest %s, %d records a request, %d client%s" % (
                 fmt, ctx.batch, clients, "" if clients == 1 else "s")
             note = "reference: citykg load into the default graph; ingest writes a named graph"
             rows.append(Row(size, task, "triples/s", "higher", rate, "citykg load", load_rate, note,
                             {"requests": len(batches)}))
             rows.append(Row(size, task, "peak MB", "lower", mb, "citykg load", load_mb, "server VmHWM"))
+            rows.append(Row(size, task + ", current values and rollups kept", "triples/s", "higher", rate,
+                            "citykg --no-live-state", bare_rate,
+                            "the same ingest without the live city's upkeep (goal: at least 0.85x)"))
     return rows
 
 
@@ -82,13 +88,13 @@ def _batches(data, fmt, size):
     return batches
 
 
-def _once(ctx, size, data, fmt, mapping, batches, clients, expected):
+def _once(ctx, size, data, fmt, mapping, batches, clients, expected, live=True):
     store = os.path.join(ctx.work, "ingest-%d-%s" % (size, fmt))
     shutil.rmtree(store, ignore_errors=True)
     port = free_port()
     env = dict(ctx.env, CITYKG_ADMIN_TOKEN=TOKEN, RUST_LOG="warn")
     server = subprocess.Popen([ctx.citykg, "serve", "--location", store, "--bind", "127.0.0.1:%d" % port,
-                               "--reference-data", data], cwd=ctx.root, env=env,
+                               "--reference-data", data] + ([] if live else ["--no-live-state"]), cwd=ctx.root, env=env,
                               stdout=subprocess.DEVNULL, stderr=open(store + ".log", "wb"))
     try:
         if not wait_http("http://127.0.0.1:%d/health" % port, 60, server):
@@ -103,7 +109,8 @@ def _once(ctx, size, data, fmt, mapping, batches, clients, expected):
         seconds = time.monotonic() - start
         peak = vm_hwm_kb(server.pid)
         stored = _count(port)
-        log("  ingest %-6s %d client(s) %7.2f s %7.0f MB %9s triples" % (fmt, clients, seconds, peak / 1024, stored))
+        log("  ingest %-6s %d client(s)%s %7.2f s %7.0f MB %9s triples" % (
+            fmt, clients, "" if live else " no live state", seconds, peak / 1024, stored))
         if errors:
             ctx.failures.append("ingest %s at %d: %s" % (fmt, size, errors[0]))
         if stored != expected:

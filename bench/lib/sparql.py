@@ -14,6 +14,7 @@ import threading
 import time
 import urllib.parse
 
+from . import city
 from .common import Row, log, median, p95, vm_hwm_kb, wait_http
 from .virtuoso import GRAPH, free_port
 
@@ -87,7 +88,8 @@ def run(ctx, size, stores, virtuoso):
         servers.append(Server("Virtuoso", virtuoso.http_port, "/sparql", {"default-graph-uri": GRAPH},
                               pid=virtuoso.proc.pid))
     try:
-        return _measure(ctx, size, servers)
+        rows = _measure(ctx, size, servers)
+        return rows + city.measure(ctx, size, servers)
     finally:
         for proc in started:
             proc.terminate()

@@ -40,7 +40,6 @@ impl CityState {
             if is_reading_predicate(quad.predicate.as_ref()) {
                 by_subject.entry(subject).or_default().push(quad);
             } else if quad.predicate.as_ref() == vocab::GEO_SF_WITHIN
-                && !self.storage.contains(quad)?
                 && !already_placed(&self.storage, quad)?
             {
                 placed.insert(subject);

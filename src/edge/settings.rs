@@ -33,7 +33,7 @@ pub struct FileSettings {
     pub mappings: Option<PathBuf>,
     pub reference_data: Option<PathBuf>,
     pub private: Option<bool>,
-    pub live_state: Option<bool>,
+    pub no_live_state: Option<bool>,
 }
 
 impl FileSettings {
@@ -145,7 +145,7 @@ pub fn serve_settings(args: &ServeArgs) -> Result<Settings, ConfigError> {
             .unwrap_or_else(|| PathBuf::from("mappings")),
         reference_data: args.reference_data.clone().or(file.reference_data),
         private: args.private || file.private.unwrap_or(false),
-        live_state: !args.no_live_state && file.live_state.unwrap_or(true),
+        live_state: !(args.no_live_state || file.no_live_state.unwrap_or(false)),
         admin_token: std::env::var("CITYKG_ADMIN_TOKEN")
             .ok()
             .filter(|t| !t.is_empty()),

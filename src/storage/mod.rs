@@ -334,6 +334,7 @@ impl Storage {
             return Ok(());
         }
         let _serial = self.order.serial();
+        let started = std::time::Instant::now();
         let Some(followers) = self.hub.batch_followers() else {
             let mut tx = Tx::start(&self.store, true)?;
             for quad in quads {
@@ -351,6 +352,7 @@ impl Storage {
         derived.settle();
         graphs.extend(derived.graphs().cloned());
         change.graphs = ChangedGraphs::Listed(graphs);
+        let planned = std::time::Instant::now();
         {
             // No snapshot sees the batch without its derived removals.
             let _writing = self
@@ -363,6 +365,14 @@ impl Storage {
                 self.remove_all(&derived.remove)?;
             }
         }
+        tracing::debug!(
+            plan_ms = (planned - started).as_secs_f64() * 1000.0,
+            write_ms = planned.elapsed().as_secs_f64() * 1000.0,
+            quads = quads.len(),
+            inserted = derived.insert.len(),
+            removed = derived.remove.len(),
+            "batch with derived quads"
+        );
         self.hub.deliver(&change);
         Ok(())
     }
