@@ -515,6 +515,24 @@ mod tests {
             .unwrap();
         assert_eq!(derived(&store, "http://e/count").as_deref(), Some("1"));
         assert_eq!(derived(&store, "http://e/lastDelta").as_deref(), Some("-1"));
+        // An update given as data is followed quad by quad: the delta is known.
+        let insert = crate::storage::DataOperation::Insert(vec![quad("http://e/g", 9)]);
+        let prepared = oxigraph::sparql::SparqlEvaluator::new()
+            .parse_update("INSERT DATA { GRAPH <http://e/g> { <http://e/s> <http://e/p> 9 } }")
+            .unwrap();
+        store
+            .update_with_data(
+                cause(),
+                prepared,
+                ChangedGraphs::Listed([GraphName::from(iri("http://e/g"))].into()),
+                Some(&[insert]),
+            )
+            .unwrap();
+        assert_eq!(derived(&store, "http://e/count").as_deref(), Some("2"));
+        assert_eq!(derived(&store, "http://e/lastDelta").as_deref(), Some("1"));
+        store
+            .write(cause(), |tx| tx.remove(&quad("http://e/g", 9)))
+            .unwrap();
         // The published change lists the derived graph too.
         let last = log.take().pop().unwrap();
         assert!(

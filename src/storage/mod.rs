@@ -294,6 +294,19 @@ impl Storage {
         update: PreparedSparqlUpdate,
         graphs: ChangedGraphs,
     ) -> Result<(), UpdateFailure> {
+        self.update_with_data(cause, update, graphs, None)
+    }
+
+    /// [`Storage::update`] for an update made only of `INSERT DATA` and `DELETE DATA`
+    /// operations, given as `data` too: with an exact consumer subscribed, they are applied
+    /// quad by quad, so that the consumer sees exactly what changed instead of recomputing.
+    pub fn update_with_data(
+        &self,
+        cause: Cause,
+        update: PreparedSparqlUpdate,
+        graphs: ChangedGraphs,
+        data: Option<&[DataOperation]>,
+    ) -> Result<(), UpdateFailure> {
         if !self.hub.wants_transaction() {
             // oxigraph picks the transaction itself: a write-only one when the update reads
             // nothing (`INSERT DATA`), twice as fast on a large body as a readable one.
@@ -305,6 +318,25 @@ impl Storage {
                 self.hub.publish(cause, graphs, None);
             }
             return Ok(());
+        }
+        if let Some(operations) = data {
+            return Ok(self.write(cause, |tx| {
+                for operation in operations {
+                    match operation {
+                        DataOperation::Insert(quads) => {
+                            for quad in quads {
+                                tx.insert(quad)?;
+                            }
+                        }
+                        DataOperation::Delete(quads) => {
+                            for quad in quads {
+                                tx.remove(quad)?;
+                            }
+                        }
+                    }
+                }
+                Ok::<_, StoreError>(())
+            })?);
         }
         let _serial = self.order.serial();
         let mut tx = Tx::start(&self.store, self.hub.wants_quads())?;
@@ -497,6 +529,14 @@ fn ground(quad: &Quad) -> Option<spargebra::term::GroundQuad> {
         object,
         graph_name,
     })
+}
+
+/// One `INSERT DATA` or `DELETE DATA` operation of an update, as quads (an insertion's blank
+/// nodes already made fresh).
+#[derive(Debug, Clone)]
+pub enum DataOperation {
+    Insert(Vec<Quad>),
+    Delete(Vec<Quad>),
 }
 
 /// A failed SPARQL update: the update itself, or storing its result.

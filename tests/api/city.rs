@@ -119,6 +119,46 @@ async fn an_ingest_keeps_current_values_and_series_exact() {
     assert_eq!(points[0]["max"], 40.0);
     assert_eq!(points[1]["mean"], 30.0);
 
+    // The named queries give the same answers through SPARQL.
+    let named = |file: &str| {
+        std::fs::read_to_string(format!("{}/queries/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    };
+    let latest = app
+        .query(
+            &named("latest-values.rq"),
+            "application/sparql-results+json",
+        )
+        .await;
+    assert_eq!(
+        latest.json()["results"]["bindings"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    let means = app
+        .query(
+            &named("area-daily-means.rq"),
+            "application/sparql-results+json",
+        )
+        .await;
+    let rows = means.json()["results"]["bindings"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        rows.len(),
+        4,
+        "D01 on the 1st, 3rd and 4th, D02 on the 3rd: {rows:?}"
+    );
+    assert!(rows.iter().any(|r| {
+        r["count"]["value"] == "3"
+            && r["day"]["value"]
+                .as_str()
+                .unwrap()
+                .ends_with("/day/2025-03-03")
+    }));
+
     // Deleting the first batch's graph through the Graph Store takes its readings out.
     let graph = "http://citykg.test/graph/source/builtin/readings-csv";
     let deleted = app

@@ -387,3 +387,63 @@ fn validate_prints_a_report_and_exits_three_when_data_does_not_conform() {
     assert_eq!(nothing.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&nothing.stderr).contains("--data FILE"));
 }
+
+#[test]
+fn a_bulk_load_is_followed_by_a_rebuild_of_current_values_and_rollups() {
+    let dir = tempfile::tempdir().unwrap();
+    let nt = dir.path().join("obs.nt");
+    let sosa = "http://www.w3.org/ns/sosa/";
+    let mut text = String::new();
+    for (i, value) in [3.0, 5.0, 10.0].iter().enumerate() {
+        text.push_str(&format!(
+            "<http://e/o{i}> <{sosa}madeBySensor> <http://e/s> .\n<http://e/o{i}> <{sosa}observedProperty> <http://e/pm25> .\n<http://e/o{i}> <{sosa}resultTime> \"2025-03-03T0{i}:00:00Z\"^^<http://www.w3.org/2001/XMLSchema#dateTime> .\n<http://e/o{i}> <{sosa}hasSimpleResult> \"{value}\"^^<http://www.w3.org/2001/XMLSchema#double> .\n"
+        ));
+    }
+    std::fs::write(&nt, text).unwrap();
+    let location = dir.path().join("store");
+    let location = location.to_str().unwrap();
+    let loaded = citykg(&[
+        "load",
+        "--location",
+        location,
+        "--graph",
+        "http://e/g",
+        nt.to_str().unwrap(),
+    ]);
+    assert!(
+        loaded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&loaded.stderr)
+    );
+    assert!(String::from_utf8_lossy(&loaded.stdout).contains("rebuild-state"));
+    assert!(dir.path().join("store/citykg.state-stale").exists());
+
+    let rebuilt = citykg(&[
+        "rebuild-state",
+        "--location",
+        location,
+        "--base-iri",
+        "http://c.test/",
+    ]);
+    assert!(
+        rebuilt.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rebuilt.stderr)
+    );
+    assert!(!dir.path().join("store/citykg.state-stale").exists());
+    let query = citykg(&[
+        "query",
+        "--location",
+        location,
+        "--format",
+        "csv",
+        "SELECT ?n ?mean ?value WHERE { GRAPH <http://c.test/graph/rollups/day> { ?b <https://w3id.org/citykg/ns#count> ?n ; <https://w3id.org/citykg/ns#mean> ?mean } GRAPH <http://c.test/graph/state> { ?c <https://w3id.org/citykg/ns#value> ?value } }",
+    ]);
+    let out = String::from_utf8_lossy(&query.stdout);
+    assert!(
+        query.status.success(),
+        "{}",
+        String::from_utf8_lossy(&query.stderr)
+    );
+    assert_eq!(out.lines().nth(1), Some("3,6,10"), "{out}");
+}

@@ -4,6 +4,7 @@
 use super::{ProtocolDataset, SparqlError, nesting, policy, touched};
 use crate::core::config::AllowList;
 use crate::core::stack::on_large_stack;
+use crate::storage::DataOperation;
 use crate::storage::{Cause, ChangedGraphs, Storage, UpdateFailure};
 use oxigraph::sparql::{CancellationToken, PreparedSparqlUpdate, QueryResults, SparqlEvaluator};
 use spargebra::{GraphUpdateOperation, Query, SparqlParser, Update};
@@ -102,6 +103,8 @@ impl ParsedQuery {
 pub struct ParsedUpdate {
     prepared: PreparedSparqlUpdate,
     graphs: ChangedGraphs,
+    /// The quads, when the update is only `INSERT DATA` and `DELETE DATA`.
+    data: Option<Vec<DataOperation>>,
 }
 
 /// Parses an update and sets the dataset of each DELETE/INSERT: protocol `using-*` parameters
@@ -139,11 +142,16 @@ pub fn parse_update(
         });
     }
     let graphs = touched::graphs_changed_by(&update);
+    let data = touched::data_operations(&update);
     let mut prepared = evaluator(options).for_update(update);
     for (spec, explicit) in prepared.using_datasets_mut().zip(explicit) {
         dataset.apply(spec, explicit);
     }
-    Ok(ParsedUpdate { prepared, graphs })
+    Ok(ParsedUpdate {
+        prepared,
+        graphs,
+        data,
+    })
 }
 
 /// Runs a parsed update in one transaction through the storage's write path. Evaluation
@@ -156,7 +164,12 @@ pub fn run_update(
 ) -> Result<(), SparqlError> {
     on_large_stack(|| {
         store
-            .update(cause, update.prepared, update.graphs)
+            .update_with_data(
+                cause,
+                update.prepared,
+                update.graphs,
+                update.data.as_deref(),
+            )
             .map_err(|e| match e {
                 UpdateFailure::Evaluation(e) => {
                     SparqlError::from_update(e, timeout.map(|t| t.as_secs_f64()))

@@ -2,12 +2,64 @@
 //! graph list. A template whose graph is a variable, `CLEAR ALL` or `DROP NAMED` may touch any
 //! graph, so the answer is then `Unknown`.
 
-use crate::storage::ChangedGraphs;
-use oxigraph::model::GraphName;
+use crate::storage::{ChangedGraphs, DataOperation};
+use oxigraph::model::{BlankNode, GraphName, NamedOrBlankNode, Quad, Term};
 use spargebra::algebra::GraphTarget;
+use spargebra::term::GroundTerm;
 use spargebra::term::{GraphName as UpdateGraph, GraphNamePattern};
 use spargebra::{GraphUpdateOperation, Update};
+use std::collections::HashMap;
 use std::collections::HashSet;
+
+/// The quads of an update made only of `INSERT DATA` and `DELETE DATA`, in order; `None` for
+/// any other update. Blank nodes of each `INSERT DATA` are made fresh, as SPARQL asks.
+pub fn data_operations(update: &Update) -> Option<Vec<DataOperation>> {
+    let mut out = Vec::with_capacity(update.operations.len());
+    for operation in &update.operations {
+        match operation {
+            GraphUpdateOperation::InsertData { data } => {
+                let mut fresh: HashMap<&BlankNode, BlankNode> = HashMap::new();
+                let quads = data
+                    .iter()
+                    .map(|q| {
+                        let subject: NamedOrBlankNode = match &q.subject {
+                            NamedOrBlankNode::BlankNode(b) => {
+                                fresh.entry(b).or_default().clone().into()
+                            }
+                            other => other.clone(),
+                        };
+                        let object: Term = match &q.object {
+                            Term::BlankNode(b) => fresh.entry(b).or_default().clone().into(),
+                            other => other.clone(),
+                        };
+                        Quad::new(subject, q.predicate.clone(), object, named(&q.graph_name))
+                    })
+                    .collect();
+                out.push(DataOperation::Insert(quads));
+            }
+            GraphUpdateOperation::DeleteData { data } => {
+                let quads = data
+                    .iter()
+                    .map(|q| {
+                        let object: Term = match &q.object {
+                            GroundTerm::NamedNode(n) => n.clone().into(),
+                            GroundTerm::Literal(l) => l.clone().into(),
+                        };
+                        Quad::new(
+                            q.subject.clone(),
+                            q.predicate.clone(),
+                            object,
+                            named(&q.graph_name),
+                        )
+                    })
+                    .collect();
+                out.push(DataOperation::Delete(quads));
+            }
+            _ => return None,
+        }
+    }
+    Some(out)
+}
 
 pub fn graphs_changed_by(update: &Update) -> ChangedGraphs {
     let mut graphs = HashSet::new();
