@@ -272,6 +272,12 @@ pub fn datasets(base: &BaseIri) -> Vec<Quad> {
                 &graph,
             ));
             out.push(quad(
+                &ds,
+                vocab::DCT_IDENTIFIER,
+                Literal::new_simple_literal(format!("{}-{}", scope.name(), size.name())).into(),
+                &graph,
+            ));
+            out.push(quad(
                 &structure,
                 rdf::TYPE,
                 vocab::QB_DATA_STRUCTURE_DEFINITION.into_owned().into(),
