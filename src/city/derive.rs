@@ -3,7 +3,7 @@
 //! is applied to the current values and the buckets. Exact for any write: additions,
 //! removals, replays, out-of-order arrivals and sensors moved between areas.
 
-use super::accumulator::Accumulator;
+use super::known::{Known, Learned};
 use super::readings::{Facts, Key, Reading};
 use super::rollups::{self, Bucket};
 use super::state;
@@ -68,14 +68,16 @@ fn cancel<T>(before: &mut Vec<T>, after: &mut Vec<T>, eq: impl Fn(&T, &T) -> boo
 /// The readings of one key and property that a write removed and added.
 type Changed<'r> = (Vec<&'r Reading>, Vec<&'r Reading>);
 
-/// The derived quads to remove and add for a write.
+/// The derived quads to remove and add for a write, and the values it leaves (for [`Known`]).
+/// Derived values are read from `known`, else from `current` (the store before the write).
 pub fn plan(
     base: &BaseIri,
     current: &impl ReadQuads,
+    known: &Known,
     before: &dyn World,
     after: &dyn World,
     touched: &[Touched],
-) -> Result<Derived, StoreError> {
+) -> Result<(Derived, Learned), StoreError> {
     let mut before_areas = Areas::new(before);
     let mut after_areas = Areas::new(after);
     let mut removed: Vec<Reading> = Vec::new();
@@ -128,19 +130,20 @@ pub fn plan(
             .1
             .push(r);
     }
+    let mut learned = Learned::default();
     for ((key, property), (gone, new)) in pairs {
-        let stored = state::read(current, base, &key, &property)?;
-        let (old, next) = state::follow(base, stored, &gone, &new, after, &key, &property)?;
+        let stored = known.state(current, base, &key, &property)?;
+        let (old, next) = state::follow(stored, &gone, &new, after, &key, &property)?;
         derived.remove.extend(old);
-        derived.insert.extend(next);
+        if let Some(reading) = &next {
+            derived.insert.extend(state::quads(base, reading));
+        }
+        learned.states.push(((key, property), next));
     }
 
     for (bucket, (adds, removes)) in counts {
-        let stored = rollups::read(current, base, &bucket)?;
-        let (mut acc, old) = match stored {
-            Some(s) => (s.acc, s.quads),
-            None => (Accumulator::default(), Vec::new()),
-        };
+        let stored = known.bucket(current, base, &bucket)?;
+        let (mut acc, old) = (stored.value, stored.quads);
         let mut exact = !old.is_empty() || removes.is_empty();
         if !old.is_empty() && acc.is_empty() {
             exact = false; // unreadable measures
@@ -161,6 +164,7 @@ pub fn plan(
                 .insert
                 .extend(rollups::measures(base, &bucket, &acc));
         }
+        learned.buckets.push((bucket, acc));
     }
-    Ok(derived)
+    Ok((derived, learned))
 }

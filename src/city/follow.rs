@@ -6,6 +6,7 @@
 //! graphs themselves) rebuilds the derived graphs in its transaction.
 
 use super::derive::{self, Touched};
+use super::known::{Known, Learned};
 use super::layout;
 use super::readings::{Facts, is_reading_predicate};
 use super::rebuild;
@@ -18,15 +19,33 @@ use crate::storage::{
 };
 use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Quad, Term};
 use std::collections::{HashMap, HashSet};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 pub struct CityState {
     storage: Storage,
     base: BaseIri,
+    known: Mutex<Known>,
+    /// What the write in progress leaves, learned when it is committed (writes run one at a
+    /// time while this consumer listens, and a failed one is forgotten by the next).
+    pending: Mutex<Option<Learned>>,
 }
 
 impl CityState {
     pub fn new(storage: Storage, base: BaseIri) -> Self {
-        Self { storage, base }
+        Self {
+            storage,
+            base,
+            known: Mutex::default(),
+            pending: Mutex::default(),
+        }
+    }
+
+    fn known(&self) -> MutexGuard<'_, Known> {
+        self.known.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn pending(&self) -> MutexGuard<'_, Option<Learned>> {
+        self.pending.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The observations a batch touches, with their facts before and after it.
@@ -112,6 +131,10 @@ impl CityState {
 
     /// Replaces the derived graphs inside `tx` with a rebuild from what `tx` sees.
     fn rebuild_in(&self, tx: &mut Tx<'_>) -> Result<(), StoreError> {
+        *self.pending() = Some(Learned {
+            forget: true,
+            ..Learned::default()
+        });
         let quads = rebuild::all(&self.base, tx)?;
         for graph in layout::derived_graphs(&self.base) {
             tx.clear_graph(&graph)?;
@@ -137,7 +160,10 @@ impl CityState {
     /// Rebuilds the derived graphs from the whole store (at start after an unclean stop, and
     /// for `citykg rebuild-state`). Nothing else may write meanwhile.
     pub fn rebuild(&self) -> Result<u64, StoreError> {
-        rebuild_store(&self.storage, &self.base)
+        self.pending().take();
+        let written = rebuild_store(&self.storage, &self.base);
+        self.known().forget();
+        written
     }
 }
 
@@ -202,19 +228,25 @@ impl Consumer for CityState {
         _: &Change,
         derived: &mut Derived,
     ) -> Result<(), StoreError> {
+        self.pending().take();
         let touched = self.touched_by_batch(quads)?;
         if touched.is_empty() {
             return Ok(());
         }
         let before = Read(&self.storage);
         let after = WithBatch::new(&self.storage, quads);
-        let plan = derive::plan(&self.base, &self.storage, &before, &after, &touched)?;
+        let (plan, learned) = {
+            let known = self.known();
+            derive::plan(&self.base, &self.storage, &known, &before, &after, &touched)?
+        };
         derived.remove.extend(plan.remove);
         derived.insert.extend(plan.insert);
+        *self.pending() = Some(learned);
         Ok(())
     }
 
     fn in_transaction(&self, tx: &mut Tx<'_>, change: &Change) -> Result<(), StoreError> {
+        self.pending().take();
         let Some(delta) = tx.delta().cloned() else {
             if self.may_hold_readings(tx, &change.graphs)? {
                 return self.rebuild_in(tx);
@@ -258,11 +290,13 @@ impl Consumer for CityState {
                 after,
             });
         }
-        let mut plan = {
+        let (mut plan, learned) = {
             let before = Read(&self.storage);
             let after = Read(&*tx);
-            derive::plan(&self.base, &self.storage, &before, &after, &touched)?
+            let known = self.known();
+            derive::plan(&self.base, &self.storage, &known, &before, &after, &touched)?
         };
+        *self.pending() = Some(learned);
         plan.settle();
         for quad in &plan.remove {
             tx.remove(quad)?;
@@ -271,6 +305,12 @@ impl Consumer for CityState {
             tx.insert(quad)?;
         }
         Ok(())
+    }
+
+    fn committed(&self, _: &Change) {
+        if let Some(learned) = self.pending().take() {
+            self.known().learn(learned);
+        }
     }
 
     fn recover(&self) {

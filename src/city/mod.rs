@@ -1,7 +1,8 @@
 //! The live city: what the observations say now and over time, kept with every write.
 //! `follow.rs` is the change consumer that keeps the current values (`state.rs`) and the
 //! rollups (`rollups.rs`, with `accumulator.rs`) exact inside each write; `derive.rs` turns a
-//! write into derived changes; `rebuild.rs` computes everything from scratch; `layout.rs`
+//! write into derived changes, reading derived values through `known.rs` (an in-memory
+//! cache of what it last wrote); `rebuild.rs` computes everything from scratch; `layout.rs`
 //! names the graphs, nodes and periods; `readings.rs` reads observations; `world.rs` is the
 //! data after a write as the derivation sees it; `views.rs` reads current values and series
 //! back for `/state` and `/series`.
@@ -9,6 +10,7 @@
 pub mod accumulator;
 pub mod derive;
 pub mod follow;
+pub mod known;
 pub mod layout;
 pub mod readings;
 pub mod rebuild;

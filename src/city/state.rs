@@ -103,16 +103,16 @@ fn newest<'r>(readings: impl IntoIterator<Item = &'r Reading>) -> Option<&'r Rea
         })
 }
 
-/// What one key and property's current value becomes: the quads to remove and to add.
+/// What one key and property's current value becomes: the quads to remove, and the reading it
+/// copies now (none when no reading is left).
 pub fn follow(
-    base: &BaseIri,
     current: Option<Stored>,
     removed: &[&Reading],
     added: &[&Reading],
     after: &dyn World,
     key: &Key,
     property: &NamedNode,
-) -> Result<(Vec<Quad>, Vec<Quad>), StoreError> {
+) -> Result<(Vec<Quad>, Option<Reading>), StoreError> {
     let gone = current
         .as_ref()
         .is_some_and(|c| removed.iter().any(|r| same(r, &c.reading)));
@@ -134,6 +134,5 @@ pub fn follow(
         }
     };
     let old = current.map(|c| c.quads).unwrap_or_default();
-    let new = next.map(|r| quads(base, &r)).unwrap_or_default();
-    Ok((old, new))
+    Ok((old, next))
 }
