@@ -34,13 +34,20 @@ def _raw(ctx, prefix):
 def _get(server, path, accept):
     """One GET on the server's kept-alive connection; (seconds, status, body)."""
     import http.client
-    if server.conn is None:
-        server.conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=900)
-    start = time.monotonic()
-    server.conn.request("GET", path, headers={"Accept": accept})
-    response = server.conn.getresponse()
-    body = response.read()
-    return time.monotonic() - start, response.status, body
+    for attempt in (1, 2):  # the server may have closed a connection left idle by a slow peer
+        try:
+            if server.conn is None:
+                server.conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=900)
+            start = time.monotonic()
+            server.conn.request("GET", path, headers={"Accept": accept})
+            response = server.conn.getresponse()
+            body = response.read()
+            return time.monotonic() - start, response.status, body
+        except (http.client.HTTPException, OSError):
+            server.conn = None
+            if attempt == 2:
+                raise
+    return None
 
 
 def _size(body, key):
@@ -76,23 +83,34 @@ def measure(ctx, size, servers):
         times = {label: [] for label, _, _ in calls}
         sizes = {}
         for label, key, call in calls:  # warm-up and result size
-            _, status, body = call()
+            try:
+                _, status, body = call()
+            except OSError as e:
+                log("  %s on %s: %s" % (question, label, e))
+                status, body = 0, b""
             sizes[label] = _size(body, key) if status == 200 else "HTTP %d" % status
+        live = [c for c in calls if isinstance(sizes[c[0]], int)]
         started = time.monotonic()
         for i in range(max(ctx.query_runs, 20)):
             if i >= 3 and time.monotonic() - started > ctx.query_seconds:
                 break
-            for label, _, call in calls[i % len(calls):] + calls[:i % len(calls)]:
-                seconds, status, _ = call()
+            for label, _, call in live[i % len(live):] + live[:i % len(live)]:
+                try:
+                    seconds, status, _ = call()
+                except OSError as e:
+                    log("  %s on %s: %s" % (question, label, e))
+                    seconds, status = None, 0
                 times[label].append(seconds if status == 200 else None)
         log("  %s: %s" % (question, ", ".join("%s %.2f ms (%s)" % (l, (median(t) or 0) * 1000, sizes[l])
-                                               for l, t in times.items())))
+                                               for l, t in times.items() if t)))
         ms = lambda v: v * 1000 if v is not None else None
         for label, _, _ in calls[:len(ways)]:
             for peer_name, key in PEERS:
                 theirs = times.get(peer_name, [])
                 note = ctx.peers.reason(key)
-                if not note and peer_name in sizes and sizes[label] != sizes[peer_name]:
+                if not note and peer_name in sizes and not isinstance(sizes[peer_name], int):
+                    note = "the peer did not answer (%s)" % sizes[peer_name]
+                elif not note and peer_name in sizes and sizes[label] != sizes[peer_name]:
                     note = "result sizes differ: citykg %s, peer %s" % (sizes[label], sizes[peer_name])
                 task = "dashboard %s: citykg %s, peer raw query %s" % (question, label, raw_prefix.rstrip("-"))
                 rows.append(Row(size, task, "median ms", "lower", ms(median(times[label])), peer_name,

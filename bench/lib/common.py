@@ -54,6 +54,10 @@ def run_measured(cmd, cwd=None, env=None, stdout=None, timeout=None):
     return Measured(seconds, peak_kb, code, tail)
 
 
+# The base IRI of every citykg store the bench writes and serves (derived graphs are named under it).
+BASE = "http://citykg.bench/"
+
+
 def median(values):
     values = [v for v in values if v is not None]
     return statistics.median(values) if values else None

@@ -7,7 +7,7 @@ import os
 import re
 import shutil
 
-from .common import Row, log, median, run_measured
+from .common import BASE, Row, log, median, run_measured
 from .virtuoso import Virtuoso
 
 
@@ -42,7 +42,7 @@ def run(ctx, size, nt, expected):
                     ctx.failures.append("citykg load at %d: loaded %s quads, expected %d" % (size, loaded, expected))
                 if m.ok:
                     # Not part of the load's figure: the derived graphs the server would rebuild at start.
-                    r = run_measured([ctx.citykg, "rebuild-state", "--location", store], env=ctx.env, stdout=out + ".rebuild")
+                    r = run_measured([ctx.citykg, "rebuild-state", "--location", store, "--base-iri", BASE], env=ctx.env, stdout=out + ".rebuild")
                     with open(out + ".rebuild") as f:
                         said = f.read().strip()
                     rebuilds.append((r.seconds, said) if r.ok else None)

@@ -15,7 +15,7 @@ import time
 import urllib.parse
 
 from . import city
-from .common import Row, log, median, p95, vm_hwm_kb, wait_http
+from .common import BASE, Row, log, median, p95, vm_hwm_kb, wait_http
 from .virtuoso import GRAPH, free_port
 
 
@@ -71,7 +71,7 @@ def run(ctx, size, stores, virtuoso):
     servers, started = [], []
     port = free_port()
     proc = subprocess.Popen([ctx.citykg, "serve", "--location", stores["citykg"], "--bind", "127.0.0.1:%d" % port,
-                             "--query-timeout", "900"], cwd=ctx.root, env=dict(ctx.env, RUST_LOG="warn"),
+                             "--query-timeout", "900", "--base-iri", BASE], cwd=ctx.root, env=dict(ctx.env, RUST_LOG="warn"),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     started.append(proc)
     if not wait_http("http://127.0.0.1:%d/health" % port, 120, proc):

@@ -8,7 +8,7 @@
 use super::derive::{self, Touched};
 use super::known::{Known, Learned};
 use super::layout;
-use super::readings::{Facts, is_reading_predicate};
+use super::readings::{Facts, Reading, is_reading_predicate};
 use super::rebuild;
 use super::world::{Read, WithBatch};
 use crate::core::config::BaseIri;
@@ -161,9 +161,24 @@ impl CityState {
     /// for `citykg rebuild-state`). Nothing else may write meanwhile.
     pub fn rebuild(&self) -> Result<u64, StoreError> {
         self.pending().take();
-        let written = rebuild_store(&self.storage, &self.base);
-        self.known().forget();
-        written
+        let written = rebuild_store(&self.storage, &self.base)?;
+        self.start()?;
+        Ok(written)
+    }
+
+    /// Reads the current values into memory: from then on they are kept there with each write
+    /// (and `/state` answers from memory).
+    pub fn start(&self) -> Result<(), StoreError> {
+        let mut known = self.known();
+        known.forget();
+        known.load_states(&self.storage, &self.base)
+    }
+
+    /// Every current value, when they are in memory.
+    pub fn current_readings(&self) -> Option<Vec<Reading>> {
+        self.known()
+            .states()
+            .map(|states| states.cloned().collect())
     }
 }
 
@@ -309,7 +324,12 @@ impl Consumer for CityState {
 
     fn committed(&self, _: &Change) {
         if let Some(learned) = self.pending().take() {
-            self.known().learn(learned);
+            let mut known = self.known();
+            if !known.learn(learned)
+                && let Err(e) = known.load_states(&self.storage, &self.base)
+            {
+                tracing::error!(error = %e, "current values could not be read back after a rebuild");
+            }
         }
     }
 

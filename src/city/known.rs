@@ -25,7 +25,9 @@ pub struct Current<T> {
 #[derive(Default)]
 pub struct Known {
     buckets: HashMap<Bucket, Accumulator>,
-    states: HashMap<(Key, NamedNode), Option<Reading>>,
+    /// Every current value, once loaded (they are few: one per sensor and property).
+    states: HashMap<(Key, NamedNode), Reading>,
+    states_loaded: bool,
 }
 
 /// The values one write leaves, learned once it is committed.
@@ -75,31 +77,61 @@ impl Known {
         key: &Key,
         property: &NamedNode,
     ) -> Result<Option<state::Stored>, StoreError> {
-        if let Some(known) = self.states.get(&(key.clone(), property.clone())) {
-            return Ok(known.as_ref().map(|reading| state::Stored {
+        if !self.states_loaded {
+            return state::read(reader, base, key, property);
+        }
+        Ok(self
+            .states
+            .get(&(key.clone(), property.clone()))
+            .map(|reading| state::Stored {
                 quads: state::quads(base, reading),
                 reading: reading.clone(),
-            }));
-        }
-        state::read(reader, base, key, property)
+            }))
     }
 
-    pub fn learn(&mut self, learned: Learned) {
+    /// Takes in what a committed write left. Returns `false` when it was a rebuild: everything
+    /// is forgotten, and the current values must be loaded again.
+    pub fn learn(&mut self, learned: Learned) -> bool {
         if learned.forget {
-            self.buckets.clear();
-            self.states.clear();
-            return;
+            self.forget();
+            return false;
         }
-        if self.buckets.len() + self.states.len() > CAPACITY {
+        if self.buckets.len() > CAPACITY {
             self.buckets.clear();
-            self.states.clear();
         }
         self.buckets.extend(learned.buckets);
-        self.states.extend(learned.states);
+        for (pair, reading) in learned.states {
+            match reading {
+                Some(reading) => self.states.insert(pair, reading),
+                None => self.states.remove(&pair),
+            };
+        }
+        true
     }
 
     pub fn forget(&mut self) {
         self.buckets.clear();
         self.states.clear();
+        self.states_loaded = false;
+    }
+
+    /// Reads every current value from `graph/state`.
+    pub fn load_states(
+        &mut self,
+        reader: &impl ReadQuads,
+        base: &BaseIri,
+    ) -> Result<(), StoreError> {
+        self.states.clear();
+        for reading in state::all(reader, base)? {
+            self.states
+                .insert((reading.key.clone(), reading.property.clone()), reading);
+        }
+        self.states_loaded = true;
+        Ok(())
+    }
+
+    /// Every current value, when loaded.
+    pub fn states(&self) -> Option<impl Iterator<Item = &Reading>> {
+        self.states_loaded.then(|| self.states.values())
     }
 }

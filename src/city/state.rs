@@ -136,3 +136,53 @@ pub fn follow(
     let old = current.map(|c| c.quads).unwrap_or_default();
     Ok((old, next))
 }
+
+/// Every current value in `graph/state` (one scan of the graph; the memory store does not
+/// return a graph's quads grouped by subject, so they are grouped here).
+pub fn all(reader: &impl ReadQuads, base: &BaseIri) -> Result<Vec<Reading>, StoreError> {
+    let graph = layout::state_graph(base);
+    let mut nodes: std::collections::HashMap<oxigraph::model::NamedOrBlankNode, Vec<Quad>> =
+        std::collections::HashMap::new();
+    for quad in reader.read(None, None, None, Some(graph.as_ref().into())) {
+        let quad = quad?;
+        nodes.entry(quad.subject.clone()).or_default().push(quad);
+    }
+    Ok(nodes.values().filter_map(|quads| parse(quads)).collect())
+}
+
+/// A current value from its node's quads.
+fn parse(quads: &[Quad]) -> Option<Reading> {
+    let object = |predicate| {
+        quads
+            .iter()
+            .find(|q| q.predicate.as_ref() == predicate)
+            .map(|q| q.object.clone())
+    };
+    let key = match (object(city::REF_SENSOR), object(city::REF_FEATURE)) {
+        (Some(Term::NamedNode(s)), _) => Key::Sensor(s),
+        (None, Some(Term::NamedNode(f))) => Key::Feature(f),
+        _ => return None,
+    };
+    let (
+        Some(Term::NamedNode(property)),
+        Some(Term::NamedNode(observation)),
+        Some(Term::Literal(result)),
+        Some(Term::Literal(time_literal)),
+    ) = (
+        object(city::REF_PROPERTY),
+        object(city::LATEST_OBSERVATION),
+        object(city::VALUE),
+        object(city::RESULT_TIME),
+    )
+    else {
+        return None;
+    };
+    Some(Reading {
+        observation,
+        key,
+        property,
+        time: utc_time(&time_literal)?,
+        time_literal,
+        result,
+    })
+}

@@ -6,7 +6,6 @@ use super::layout::{self, Scope, Size};
 use crate::core::config::BaseIri;
 use crate::core::vocab::{self, city};
 use crate::storage::{Storage, StoreError};
-use oxigraph::model::vocab::rdf;
 use oxigraph::model::{NamedNode, NamedOrBlankNode, Quad, Term};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -58,19 +57,6 @@ fn literal_number(term: Option<&Term>) -> Option<f64> {
     }
 }
 
-/// Every quad of `graph`, grouped by subject (one scan in subject order).
-fn by_subject(storage: &Storage, graph: &NamedNode) -> Result<Vec<Vec<Quad>>, StoreError> {
-    let mut out: Vec<Vec<Quad>> = Vec::new();
-    for quad in storage.graph_quads(graph.as_ref().into()) {
-        let quad = quad?;
-        match out.last_mut() {
-            Some(group) if group[0].subject == quad.subject => group.push(quad),
-            _ => out.push(vec![quad]),
-        }
-    }
-    Ok(out)
-}
-
 fn location(storage: &Storage, node: &NamedNode) -> Result<Option<(f64, f64)>, StoreError> {
     let read = |predicate| -> Result<Option<f64>, StoreError> {
         let quad = storage
@@ -106,41 +92,29 @@ fn areas(storage: &Storage, node: &NamedNode) -> Result<Vec<String>, StoreError>
 /// Where a subject is: its WGS84 point and the areas it is placed in.
 type Place = (Option<(f64, f64)>, Vec<String>);
 
-/// The current values that pass `filter`, sorted by subject and property.
+/// The current values that pass `filter`, sorted by subject and property: from `readings` when
+/// the caller has them in memory, else from `graph/state`.
 pub fn current_values(
     storage: &Storage,
     base: &BaseIri,
     filter: &StateFilter,
+    readings: Option<Vec<super::readings::Reading>>,
 ) -> Result<Vec<CurrentValue>, StoreError> {
+    let readings = match readings {
+        Some(readings) => readings,
+        None => super::state::all(storage, base)?,
+    };
     let mut out = Vec::new();
     let mut places: BTreeMap<NamedNode, Place> = BTreeMap::new();
-    for quads in by_subject(storage, &layout::state_graph(base))? {
-        if !quads.iter().any(|q| {
-            q.predicate == rdf::TYPE && q.object == Term::from(city::CURRENT_VALUE.into_owned())
-        }) {
+    for reading in readings {
+        if filter
+            .property
+            .as_ref()
+            .is_some_and(|p| *p != reading.property)
+        {
             continue;
         }
-        let (subject, by_sensor) = match (
-            named(object(&quads, city::REF_SENSOR)),
-            named(object(&quads, city::REF_FEATURE)),
-        ) {
-            (Some(s), _) => (s.clone(), true),
-            (None, Some(f)) => (f.clone(), false),
-            _ => continue,
-        };
-        let Some(property) = named(object(&quads, city::REF_PROPERTY)) else {
-            continue;
-        };
-        if filter.property.as_ref().is_some_and(|p| p != property) {
-            continue;
-        }
-        let (Some(Term::Literal(value)), Some(Term::Literal(time)), Some(observation)) = (
-            object(&quads, city::VALUE),
-            object(&quads, city::RESULT_TIME),
-            named(object(&quads, city::LATEST_OBSERVATION)),
-        ) else {
-            continue;
-        };
+        let subject = reading.key.node().clone();
         let needs_place = filter.area.is_some() || filter.bbox.is_some();
         if needs_place && !places.contains_key(&subject) {
             let place = (location(storage, &subject)?, areas(storage, &subject)?);
@@ -159,13 +133,13 @@ pub fn current_values(
             }
         }
         out.push(CurrentValue {
-            subject: subject.as_str().to_owned(),
-            by_sensor,
-            property: property.as_str().to_owned(),
-            number: super::readings::numeric(value),
-            value: value.value().to_owned(),
-            time: time.value().to_owned(),
-            observation: observation.as_str().to_owned(),
+            by_sensor: matches!(reading.key, super::readings::Key::Sensor(_)),
+            subject: subject.into_string(),
+            property: reading.property.into_string(),
+            number: super::readings::numeric(&reading.result),
+            value: reading.result.value().to_owned(),
+            time: reading.time_literal.value().to_owned(),
+            observation: reading.observation.into_string(),
             location: point,
             areas: in_areas,
         });

@@ -94,8 +94,10 @@ pub async fn state(
     let storage = state.store.clone();
     let base = state.settings.base_iri.clone();
     let geo = offer.output == Output::Document;
+    let city = state.city.clone();
     let values = run_blocking(move || {
-        let mut values = views::current_values(&storage, &base, &filter)?;
+        let readings = city.current_readings();
+        let mut values = views::current_values(&storage, &base, &filter, readings)?;
         if geo {
             views::locate(&storage, &mut values)?;
         }

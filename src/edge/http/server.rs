@@ -153,6 +153,7 @@ impl Application {
                 crate::city::clear_stale(dir).map_err(AppError::Marker)?;
             } else {
                 city.describe_datasets()?;
+                city.start()?;
             }
             store.subscribe(&city);
         } else if let StoreLocation::Disk(dir) = &location {
@@ -192,7 +193,7 @@ impl Application {
             feed_records: Arc::default(),
             _assessment: assessment,
             _flusher: flusher,
-            _city: city,
+            city,
         };
         let data = web::Data::new(state);
         let server = HttpServer::new(move || {

@@ -36,5 +36,6 @@ pub struct AppState {
     pub _assessment: Arc<crate::catalogue::assessment::schedule::Scheduler>,
     /// Flushes a disk store's memtables while it is written (held here for the same reason).
     pub _flusher: Option<Arc<crate::storage::upkeep::Flusher>>,
-    pub _city: Arc<crate::city::CityState>,
+    /// The live city; also the change consumer that keeps it.
+    pub city: Arc<crate::city::CityState>,
 }
