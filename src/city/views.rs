@@ -25,6 +25,9 @@ pub struct CurrentValue {
     /// WGS84 longitude and latitude of the subject, when known.
     pub location: Option<(f64, f64)>,
     pub areas: Vec<String>,
+    /// The reading it copies (its RDF is `state::quads` of it).
+    #[serde(skip)]
+    pub reading: super::readings::Reading,
 }
 
 /// What `/state` selects.
@@ -135,13 +138,14 @@ pub fn current_values(
         out.push(CurrentValue {
             by_sensor: matches!(reading.key, super::readings::Key::Sensor(_)),
             subject: subject.into_string(),
-            property: reading.property.into_string(),
+            property: reading.property.as_str().to_owned(),
             number: super::readings::numeric(&reading.result),
             value: reading.result.value().to_owned(),
             time: reading.time_literal.value().to_owned(),
-            observation: reading.observation.into_string(),
+            observation: reading.observation.as_str().to_owned(),
             location: point,
             areas: in_areas,
+            reading,
         });
     }
     out.sort_by(|a, b| (&a.subject, &a.property).cmp(&(&b.subject, &b.property)));

@@ -98,6 +98,31 @@ async fn an_ingest_keeps_current_values_and_series_exact() {
     );
     assert_eq!(csv.text().lines().count(), 4);
 
+    // The same current values as RDF, which JSON-LD and Turtle clients read alike.
+    for (accept, format) in [
+        (
+            "application/ld+json",
+            oxigraph::io::RdfFormat::JsonLd {
+                profile: oxigraph::io::JsonLdProfileSet::empty(),
+            },
+        ),
+        ("text/turtle", oxigraph::io::RdfFormat::Turtle),
+    ] {
+        let rdf = app.get("/state", accept).await;
+        assert_eq!(rdf.status, 200, "{accept}: {}", rdf.text());
+        assert!(
+            rdf.content_type().starts_with(accept),
+            "{}",
+            rdf.content_type()
+        );
+        let dataset = crate::helpers::parse_rdf(format, &rdf.body);
+        assert_eq!(
+            dataset.len(),
+            3 * 6,
+            "{accept}: six triples per current value"
+        );
+    }
+
     // The district's daily mean: (10 + 20 + 40) / 3 on the 3rd, 30 on the 4th (and 99 on the 1st).
     let series = app
         .get(

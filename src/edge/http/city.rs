@@ -7,6 +7,7 @@ use serde_json::json;
 
 use super::negotiate::{self, Output};
 use super::problem::Problem;
+use super::render;
 use super::state::AppState;
 use crate::city::layout::{Scope, Size};
 use crate::city::views::{self, CurrentValue, Point, SeriesFilter, StateFilter};
@@ -111,6 +112,15 @@ pub async fn state(
         Output::Document => HttpResponse::Ok()
             .content_type("application/geo+json")
             .json(geojson(&values)),
+        Output::Rdf(format) => {
+            let base = &state.settings.base_iri;
+            let triples: Vec<oxigraph::model::Triple> = values
+                .iter()
+                .flat_map(|v| crate::city::state::quads(base, &v.reading))
+                .map(oxigraph::model::Triple::from)
+                .collect();
+            render::rdf_response(format, offer.media_type(), &triples)?
+        }
         _ => HttpResponse::Ok().json(json!({ "values": values })),
     };
     Ok(with_vary(response))

@@ -119,11 +119,13 @@ pub const RDF_OR_PAGE: &[Offer] = &[
     JSON_LD_OFFER,
     HTML,
 ];
-/// Current values: JSON, CSV, or GeoJSON (the `Document` output).
+/// Current values: JSON, CSV, GeoJSON (the `Document` output), or their RDF (JSON-LD, Turtle).
 pub const STATE: &[Offer] = &[
     JSON,
     CSV,
     offer(Output::Document, &["application/geo+json"]),
+    JSON_LD_ONLY,
+    TURTLE,
 ];
 /// A series of buckets: JSON or CSV.
 pub const SERIES: &[Offer] = &[JSON, CSV];
