@@ -24,12 +24,11 @@ fn base() -> BaseIri {
 fn observation(graph: &str, sensor: usize, property: &str, minute: u32, value: f64) -> Vec<Quad> {
     let o = iri(&format!("http://e/obs/{sensor}/{property}/{minute}"));
     let g = iri(graph);
-    let time = format!(
-        "2025-03-{:02}T{:02}:{:02}:00Z",
-        3 + minute / 1440,
-        (minute / 60) % 24,
-        minute % 60
-    );
+    let start: oxsdatatypes::DateTime = "2025-03-03T00:00:00Z".parse().unwrap();
+    let time = start
+        .checked_add_day_time_duration(oxsdatatypes::DayTimeDuration::new(i64::from(minute) * 60))
+        .unwrap()
+        .to_string();
     vec![
         Quad::new(
             o.clone(),
