@@ -141,6 +141,7 @@ pub fn plan(
         learned.states.push(((key, property), next));
     }
 
+    let mut recounter = rollups::Recounter::new(after);
     for (bucket, (adds, removes)) in counts {
         let stored = known.bucket(current, base, &bucket)?;
         let (mut acc, old) = (stored.value, stored.quads);
@@ -155,7 +156,7 @@ pub fn plan(
             acc.add(*v);
         }
         if !exact {
-            acc = rollups::recount(after, &bucket)?;
+            acc = recounter.recount(&bucket)?;
         }
         derived.remove.extend(old);
         if !acc.is_empty() {

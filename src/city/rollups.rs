@@ -12,6 +12,7 @@ use crate::storage::StoreError;
 use crate::storage::describe::ReadQuads;
 use oxigraph::model::vocab::{rdf, rdfs, xsd};
 use oxigraph::model::{Literal, NamedNode, NamedNodeRef, Quad, Term};
+use std::collections::HashMap;
 
 /// One bucket: what it aggregates, over which period.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -204,36 +205,68 @@ pub fn read(
     }))
 }
 
-/// Recounts a bucket from every reading it covers.
-pub fn recount(after: &dyn World, bucket: &Bucket) -> Result<Accumulator, StoreError> {
-    let unavailable = || StoreError::Consumer {
-        consumer: "city rollups",
-        message: "a bucket must be recounted where only additions are known".into(),
-    };
-    let keys: Vec<Key> = match bucket.scope {
-        Scope::Sensor => vec![Key::Sensor(bucket.subject.clone())],
-        Scope::Area => after
-            .placed_in(&bucket.subject)
-            .ok_or_else(unavailable)??
-            .into_iter()
-            .flat_map(|n| [Key::Sensor(n.clone()), Key::Feature(n)])
-            .collect(),
-    };
-    let mut acc = Accumulator::default();
-    for key in keys {
-        for reading in after.readings_of(&key).ok_or_else(unavailable)?? {
-            if reading.property != bucket.property {
-                continue;
-            }
-            if Period::of(bucket.period.size, reading.time).as_ref() != Some(&bucket.period) {
-                continue;
-            }
-            if let Some(v) = reading.number().filter(|v| Accumulator::accepts(*v)) {
-                acc.add(v);
-            }
+/// The buckets of one subject and size, by property and period.
+type Tally = HashMap<(NamedNode, Period), Accumulator>;
+
+/// Recounts buckets from every reading they cover. One pass over a sensor's (or an area's)
+/// readings tallies all its buckets of one size, so a write that must recount many buckets of
+/// one sensor (a source graph deleted) reads its readings once.
+pub struct Recounter<'a> {
+    after: &'a dyn World,
+    tallies: HashMap<(Scope, NamedNode, Size), Tally>,
+}
+
+impl<'a> Recounter<'a> {
+    pub fn new(after: &'a dyn World) -> Self {
+        Self {
+            after,
+            tallies: HashMap::new(),
         }
     }
-    Ok(acc)
+
+    pub fn recount(&mut self, bucket: &Bucket) -> Result<Accumulator, StoreError> {
+        let key = (bucket.scope, bucket.subject.clone(), bucket.period.size);
+        if !self.tallies.contains_key(&key) {
+            let tally = self.tally(bucket.scope, &bucket.subject, bucket.period.size)?;
+            self.tallies.insert(key.clone(), tally);
+        }
+        Ok(self
+            .tallies
+            .get(&key)
+            .and_then(|t| t.get(&(bucket.property.clone(), bucket.period.clone())))
+            .copied()
+            .unwrap_or_default())
+    }
+
+    fn tally(&self, scope: Scope, subject: &NamedNode, size: Size) -> Result<Tally, StoreError> {
+        let unavailable = || StoreError::Consumer {
+            consumer: "city rollups",
+            message: "a bucket must be recounted where only additions are known".into(),
+        };
+        let keys: Vec<Key> = match scope {
+            Scope::Sensor => vec![Key::Sensor(subject.clone())],
+            Scope::Area => self
+                .after
+                .placed_in(subject)
+                .ok_or_else(unavailable)??
+                .into_iter()
+                .flat_map(|n| [Key::Sensor(n.clone()), Key::Feature(n)])
+                .collect(),
+        };
+        let mut tally = Tally::new();
+        for key in keys {
+            for reading in self.after.readings_of(&key).ok_or_else(unavailable)?? {
+                let (Some(period), Some(v)) = (
+                    Period::of(size, reading.time),
+                    reading.number().filter(|v| Accumulator::accepts(*v)),
+                ) else {
+                    continue;
+                };
+                tally.entry((reading.property, period)).or_default().add(v);
+            }
+        }
+        Ok(tally)
+    }
 }
 
 /// The description of the six datasets and their two structures, in each rollup graph.
