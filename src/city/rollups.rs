@@ -5,7 +5,7 @@
 use super::accumulator::Accumulator;
 use super::layout::{self, Period, Scope, Size};
 use super::readings::{Key, Reading};
-use super::world::World;
+use super::world::{World, node_quads, object};
 use crate::core::config::BaseIri;
 use crate::core::vocab::{self, city};
 use crate::storage::StoreError;
@@ -158,11 +158,15 @@ pub struct Stored {
     pub quads: Vec<Quad>,
 }
 
-fn number(quads: &[Quad], predicate: NamedNodeRef<'_>) -> Option<f64> {
-    quads.iter().find_map(|q| match &q.object {
-        Term::Literal(l) if q.predicate.as_ref() == predicate => l.value().parse().ok(),
+fn literal<'q>(quads: &'q [Quad], predicate: NamedNodeRef<'_>) -> Option<&'q str> {
+    match object(quads, predicate) {
+        Some(Term::Literal(l)) => Some(l.value()),
         _ => None,
-    })
+    }
+}
+
+fn number(quads: &[Quad], predicate: NamedNodeRef<'_>) -> Option<f64> {
+    literal(quads, predicate)?.parse().ok()
 }
 
 pub fn read(
@@ -170,23 +174,11 @@ pub fn read(
     base: &BaseIri,
     bucket: &Bucket,
 ) -> Result<Option<Stored>, StoreError> {
-    let node = bucket.node(base);
-    let graph = bucket.graph(base);
-    let quads: Vec<Quad> = reader
-        .read(
-            Some(node.as_ref().into()),
-            None,
-            None,
-            Some(graph.as_ref().into()),
-        )
-        .collect::<Result<_, _>>()?;
+    let quads = node_quads(reader, &bucket.node(base), &bucket.graph(base))?;
     if quads.is_empty() {
         return Ok(None);
     }
-    let sums = quads.iter().find_map(|q| match &q.object {
-        Term::Literal(l) if q.predicate.as_ref() == city::ACCUMULATOR => Some(l.value()),
-        _ => None,
-    });
+    let sums = literal(&quads, city::ACCUMULATOR);
     let acc = match (
         number(&quads, city::COUNT),
         number(&quads, city::MIN),

@@ -3,7 +3,7 @@
 
 use super::layout;
 use super::readings::{Key, Reading, utc_time};
-use super::world::World;
+use super::world::{World, node_quads, object};
 use crate::core::config::BaseIri;
 use crate::core::vocab::city;
 use crate::storage::StoreError;
@@ -47,47 +47,10 @@ pub fn read(
     property: &NamedNode,
 ) -> Result<Option<Stored>, StoreError> {
     let node = layout::state_node(base, key.node().as_str(), property.as_str());
-    let graph = layout::state_graph(base);
-    let quads: Vec<Quad> = reader
-        .read(
-            Some(node.as_ref().into()),
-            None,
-            None,
-            Some(graph.as_ref().into()),
-        )
-        .collect::<Result<_, _>>()?;
-    let object = |predicate| {
-        quads
-            .iter()
-            .find(|q| q.predicate.as_ref() == predicate)
-            .map(|q| q.object.clone())
-    };
-    let (
-        Some(Term::NamedNode(observation)),
-        Some(Term::Literal(result)),
-        Some(Term::Literal(time)),
-    ) = (
-        object(city::LATEST_OBSERVATION),
-        object(city::VALUE),
-        object(city::RESULT_TIME),
-    )
-    else {
-        return Ok(None);
-    };
-    let Some(utc) = utc_time(&time) else {
-        return Ok(None);
-    };
-    Ok(Some(Stored {
-        reading: Reading {
-            observation,
-            key: key.clone(),
-            property: property.clone(),
-            time: utc,
-            time_literal: time,
-            result,
-        },
-        quads,
-    }))
+    let quads = node_quads(reader, &node, &layout::state_graph(base))?;
+    Ok(parse(&quads)
+        .filter(|r| &r.key == key && &r.property == property)
+        .map(|reading| Stored { reading, quads }))
 }
 
 fn same(a: &Reading, b: &Reading) -> bool {
@@ -152,12 +115,7 @@ pub fn all(reader: &impl ReadQuads, base: &BaseIri) -> Result<Vec<Reading>, Stor
 
 /// A current value from its node's quads.
 fn parse(quads: &[Quad]) -> Option<Reading> {
-    let object = |predicate| {
-        quads
-            .iter()
-            .find(|q| q.predicate.as_ref() == predicate)
-            .map(|q| q.object.clone())
-    };
+    let object = |predicate| object(quads, predicate).cloned();
     let key = match (object(city::REF_SENSOR), object(city::REF_FEATURE)) {
         (Some(Term::NamedNode(s)), _) => Key::Sensor(s),
         (None, Some(Term::NamedNode(f))) => Key::Feature(f),

@@ -3,10 +3,11 @@
 //! derived graphs, so their cost follows sensors and buckets, not observations.
 
 use super::layout::{self, Scope, Size};
+use super::world::{node_quads, object};
 use crate::core::config::BaseIri;
 use crate::core::vocab::{self, city};
 use crate::storage::{Storage, StoreError};
-use oxigraph::model::{NamedNode, NamedOrBlankNode, Quad, Term};
+use oxigraph::model::{NamedNode, NamedOrBlankNode, Term};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -37,13 +38,6 @@ pub struct StateFilter {
     pub area: Option<NamedNode>,
     /// min longitude, min latitude, max longitude, max latitude.
     pub bbox: Option<[f64; 4]>,
-}
-
-fn object<'q>(quads: &'q [Quad], predicate: oxigraph::model::NamedNodeRef<'_>) -> Option<&'q Term> {
-    quads
-        .iter()
-        .find(|q| q.predicate.as_ref() == predicate)
-        .map(|q| &q.object)
 }
 
 fn named(term: Option<&Term>) -> Option<&NamedNode> {
@@ -234,14 +228,7 @@ pub fn series(
     };
     let mut out = Vec::new();
     for node in nodes {
-        let quads: Vec<Quad> = storage
-            .quads(
-                Some(node.as_ref().into()),
-                None,
-                None,
-                Some(graph.as_ref().into()),
-            )
-            .collect::<Result<_, _>>()?;
+        let quads = node_quads(storage, &node, &graph)?;
         if named(object(&quads, city::REF_PROPERTY)) != Some(&filter.property) {
             continue;
         }

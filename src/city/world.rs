@@ -9,6 +9,33 @@ use crate::storage::describe::ReadQuads;
 use oxigraph::model::{NamedNode, NamedOrBlankNode, Quad, Term};
 use std::collections::{HashMap, HashSet};
 
+/// Every quad of `node` in `graph` (a derived node: a current value or a bucket).
+pub fn node_quads(
+    reader: &impl ReadQuads,
+    node: &NamedNode,
+    graph: &NamedNode,
+) -> Result<Vec<Quad>, StoreError> {
+    reader
+        .read(
+            Some(node.as_ref().into()),
+            None,
+            None,
+            Some(graph.as_ref().into()),
+        )
+        .collect()
+}
+
+/// The object of the first quad with `predicate`.
+pub fn object<'q>(
+    quads: &'q [Quad],
+    predicate: oxigraph::model::NamedNodeRef<'_>,
+) -> Option<&'q Term> {
+    quads
+        .iter()
+        .find(|q| q.predicate.as_ref() == predicate)
+        .map(|q| &q.object)
+}
+
 pub trait World {
     /// The areas a node is placed in.
     fn areas(&self, node: &NamedNode) -> Result<Vec<NamedNode>, StoreError>;

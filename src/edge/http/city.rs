@@ -67,18 +67,17 @@ fn bbox(text: &str) -> Result<[f64; 4], Problem> {
     }
 }
 
-fn csv_line(fields: &[String]) -> String {
-    let quoted: Vec<String> = fields
-        .iter()
-        .map(|f| {
-            if f.contains([',', '"', '\n', '\r']) {
-                format!("\"{}\"", f.replace('"', "\"\""))
-            } else {
-                f.clone()
-            }
-        })
-        .collect();
-    format!("{}\r\n", quoted.join(","))
+/// A CSV table (RFC 4180: CRLF line ends, quoted where needed) with its header.
+fn csv_table(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>, Problem> {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let failed = |e: &dyn std::fmt::Display| Problem::internal(e);
+    writer.write_record(header).map_err(|e| failed(&e))?;
+    for row in rows {
+        writer.write_record(&row).map_err(|e| failed(&e))?;
+    }
+    writer.into_inner().map_err(|e| failed(&e))
 }
 
 pub async fn state(
@@ -108,7 +107,7 @@ pub async fn state(
     let response = match offer.output {
         Output::Results(_) => HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
-            .body(state_csv(&values)),
+            .body(state_csv(&values)?),
         Output::Document => HttpResponse::Ok()
             .content_type("application/geo+json")
             .json(geojson(&values)),
@@ -134,19 +133,19 @@ fn with_vary(mut response: HttpResponse) -> HttpResponse {
     response
 }
 
-fn state_csv(values: &[CurrentValue]) -> String {
-    let mut out =
-        csv_line(&["subject", "property", "value", "time", "observation"].map(String::from));
-    for v in values {
-        out.push_str(&csv_line(&[
-            v.subject.clone(),
-            v.property.clone(),
-            v.value.clone(),
-            v.time.clone(),
-            v.observation.clone(),
-        ]));
-    }
-    out
+fn state_csv(values: &[CurrentValue]) -> Result<Vec<u8>, Problem> {
+    csv_table(
+        &["subject", "property", "value", "time", "observation"],
+        values.iter().map(|v| {
+            vec![
+                v.subject.clone(),
+                v.property.clone(),
+                v.value.clone(),
+                v.time.clone(),
+                v.observation.clone(),
+            ]
+        }),
+    )
 }
 
 /// Current values as GeoJSON points (RFC 7946); values without a known location are left out.
@@ -240,7 +239,7 @@ pub async fn series(
     let response = match offer.output {
         Output::Results(_) => HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
-            .body(series_csv(&points)),
+            .body(series_csv(&points)?),
         _ => HttpResponse::Ok().json(json!({
             "property": echo.property.as_str(),
             "scope": echo.scope.name(),
@@ -251,25 +250,23 @@ pub async fn series(
     Ok(with_vary(response))
 }
 
-fn series_csv(points: &[Point]) -> String {
-    let mut out = csv_line(
+fn series_csv(points: &[Point]) -> Result<Vec<u8>, Problem> {
+    csv_table(
         &[
             "subject", "period", "start", "count", "sum", "min", "max", "mean", "stddev",
-        ]
-        .map(String::from),
-    );
-    for p in points {
-        out.push_str(&csv_line(&[
-            p.subject.clone(),
-            p.period.clone(),
-            p.start.clone(),
-            p.count.to_string(),
-            p.sum.to_string(),
-            p.min.to_string(),
-            p.max.to_string(),
-            p.mean.to_string(),
-            p.stddev.to_string(),
-        ]));
-    }
-    out
+        ],
+        points.iter().map(|p| {
+            vec![
+                p.subject.clone(),
+                p.period.clone(),
+                p.start.clone(),
+                p.count.to_string(),
+                p.sum.to_string(),
+                p.min.to_string(),
+                p.max.to_string(),
+                p.mean.to_string(),
+                p.stddev.to_string(),
+            ]
+        }),
+    )
 }
