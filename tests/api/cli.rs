@@ -272,17 +272,46 @@ async fn sigterm_lets_in_flight_requests_finish() {
         .unwrap();
     assert_eq!(put.status(), 201);
     let query = format!(
-        "{address}/query?timeout=1.5&query={}",
+        "{address}/query?timeout=6&query={}",
         form_urlencoded::byte_serialize(
             b"SELECT (COUNT(*) AS ?n) WHERE { ?a <http://e/next>* ?b }"
         )
         .collect::<String>()
     );
     let pid = child.id().to_string();
+    let metrics = awc::Client::builder()
+        .timeout(std::time::Duration::from_secs(30))
+        .finish();
     let (reply, ()) = tokio::join!(client.get(query).send(), async {
-        // Long enough for the request to reach a loaded machine's server, well within the
-        // query's own 1.5 s.
-        actix_web::rt::time::sleep(std::time::Duration::from_millis(800)).await;
+        // The signal goes once the server holds the query (the scrape itself is the other
+        // request in flight), however loaded the machine: a request the server has not read
+        // yet is not in flight and may rightly be refused.
+        let started = std::time::Instant::now();
+        loop {
+            let text = metrics
+                .get(format!("{address}/metrics"))
+                .send()
+                .await
+                .unwrap()
+                .body()
+                .await
+                .unwrap();
+            let text = String::from_utf8_lossy(&text);
+            let in_flight: u64 = text
+                .lines()
+                .find_map(|line| line.strip_prefix("citykg_http_requests_in_flight "))
+                .expect("the in-flight gauge")
+                .parse()
+                .unwrap();
+            if in_flight >= 2 {
+                break;
+            }
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(5),
+                "the query never reached the server"
+            );
+            actix_web::rt::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
         assert!(
             Command::new("kill")
                 .args(["-TERM", &pid])

@@ -4,7 +4,8 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::storage::{Change, Consumer};
@@ -26,6 +27,18 @@ pub struct Metrics {
     queries: Mutex<BTreeMap<&'static str, Histogram>>,
     /// Committed writes by `Origin::label`.
     changes: Mutex<BTreeMap<&'static str, u64>>,
+    /// Requests received and not yet answered.
+    in_flight: AtomicU64,
+}
+
+/// One request being served: counted in flight until dropped, whether it was answered or its
+/// client went away.
+pub struct InFlight(Arc<Metrics>);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 /// Every committed write, whatever carried it, counts once under its origin.
@@ -65,6 +78,17 @@ impl Metrics {
         *requests
             .entry((route.to_owned(), method.to_owned(), status))
             .or_default() += 1;
+    }
+
+    /// Counts a request in flight until the returned guard is dropped.
+    pub fn start_request(self: &Arc<Self>) -> InFlight {
+        self.in_flight.fetch_add(1, Ordering::Relaxed);
+        InFlight(self.clone())
+    }
+
+    /// Requests received and not yet answered.
+    pub fn requests_in_flight(&self) -> u64 {
+        self.in_flight.load(Ordering::Relaxed)
     }
 
     /// `kind`: select, ask, construct, describe or update.
@@ -151,6 +175,16 @@ impl Metrics {
         {
             let _ = writeln!(out, "citykg_writes_total{{origin=\"{origin}\"}} {n}");
         }
+        let _ = writeln!(
+            out,
+            "# HELP citykg_http_requests_in_flight HTTP requests received and not yet answered."
+        );
+        let _ = writeln!(out, "# TYPE citykg_http_requests_in_flight gauge");
+        let _ = writeln!(
+            out,
+            "citykg_http_requests_in_flight {}",
+            self.in_flight.load(Ordering::Relaxed)
+        );
         if let Some(quads) = store_quads {
             let _ = writeln!(out, "# HELP citykg_store_quads Quads in the store.");
             let _ = writeln!(out, "# TYPE citykg_store_quads gauge");
@@ -173,7 +207,10 @@ mod tests {
 
     #[test]
     fn metrics_render_in_prometheus_text_format() {
-        let metrics = Metrics::default();
+        let metrics = Arc::new(Metrics::default());
+        let answered = metrics.start_request();
+        let pending = metrics.start_request();
+        drop(answered);
         metrics.record_request("/query", "GET", 200);
         metrics.record_request("/query", "GET", 200);
         metrics.record_query("select", Duration::from_millis(3));
@@ -189,5 +226,8 @@ mod tests {
         );
         assert!(text.contains("citykg_query_duration_seconds_count{kind=\"select\"} 1"));
         assert!(text.contains("citykg_store_quads 42"));
+        assert!(text.contains("citykg_http_requests_in_flight 1\n"));
+        drop(pending);
+        assert!(metrics.render(None).contains("citykg_http_requests_in_flight 0\n"));
     }
 }

@@ -53,6 +53,8 @@ pub struct Application {
     store: Storage,
     location: StoreLocation,
     tokens: Arc<TokenStore>,
+    /// Counts the requests in flight, which a stop waits for.
+    metrics: Arc<Metrics>,
     /// The admin secret created on first start, to be shown once.
     pub first_admin_token: Option<String>,
 }
@@ -128,6 +130,7 @@ impl Application {
         store.subscribe(&stats);
         let metrics = Arc::new(Metrics::default());
         store.subscribe(&metrics);
+        let metrics_for_shutdown = metrics.clone();
         let assessment = Arc::new(
             crate::catalogue::assessment::schedule::Scheduler::start(
                 store.clone(),
@@ -207,9 +210,12 @@ impl Application {
                     let method = super::metrics::method_label(request.method());
                     let path = request.path().to_owned();
                     let metrics = request.app_data::<web::Data<AppState>>().map(|s| s.metrics.clone());
+                    let in_flight = metrics.as_ref().map(|metrics| metrics.start_request());
                     let response = service.call(request);
                     async move {
-                        let response = response.await?;
+                        let response = response.await;
+                        drop(in_flight);
+                        let response = response?;
                         let status = response.status().as_u16();
                         let route = response.request().match_pattern().unwrap_or_else(|| "(unmatched)".to_owned());
                         let elapsed = started.elapsed();
@@ -241,6 +247,7 @@ impl Application {
             store,
             location,
             tokens,
+            metrics: metrics_for_shutdown,
             first_admin_token,
         })
     }
@@ -267,17 +274,26 @@ impl Application {
     /// Stops gracefully on SIGINT or SIGTERM: no new connections, in-flight requests finish
     /// (up to 30 s), then `run_until_stopped` flushes the store. The handlers are in place when
     /// this returns, so a signal right after start is not lost.
+    ///
+    /// The wait for in-flight requests is ours, on the request gauge: actix's own graceful
+    /// stop now and then stops its workers at once, dropping a request being answered.
     pub fn stop_on_signals(&self) -> std::io::Result<()> {
         use tokio::signal::unix::{SignalKind, signal};
         let mut terminate = signal(SignalKind::terminate())?;
         let mut interrupt = signal(SignalKind::interrupt())?;
         let handle = self.server.handle();
+        let metrics = self.metrics.clone();
         actix_web::rt::spawn(async move {
             let name = tokio::select! {
                 _ = terminate.recv() => "SIGTERM",
                 _ = interrupt.recv() => "SIGINT",
             };
             tracing::info!("{name} received; finishing in-flight requests");
+            handle.pause().await;
+            let deadline = Instant::now() + SHUTDOWN_GRACE;
+            while metrics.requests_in_flight() > 0 && Instant::now() < deadline {
+                actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+            }
             handle.stop(true).await;
         });
         Ok(())
