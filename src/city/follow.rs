@@ -5,21 +5,22 @@
 //! known (a SPARQL update over graphs that hold observations, or a write into the derived
 //! graphs themselves) rebuilds the derived graphs in its transaction.
 
+use super::areas::AreaMap;
 use super::derive::{self, Touched};
 use super::known::{Known, Learned};
 use super::layout;
 use super::readings::{Facts, Reading, is_reading_predicate};
 use super::rebuild;
-use super::world::{Read, WithBatch};
+use super::world::{Read, WithBatch, is_placement_predicate};
 use crate::core::config::BaseIri;
 use crate::core::vocab;
 use crate::storage::describe::ReadQuads;
 use crate::storage::{
     Cause, Change, ChangedGraphs, Consumer, Derived, Origin, Storage, StoreError, Tx,
 };
-use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Quad, Term};
+use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Quad};
 use std::collections::{HashMap, HashSet};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 
 pub struct CityState {
     storage: Storage,
@@ -28,6 +29,10 @@ pub struct CityState {
     /// What the write in progress leaves, learned when it is committed (writes run one at a
     /// time while this consumer listens, and a failed one is forgotten by the next).
     pending: Mutex<Option<Learned>>,
+    /// The profile's areas, which place sensors without an explicit link.
+    areas: RwLock<Arc<AreaMap>>,
+    /// The areas a write in progress leaves, taken when it is committed.
+    pending_areas: Mutex<Option<Arc<AreaMap>>>,
 }
 
 impl CityState {
@@ -37,6 +42,8 @@ impl CityState {
             base,
             known: Mutex::default(),
             pending: Mutex::default(),
+            areas: RwLock::default(),
+            pending_areas: Mutex::default(),
         }
     }
 
@@ -46,6 +53,27 @@ impl CityState {
 
     fn pending(&self) -> MutexGuard<'_, Option<Learned>> {
         self.pending.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The profile's areas as last committed.
+    pub fn areas(&self) -> Arc<AreaMap> {
+        self.areas
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    fn pending_areas(&self) -> MutexGuard<'_, Option<Arc<AreaMap>>> {
+        self.pending_areas
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn read_areas(&self, reader: &impl ReadQuads) -> Result<Arc<AreaMap>, StoreError> {
+        Ok(Arc::new(AreaMap::read(
+            reader,
+            &layout::profile_graph(&self.base),
+        )?))
     }
 
     /// The observations a batch touches, with their facts before and after it.
@@ -58,7 +86,7 @@ impl CityState {
             };
             if is_reading_predicate(quad.predicate.as_ref()) {
                 by_subject.entry(subject).or_default().push(quad);
-            } else if quad.predicate.as_ref() == vocab::GEO_SF_WITHIN
+            } else if is_placement_predicate(quad.predicate.as_ref())
                 && !already_placed(&self.storage, quad)?
             {
                 placed.insert(subject);
@@ -108,9 +136,12 @@ impl CityState {
             vocab::SOSA_RESULT_TIME,
             vocab::SOSA_HAS_SIMPLE_RESULT,
             vocab::GEO_SF_WITHIN,
+            vocab::WGS84_LAT,
+            vocab::WGS84_LONG,
         ];
+        let profile = GraphName::from(layout::profile_graph(&self.base));
         for graph in graphs {
-            if layout::is_derived(&self.base, graph) {
+            if layout::is_derived(&self.base, graph) || *graph == profile {
                 return Ok(true);
             }
             for predicate in predicates {
@@ -135,6 +166,7 @@ impl CityState {
             forget: true,
             ..Learned::default()
         });
+        *self.pending_areas() = Some(self.read_areas(&*tx)?);
         let quads = rebuild::all(&self.base, tx)?;
         for graph in layout::derived_graphs(&self.base) {
             tx.clear_graph(&graph)?;
@@ -169,6 +201,8 @@ impl CityState {
     /// Reads the current values into memory: from then on they are kept there with each write
     /// (and `/state` answers from memory).
     pub fn start(&self) -> Result<(), StoreError> {
+        *self.areas.write().unwrap_or_else(PoisonError::into_inner) =
+            self.read_areas(&self.storage)?;
         let mut known = self.known();
         known.forget();
         known.load_states(&self.storage, &self.base)
@@ -248,8 +282,9 @@ impl Consumer for CityState {
         if touched.is_empty() {
             return Ok(());
         }
-        let before = Read(&self.storage);
-        let after = WithBatch::new(&self.storage, quads);
+        let areas = self.areas();
+        let before = Read::new(&self.storage, &areas);
+        let after = WithBatch::new(&self.storage, &areas, quads);
         let (plan, learned) = {
             let known = self.known();
             derive::plan(&self.base, &self.storage, &known, &before, &after, &touched)?
@@ -262,6 +297,7 @@ impl Consumer for CityState {
 
     fn in_transaction(&self, tx: &mut Tx<'_>, change: &Change) -> Result<(), StoreError> {
         self.pending().take();
+        self.pending_areas().take();
         let Some(delta) = tx.delta().cloned() else {
             if self.may_hold_readings(tx, &change.graphs)? {
                 return self.rebuild_in(tx);
@@ -271,10 +307,12 @@ impl Consumer for CityState {
         let changed = delta.inserted.iter().chain(&delta.removed);
         let mut observations: HashSet<NamedNode> = HashSet::new();
         let mut placed: HashSet<NamedNode> = HashSet::new();
+        let profile = GraphName::from(layout::profile_graph(&self.base));
         for quad in changed {
             if let GraphName::NamedNode(_) = quad.graph_name
-                && layout::is_derived(&self.base, &quad.graph_name)
+                && (layout::is_derived(&self.base, &quad.graph_name) || quad.graph_name == profile)
             {
+                // A new profile may move any sensor between areas: everything is recounted.
                 return self.rebuild_in(tx);
             }
             let NamedOrBlankNode::NamedNode(subject) = &quad.subject else {
@@ -282,9 +320,7 @@ impl Consumer for CityState {
             };
             if is_reading_predicate(quad.predicate.as_ref()) {
                 observations.insert(subject.clone());
-            } else if quad.predicate.as_ref() == vocab::GEO_SF_WITHIN
-                && matches!(quad.object, Term::NamedNode(_))
-            {
+            } else if is_placement_predicate(quad.predicate.as_ref()) {
                 placed.insert(subject.clone());
             }
         }
@@ -306,8 +342,9 @@ impl Consumer for CityState {
             });
         }
         let (mut plan, learned) = {
-            let before = Read(&self.storage);
-            let after = Read(&*tx);
+            let areas = self.areas();
+            let before = Read::new(&self.storage, &areas);
+            let after = Read::new(&*tx, &areas);
             let known = self.known();
             derive::plan(&self.base, &self.storage, &known, &before, &after, &touched)?
         };
@@ -323,6 +360,9 @@ impl Consumer for CityState {
     }
 
     fn committed(&self, _: &Change) {
+        if let Some(areas) = self.pending_areas().take() {
+            *self.areas.write().unwrap_or_else(PoisonError::into_inner) = areas;
+        }
         if let Some(learned) = self.pending().take() {
             let mut known = self.known();
             if !known.learn(learned)

@@ -109,6 +109,16 @@ pub fn rollup_graph(base: &BaseIri, size: Size) -> NamedNode {
     NamedNode::new_unchecked(base.join(&format!("graph/rollups/{}", size.name())))
 }
 
+/// `{base}graph/profile`: the current city profile (areas, reference figures, buildings).
+pub fn profile_graph(base: &BaseIri) -> NamedNode {
+    NamedNode::new_unchecked(base.join("graph/profile"))
+}
+
+/// `{base}graph/kpi`: KPI assessments, computed and reported.
+pub fn kpi_graph(base: &BaseIri) -> NamedNode {
+    NamedNode::new_unchecked(base.join("graph/kpi"))
+}
+
 /// Every graph the live city derives.
 pub fn derived_graphs(base: &BaseIri) -> Vec<NamedNode> {
     let mut graphs = vec![state_graph(base)];

@@ -8,10 +8,13 @@
 //! back for `/state` and `/series`.
 
 pub mod accumulator;
+pub mod areas;
 pub mod derive;
 pub mod follow;
 pub mod known;
+pub mod kpi;
 pub mod layout;
+pub mod profile;
 pub mod readings;
 pub mod rebuild;
 pub mod rollups;

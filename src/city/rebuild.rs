@@ -4,6 +4,7 @@
 //! leads to. Incremental maintenance must give exactly these graphs.
 
 use super::accumulator::Accumulator;
+use super::areas::AreaMap;
 use super::readings::{Facts, Key, Reading};
 use super::rollups::{self, Bucket};
 use super::state;
@@ -38,7 +39,8 @@ pub fn compute(
     emit: &mut dyn FnMut(Vec<Quad>) -> Result<(), StoreError>,
 ) -> Result<(), StoreError> {
     emit(rollups::datasets(base))?;
-    let world = Read(reader);
+    let areas = AreaMap::read(reader, &super::layout::profile_graph(base))?;
+    let world = Read::new(reader, &areas);
     let mut areas_of: HashMap<NamedNode, Vec<NamedNode>> = HashMap::new();
     let mut area_buckets: BTreeMap<Bucket, Accumulator> = BTreeMap::new();
     let keys = objects(reader, vocab::SOSA_MADE_BY_SENSOR)?

@@ -2,8 +2,9 @@
 //! and the buckets of one sensor, one area or every area (`/series`). Both read only the
 //! derived graphs, so their cost follows sensors and buckets, not observations.
 
+use super::areas::AreaMap;
 use super::layout::{self, Scope, Size};
-use super::world::{node_quads, object};
+use super::world::{Read, World, node_quads, object, position};
 use crate::core::config::BaseIri;
 use crate::core::vocab::{self, city};
 use crate::storage::{Storage, StoreError};
@@ -54,36 +55,13 @@ fn literal_number(term: Option<&Term>) -> Option<f64> {
     }
 }
 
-fn location(storage: &Storage, node: &NamedNode) -> Result<Option<(f64, f64)>, StoreError> {
-    let read = |predicate| -> Result<Option<f64>, StoreError> {
-        let quad = storage
-            .quads(Some(node.as_ref().into()), Some(predicate), None, None)
-            .next()
-            .transpose()?;
-        Ok(literal_number(quad.as_ref().map(|q| &q.object)))
-    };
-    Ok(match (read(vocab::WGS84_LONG)?, read(vocab::WGS84_LAT)?) {
-        (Some(lon), Some(lat)) => Some((lon, lat)),
-        _ => None,
-    })
-}
-
-fn areas(storage: &Storage, node: &NamedNode) -> Result<Vec<String>, StoreError> {
-    let mut out = Vec::new();
-    for quad in storage.quads(
-        Some(node.as_ref().into()),
-        Some(vocab::GEO_SF_WITHIN),
-        None,
-        None,
-    ) {
-        if let Term::NamedNode(area) = quad?.object {
-            let area = area.into_string();
-            if !out.contains(&area) {
-                out.push(area);
-            }
-        }
-    }
-    Ok(out)
+/// The areas a node is placed in: explicitly, or by its position in the profile's areas.
+fn areas(storage: &Storage, map: &AreaMap, node: &NamedNode) -> Result<Vec<String>, StoreError> {
+    Ok(Read::new(storage, map)
+        .areas(node)?
+        .into_iter()
+        .map(NamedNode::into_string)
+        .collect())
 }
 
 /// Where a subject is: its WGS84 point and the areas it is placed in.
@@ -96,6 +74,7 @@ pub fn current_values(
     base: &BaseIri,
     filter: &StateFilter,
     readings: Option<Vec<super::readings::Reading>>,
+    map: &AreaMap,
 ) -> Result<Vec<CurrentValue>, StoreError> {
     let readings = match readings {
         Some(readings) => readings,
@@ -114,7 +93,7 @@ pub fn current_values(
         let subject = reading.key.node().clone();
         let needs_place = filter.area.is_some() || filter.bbox.is_some();
         if needs_place && !places.contains_key(&subject) {
-            let place = (location(storage, &subject)?, areas(storage, &subject)?);
+            let place = (position(storage, &subject)?, areas(storage, map, &subject)?);
             places.insert(subject.clone(), place);
         }
         let (point, in_areas) = places.get(&subject).cloned().unwrap_or_default();
@@ -147,11 +126,15 @@ pub fn current_values(
 }
 
 /// Fills in where each current value's subject is (for maps and GeoJSON).
-pub fn locate(storage: &Storage, values: &mut [CurrentValue]) -> Result<(), StoreError> {
+pub fn locate(
+    storage: &Storage,
+    map: &AreaMap,
+    values: &mut [CurrentValue],
+) -> Result<(), StoreError> {
     for value in values.iter_mut().filter(|v| v.location.is_none()) {
         let node = NamedNode::new_unchecked(value.subject.clone());
-        value.location = location(storage, &node)?;
-        value.areas = areas(storage, &node)?;
+        value.location = position(storage, &node)?;
+        value.areas = areas(storage, map, &node)?;
     }
     Ok(())
 }

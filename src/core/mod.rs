@@ -2,6 +2,7 @@
 //! the one vocabulary of IRIs, the clock, the typed settings, and small I/O helpers (bounded
 //! reads, durable files, digests, RDF files, a large stack for recursive parsers).
 
+pub mod background;
 pub mod capped;
 pub mod clock;
 pub mod config;

@@ -188,6 +188,8 @@ pub const DCT_PUBLISHER: NamedNodeRef<'static> = iri("http://purl.org/dc/terms/p
 pub const DCT_CONFORMS_TO: NamedNodeRef<'static> = iri("http://purl.org/dc/terms/conformsTo");
 pub const DCT_LANGUAGE: NamedNodeRef<'static> = iri("http://purl.org/dc/terms/language");
 pub const DCT_SOURCE: NamedNodeRef<'static> = iri("http://purl.org/dc/terms/source");
+pub const DCT_EXTENT: NamedNodeRef<'static> = iri("http://purl.org/dc/terms/extent");
+pub const DCT_HAS_PART: NamedNodeRef<'static> = iri("http://purl.org/dc/terms/hasPart");
 pub const DCT_LINGUISTIC_SYSTEM: NamedNodeRef<'static> =
     iri("http://purl.org/dc/terms/LinguisticSystem");
 pub const DCT_MEDIA_TYPE: NamedNodeRef<'static> = iri("http://purl.org/dc/terms/MediaType");
@@ -219,6 +221,10 @@ pub const GEO_SF_WITHIN: NamedNodeRef<'static> =
     iri("http://www.opengis.net/ont/geosparql#sfWithin");
 pub const GEO_HAS_DEFAULT_GEOMETRY: NamedNodeRef<'static> =
     iri("http://www.opengis.net/ont/geosparql#hasDefaultGeometry");
+pub const GEO_AS_WKT: NamedNodeRef<'static> = iri("http://www.opengis.net/ont/geosparql#asWKT");
+pub const GEO_WKT_LITERAL: NamedNodeRef<'static> =
+    iri("http://www.opengis.net/ont/geosparql#wktLiteral");
+pub const GEO_FEATURE: NamedNodeRef<'static> = iri("http://www.opengis.net/ont/geosparql#Feature");
 
 pub const HYDRA_COLLECTION: NamedNodeRef<'static> =
     iri("http://www.w3.org/ns/hydra/core#Collection");
@@ -235,6 +241,13 @@ pub const HYDRA_LAST: NamedNodeRef<'static> = iri("http://www.w3.org/ns/hydra/co
 
 pub const PROV_GENERATED_AT_TIME: NamedNodeRef<'static> =
     iri("http://www.w3.org/ns/prov#generatedAtTime");
+pub const PROV_ENTITY: NamedNodeRef<'static> = iri("http://www.w3.org/ns/prov#Entity");
+pub const PROV_WAS_DERIVED_FROM: NamedNodeRef<'static> =
+    iri("http://www.w3.org/ns/prov#wasDerivedFrom");
+pub const PROV_WAS_REVISION_OF: NamedNodeRef<'static> =
+    iri("http://www.w3.org/ns/prov#wasRevisionOf");
+pub const PROV_WAS_ATTRIBUTED_TO: NamedNodeRef<'static> =
+    iri("http://www.w3.org/ns/prov#wasAttributedTo");
 
 pub const QUDT_UNIT: NamedNodeRef<'static> = iri("http://qudt.org/schema/qudt/unit");
 /// Where QUDT's unit individuals live: a unit "is QUDT" when its IRI starts with this.
@@ -263,6 +276,17 @@ pub const INTERVALS: &str = "http://reference.data.gov.uk/id/";
 pub const RDFS_LABEL: NamedNodeRef<'static> = iri("http://www.w3.org/2000/01/rdf-schema#label");
 
 pub const SAREF_MEASUREMENT: NamedNodeRef<'static> = iri("https://saref.etsi.org/core/Measurement");
+pub const SAREF_HAS_VALUE: NamedNodeRef<'static> = iri("https://saref.etsi.org/core/hasValue");
+pub const S4CITY_KPI_ASSESSMENT: NamedNodeRef<'static> =
+    iri("https://saref.etsi.org/saref4city/KeyPerformanceIndicatorAssessment");
+pub const S4CITY_QUANTIFIES_KPI: NamedNodeRef<'static> =
+    iri("https://saref.etsi.org/saref4city/quantifiesKPI");
+pub const S4CITY_ASSESSES: NamedNodeRef<'static> =
+    iri("https://saref.etsi.org/saref4city/assesses");
+pub const S4CITY_HAS_CALCULATION_PERIOD: NamedNodeRef<'static> =
+    iri("https://saref.etsi.org/saref4city/hasCalculationPeriod");
+pub const S4CITY_HAS_CREATION_DATE: NamedNodeRef<'static> =
+    iri("https://saref.etsi.org/saref4city/hasCreationDate");
 pub const SAREF_DEVICE: NamedNodeRef<'static> = iri("https://saref.etsi.org/core/Device");
 pub const SAREF_IS_MEASURED_IN: NamedNodeRef<'static> =
     iri("https://saref.etsi.org/core/isMeasuredIn");
@@ -328,4 +352,44 @@ pub mod city {
     pub const SUM_OF_SQUARES: NamedNodeRef<'static> =
         iri("https://w3id.org/citykg/ns#sumOfSquares");
     pub const ACCUMULATOR: NamedNodeRef<'static> = iri("https://w3id.org/citykg/ns#accumulator");
+
+    // The city profile (`graph/profile`).
+    pub const CITY: NamedNodeRef<'static> = iri("https://w3id.org/citykg/ns#City");
+    pub const AREA: NamedNodeRef<'static> = iri("https://w3id.org/citykg/ns#Area");
+    pub const PUBLIC_BUILDING: NamedNodeRef<'static> =
+        iri("https://w3id.org/citykg/ns#PublicBuilding");
+    pub const REFERENCE_FIGURE: NamedNodeRef<'static> =
+        iri("https://w3id.org/citykg/ns#ReferenceFigure");
+    pub const FIGURE_OF: NamedNodeRef<'static> = iri("https://w3id.org/citykg/ns#figureOf");
+    pub const FIGURE: NamedNodeRef<'static> = iri("https://w3id.org/citykg/ns#figure");
+    pub const YEAR: NamedNodeRef<'static> = iri("https://w3id.org/citykg/ns#year");
+    pub const FLOOR_AREA: NamedNodeRef<'static> = iri("https://w3id.org/citykg/ns#floorArea");
+    pub const METERED_BY: NamedNodeRef<'static> = iri("https://w3id.org/citykg/ns#meteredBy");
+    pub const POPULATION: NamedNodeRef<'static> = iri("https://w3id.org/citykg/ns#population");
+    pub const MAJOR_STREET_LENGTH: NamedNodeRef<'static> =
+        iri("https://w3id.org/citykg/ns#majorStreetLength");
+    pub const MONITORED_LENGTH_PER_TRAFFIC_SENSOR: NamedNodeRef<'static> =
+        iri("https://w3id.org/citykg/ns#monitoredLengthPerTrafficSensor");
+    pub const WATER_METERS: NamedNodeRef<'static> = iri("https://w3id.org/citykg/ns#waterMeters");
+    pub const ELECTRICITY_METERS: NamedNodeRef<'static> =
+        iri("https://w3id.org/citykg/ns#electricityMeters");
+    pub const PROFILE_VERSION: NamedNodeRef<'static> =
+        iri("https://w3id.org/citykg/ns#CityProfileVersion");
+    pub const VERSION_NUMBER: NamedNodeRef<'static> =
+        iri("https://w3id.org/citykg/ns#versionNumber");
+    pub const CURRENT_VERSION: NamedNodeRef<'static> =
+        iri("https://w3id.org/citykg/ns#currentVersion");
+
+    // KPI assessments (`graph/kpi`).
+    pub const KPI_STATUS: NamedNodeRef<'static> = iri("https://w3id.org/citykg/ns#kpiStatus");
+    pub const COMPUTED: NamedNodeRef<'static> = iri("https://w3id.org/citykg/ns#Computed");
+    pub const REPORTED: NamedNodeRef<'static> = iri("https://w3id.org/citykg/ns#Reported");
+    pub const FORMULA: NamedNodeRef<'static> = iri("https://w3id.org/citykg/ns#formula");
+    pub const DATA_CAPTURE: NamedNodeRef<'static> = iri("https://w3id.org/citykg/ns#dataCapture");
+    pub const GUIDELINE_VALUE: NamedNodeRef<'static> =
+        iri("https://w3id.org/citykg/ns#guidelineValue");
+    pub const POLLUTANT: NamedNodeRef<'static> = iri("https://w3id.org/citykg/ns#pollutant");
+    pub const KPI_NOTE: NamedNodeRef<'static> = iri("https://w3id.org/citykg/ns#kpiNote");
+    pub const KPI_REPORT: NamedNodeRef<'static> = iri("https://w3id.org/citykg/ns#KpiReport");
+    pub const MISSING_KPI: NamedNodeRef<'static> = iri("https://w3id.org/citykg/ns#missingKpi");
 }

@@ -58,6 +58,10 @@ pub enum Origin {
     Ontologies,
     /// `citykg load`.
     Load,
+    /// A new version of the city profile.
+    Profile,
+    /// KPI assessments computed or reported.
+    Kpi,
 }
 
 impl Origin {
@@ -75,6 +79,8 @@ impl Origin {
             Self::Harvest => "harvest",
             Self::Ontologies => "ontologies",
             Self::Load => "load",
+            Self::Profile => "profile",
+            Self::Kpi => "kpi",
         }
     }
 }

@@ -97,9 +97,10 @@ pub async fn state(
     let city = state.city.clone();
     let values = run_blocking(move || {
         let readings = city.current_readings();
-        let mut values = views::current_values(&storage, &base, &filter, readings)?;
+        let map = city.areas();
+        let mut values = views::current_values(&storage, &base, &filter, readings, &map)?;
         if geo {
-            views::locate(&storage, &mut values)?;
+            views::locate(&storage, &map, &mut values)?;
         }
         Ok::<_, crate::storage::StoreError>(values)
     })

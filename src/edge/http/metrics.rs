@@ -228,6 +228,10 @@ mod tests {
         assert!(text.contains("citykg_store_quads 42"));
         assert!(text.contains("citykg_http_requests_in_flight 1\n"));
         drop(pending);
-        assert!(metrics.render(None).contains("citykg_http_requests_in_flight 0\n"));
+        assert!(
+            metrics
+                .render(None)
+                .contains("citykg_http_requests_in_flight 0\n")
+        );
     }
 }

@@ -127,6 +127,10 @@ pub const STATE: &[Offer] = &[
     JSON_LD_ONLY,
     TURTLE,
 ];
+/// KPI definitions and assessments, the U4SSC report: JSON, CSV, their RDF, or a page.
+pub const KPIS: &[Offer] = &[JSON, CSV, JSON_LD_ONLY, TURTLE, HTML];
+/// The city profile: its RDF (Turtle first).
+pub const PROFILE: &[Offer] = &[TURTLE, JSON_LD_OFFER, N_TRIPLES, RDF_XML];
 /// A series of buckets: JSON or CSV.
 pub const SERIES: &[Offer] = &[JSON, CSV];
 /// Dataset formats only (a dump keeps its graph names).

@@ -100,6 +100,24 @@ pub fn templates() -> Result<Tera, tera::Error> {
                 "/templates/rubric.html"
             )),
         ),
+        (
+            "dashboard.html",
+            include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/templates/dashboard.html"
+            )),
+        ),
+        (
+            "kpis.html",
+            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/kpis.html")),
+        ),
+        (
+            "kpi_report.html",
+            include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/templates/kpi_report.html"
+            )),
+        ),
     ])?;
     tera.register_filter("href", safe_href);
     Ok(tera)

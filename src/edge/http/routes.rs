@@ -1,8 +1,8 @@
 //! The whole route table, in one place.
 
 use super::{
-    assessment, city, feed, graph_store, harvest, health, ingest, kits, mappings, ontologies,
-    pages, quarantine, resources, shacl, sparql, use_cases,
+    assessment, city, dashboard, feed, graph_store, harvest, health, ingest, kits, kpis, mappings,
+    ontologies, pages, quarantine, resources, shacl, sparql, use_cases,
 };
 use actix_web::web;
 
@@ -20,7 +20,29 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .route("/ns/context.jsonld", web::get().to(resources::context))
         .route("/state", web::get().to(city::state))
         .route("/series", web::get().to(city::series))
+        .route("/dashboard", web::get().to(dashboard::page))
+        .route(
+            "/city/profile/versions",
+            web::get().to(kpis::profile_versions),
+        )
+        .route(
+            "/city/profile/versions/{n}",
+            web::get().to(kpis::get_profile_version),
+        )
+        .route("/kpis", web::get().to(kpis::list))
+        .route("/kpis/report", web::get().to(kpis::report))
+        .route("/kpis/compute", web::post().to(kpis::compute))
         .route("/id/{path:.*}", web::get().to(resources::get));
+    config.service(
+        web::resource("/city/profile")
+            .route(web::get().to(kpis::get_profile))
+            .route(web::put().to(kpis::put_profile)),
+    );
+    config.service(
+        web::resource("/kpis/{code}/{year}")
+            .route(web::put().to(kpis::put_reported))
+            .route(web::delete().to(kpis::delete_reported)),
+    );
     for path in ["/query", "/sparql"] {
         config.service(
             web::resource(path)

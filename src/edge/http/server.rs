@@ -43,6 +43,8 @@ pub enum AppError {
     Catalog(#[from] crate::catalogue::use_cases::CatalogError),
     #[error("the page templates are broken: {0}")]
     Templates(#[from] tera::Error),
+    #[error("the shipped city-profile shape is broken: {0}")]
+    Shapes(String),
     #[error("cannot note that the service runs on its data folder: {0}")]
     Marker(std::io::Error),
 }
@@ -162,6 +164,20 @@ impl Application {
         } else if let StoreLocation::Disk(dir) = &location {
             crate::city::mark_stale(dir).map_err(AppError::Marker)?;
         }
+        let profile_shapes = Arc::new(
+            crate::standards::shacl::shipped::load(
+                &settings.ontologies,
+                &["city-profile".to_owned()],
+            )
+            .map_err(|e| AppError::Shapes(e.to_string()))?,
+        );
+        let kpis = Arc::new(crate::city::kpi::Kpis::new(
+            store.clone(),
+            settings.base_iri.clone(),
+        ));
+        let kpi_upkeep =
+            Arc::new(crate::city::kpi::KpiUpkeep::start(kpis.clone()).map_err(AppError::Threads)?);
+        store.subscribe(&kpi_upkeep);
         let flusher = match &location {
             StoreLocation::Disk(_) => {
                 let flusher = Arc::new(
@@ -197,6 +213,9 @@ impl Application {
             _assessment: assessment,
             _flusher: flusher,
             city,
+            profile_shapes,
+            kpis,
+            _kpi_upkeep: kpi_upkeep,
         };
         let data = web::Data::new(state);
         let server = HttpServer::new(move || {

@@ -38,4 +38,10 @@ pub struct AppState {
     pub _flusher: Option<Arc<crate::storage::upkeep::Flusher>>,
     /// The live city; also the change consumer that keeps it.
     pub city: Arc<crate::city::CityState>,
+    /// The shipped `city-profile` shape, compiled once.
+    pub profile_shapes: Arc<crate::standards::shacl::Shapes>,
+    /// U4SSC KPIs computed from rollups and the profile, and reported ones.
+    pub kpis: Arc<crate::city::kpi::Kpis>,
+    /// Recomputes the KPIs after data changes (held here: consumers are held weakly).
+    pub _kpi_upkeep: Arc<crate::city::kpi::KpiUpkeep>,
 }

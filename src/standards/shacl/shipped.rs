@@ -6,6 +6,13 @@ use std::path::Path;
 /// Shapes compiled in, for the binary-only case.
 const BUILTIN: &[(&str, &str)] = &[
     (
+        "city-profile",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/ontologies/shapes/city-profile.ttl"
+        )),
+    ),
+    (
         "measurement",
         include_str!(concat!(
             env!("CARGO_MANIFEST_DIR"),
