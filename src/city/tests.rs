@@ -358,3 +358,148 @@ fn a_rebuild_writes_what_incremental_upkeep_kept() {
     assert!(missing.is_empty(), "{missing:?}");
     assert!(kept.is_subset(&after));
 }
+
+/// Two square areas of a profile, and sensor `s` positioned in area `s % 2` (no explicit link).
+fn profile_areas() -> Vec<Quad> {
+    let g = layout::profile_graph(&base());
+    let mut quads = Vec::new();
+    for (area, x) in [(0, 0), (1, 10)] {
+        let node = iri(&format!("http://e/area/{area}"));
+        let geometry = iri(&format!("http://e/area/{area}/geometry"));
+        quads.push(Quad::new(
+            node.clone(),
+            oxigraph::model::vocab::rdf::TYPE,
+            crate::core::vocab::city::AREA,
+            g.clone(),
+        ));
+        quads.push(Quad::new(
+            node,
+            crate::core::vocab::GEO_HAS_GEOMETRY,
+            geometry.clone(),
+            g.clone(),
+        ));
+        quads.push(Quad::new(
+            geometry,
+            crate::core::vocab::GEO_AS_WKT,
+            Literal::new_typed_literal(
+                format!(
+                    "POLYGON(({x} 0, {} 0, {} 10, {x} 10, {x} 0))",
+                    x + 10,
+                    x + 10
+                ),
+                crate::core::vocab::GEO_WKT_LITERAL,
+            ),
+            g.clone(),
+        ));
+    }
+    quads
+}
+
+fn positioned(graph: &str, sensor: usize, column: usize) -> Vec<Quad> {
+    let node = iri(&format!("http://e/sensor/{sensor}"));
+    vec![
+        Quad::new(
+            node.clone(),
+            crate::core::vocab::WGS84_LONG,
+            Literal::from(column as f64 * 10.0 + 5.0),
+            iri(graph),
+        ),
+        Quad::new(
+            node,
+            crate::core::vocab::WGS84_LAT,
+            Literal::from(5.0),
+            iri(graph),
+        ),
+    ]
+}
+
+#[test]
+fn sensors_placed_by_position_stay_exact_through_batches_moves_and_a_new_profile() {
+    let store = Storage::in_memory().unwrap();
+    let city = Arc::new(CityState::new(store.clone(), base()));
+    store.subscribe(&city);
+    store
+        .write(Cause::service(Origin::Profile), |tx| {
+            for quad in profile_areas() {
+                tx.insert(&quad)?;
+            }
+            Ok::<_, crate::storage::StoreError>(())
+        })
+        .unwrap();
+    // Positions arrive with the first batch (no sfWithin at all).
+    let mut first: Vec<Quad> = (0..6)
+        .flat_map(|s| positioned("http://e/g1", s, s % 2))
+        .collect();
+    first.extend(
+        batch("http://e/g1", 5, 200)
+            .into_iter()
+            .filter(|q| !q.predicate.as_str().ends_with("sfWithin")),
+    );
+    store.commit_quads(ingest(), &first).unwrap();
+    assert_exact(&store, "after a batch placed by position");
+    let area_buckets = data(derived(&store))
+        .into_iter()
+        .filter(|q| q.contains("/id/rollup/area/"))
+        .count();
+    assert!(
+        area_buckets > 0,
+        "sensors placed by position count for their areas"
+    );
+    // A sensor moves east through the Graph Store: its readings follow it.
+    store
+        .write(Cause::service(Origin::GraphStore), |tx| {
+            for quad in positioned("http://e/g1", 0, 0) {
+                tx.remove(&quad)?;
+            }
+            for quad in positioned("http://e/g1", 0, 1) {
+                tx.insert(&quad)?;
+            }
+            Ok::<_, crate::storage::StoreError>(())
+        })
+        .unwrap();
+    assert_exact(&store, "after a sensor moved");
+    // A new profile with the areas swapped: everything is recounted inside the write.
+    store
+        .write(Cause::service(Origin::Profile), |tx| {
+            tx.clear_graph(&layout::profile_graph(&base()))?;
+            for quad in profile_areas() {
+                let object = match &quad.object {
+                    oxigraph::model::Term::Literal(l) if l.value().starts_with("POLYGON((0") => {
+                        Literal::new_typed_literal(
+                            l.value().replace(
+                                "((0 0, 10 0, 10 10, 0 10, 0 0))",
+                                "((10 0, 20 0, 20 10, 10 10, 10 0))",
+                            ),
+                            crate::core::vocab::GEO_WKT_LITERAL,
+                        )
+                        .into()
+                    }
+                    oxigraph::model::Term::Literal(l) => Literal::new_typed_literal(
+                        l.value().replace(
+                            "((10 0, 20 0, 20 10, 10 10, 10 0))",
+                            "((0 0, 10 0, 10 10, 0 10, 0 0))",
+                        ),
+                        crate::core::vocab::GEO_WKT_LITERAL,
+                    )
+                    .into(),
+                    other => other.clone(),
+                };
+                tx.insert(&Quad::new(
+                    quad.subject,
+                    quad.predicate,
+                    object,
+                    quad.graph_name,
+                ))?;
+            }
+            Ok::<_, crate::storage::StoreError>(())
+        })
+        .unwrap();
+    assert_exact(&store, "after a new profile");
+    assert_eq!(city.areas().areas().len(), 2, "the new areas are in force");
+    assert!(
+        city.areas()
+            .locate(5.0, 5.0)
+            .contains(&iri("http://e/area/1")),
+        "the swap took"
+    );
+}

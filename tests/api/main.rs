@@ -26,6 +26,7 @@ mod helpers;
 mod ingest;
 mod jsonld;
 mod kits;
+mod kpis;
 mod limits;
 mod map_cli;
 mod mappings;
