@@ -44,6 +44,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("multipart", multipart),
     ("harvest_page", harvest_page),
     ("graph_store", graph_store),
+    ("wkt", wkt),
 ];
 
 const BASE: &str = "http://localhost:7878/";
@@ -419,3 +420,16 @@ impl XorShift {
 /// Bytes worth inserting into the inputs of every target: the syntax characters of the
 /// formats above.
 pub const ALPHABET: &[u8] = b"{}[]()<>\"',:;.@$?*!=&|-_/\\#^~%0\n\r\t \xff";
+
+/// A WKT polygon of a city profile's area: parsed, then points located in it.
+pub fn wkt(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(shape) = crate::city::areas::Shape::parse(text) {
+        let _ = shape.contains(0.0, 0.0);
+        if let Some((x0, y0, x1, y1)) = shape.bounds() {
+            let _ = shape.contains((x0 + x1) / 2.0, (y0 + y1) / 2.0);
+        }
+    }
+}

@@ -276,3 +276,8 @@ fn harvest_page() {
 fn graph_store() {
     check("graph_store");
 }
+
+#[test]
+fn wkt() {
+    check("wkt");
+}
