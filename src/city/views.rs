@@ -289,3 +289,95 @@ pub fn utc_bound(text: &str, upper: bool) -> Option<String> {
             .ok()?
     ))
 }
+
+/// Every bucket of `scope` and `size` whose period starts in `year`, by (subject, property):
+/// read with two sequential scans (counts, sums) of the size's graph, the bucket's (subject,
+/// property) found from its IRI's pair digest through the month buckets (few), so that no
+/// bucket is read quad by quad. `min`, `max` and `stddev` are left out (NaN).
+pub fn year_buckets(
+    storage: &Storage,
+    base: &BaseIri,
+    scope: Scope,
+    size: Size,
+    year: i32,
+) -> Result<BTreeMap<(String, String), Vec<Point>>, StoreError> {
+    let prefix_of = |size: Size| base.join(&format!("id/rollup/{}/{}/", scope.name(), size.name()));
+    // digest -> (subject, property), from the month buckets.
+    let month = layout::rollup_graph(base, Size::Month);
+    let month_prefix = prefix_of(Size::Month);
+    let subject_predicate = match scope {
+        Scope::Sensor => city::REF_SENSOR,
+        Scope::Area => vocab::SDMX_REF_AREA,
+    };
+    let digest_of = |node: &str, prefix: &str| -> Option<(String, String)> {
+        let (digest, label) = node.strip_prefix(prefix)?.split_once('/')?;
+        Some((digest.to_owned(), label.to_owned()))
+    };
+    let mut pairs: BTreeMap<String, (Option<String>, Option<String>)> = BTreeMap::new();
+    for (predicate, slot) in [(subject_predicate, 0), (city::REF_PROPERTY, 1)] {
+        for quad in storage.quads(None, Some(predicate), None, Some(month.as_ref().into())) {
+            let quad = quad?;
+            let (NamedOrBlankNode::NamedNode(node), Term::NamedNode(object)) =
+                (&quad.subject, &quad.object)
+            else {
+                continue;
+            };
+            if let Some((digest, _)) = digest_of(node.as_str(), &month_prefix) {
+                let pair = pairs.entry(digest).or_default();
+                let target = if slot == 0 { &mut pair.0 } else { &mut pair.1 };
+                *target = Some(object.as_str().to_owned());
+            }
+        }
+    }
+    let graph = layout::rollup_graph(base, size);
+    let prefix = prefix_of(size);
+    let year_prefix = format!("{year:04}");
+    let mut found: BTreeMap<(String, String), (u64, f64)> = BTreeMap::new();
+    for (predicate, is_count) in [(city::COUNT, true), (city::SUM, false)] {
+        for quad in storage.quads(None, Some(predicate), None, Some(graph.as_ref().into())) {
+            let quad = quad?;
+            let NamedOrBlankNode::NamedNode(node) = &quad.subject else {
+                continue;
+            };
+            let Some((digest, label)) = digest_of(node.as_str(), &prefix) else {
+                continue;
+            };
+            if !label.starts_with(&year_prefix) {
+                continue;
+            }
+            let Some(value) = literal_number(Some(&quad.object)) else {
+                continue;
+            };
+            let entry = found.entry((digest, label)).or_default();
+            if is_count {
+                entry.0 = value as u64;
+            } else {
+                entry.1 = value;
+            }
+        }
+    }
+    let mut out: BTreeMap<(String, String), Vec<Point>> = BTreeMap::new();
+    for ((digest, label), (count, sum)) in found {
+        let Some((Some(subject), Some(property))) = pairs.get(&digest) else {
+            continue;
+        };
+        if count == 0 {
+            continue;
+        }
+        let period = layout::Period { size, label };
+        out.entry((subject.clone(), property.clone()))
+            .or_default()
+            .push(Point {
+                subject: subject.clone(),
+                start: period.start(),
+                period: period.label,
+                count,
+                sum,
+                min: f64::NAN,
+                max: f64::NAN,
+                mean: sum / count as f64,
+                stddev: f64::NAN,
+            });
+    }
+    Ok(out)
+}

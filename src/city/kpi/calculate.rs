@@ -5,7 +5,7 @@
 use super::methods::{Calculation, Method};
 use crate::city::layout::{self, Scope, Size};
 use crate::city::profile::Profile;
-use crate::city::views::{self, Point, SeriesFilter};
+use crate::city::views::{self, Point};
 use crate::core::config::BaseIri;
 use crate::core::vocab::city;
 use crate::storage::{Storage, StoreError};
@@ -38,6 +38,8 @@ pub struct Inputs<'a> {
     pub year: i32,
     pub profile: &'a Profile,
     series: RefCell<HashMap<(Scope, Size, NamedNode), Rc<Vec<Point>>>>,
+    /// The (scope, size) pairs read so far.
+    loaded: RefCell<std::collections::HashSet<(Scope, Size)>>,
 }
 
 impl<'a> Inputs<'a> {
@@ -48,10 +50,12 @@ impl<'a> Inputs<'a> {
             year,
             profile,
             series: RefCell::default(),
+            loaded: RefCell::default(),
         }
     }
 
-    /// The buckets of `property` in the year, every sensor (or area) of `scope`.
+    /// The buckets of `property` in the year, every sensor (or area) of `scope`: the year's
+    /// buckets of a scope and size are read once per run, whatever the property.
     fn points(
         &self,
         scope: Scope,
@@ -63,20 +67,26 @@ impl<'a> Inputs<'a> {
             .derived_from
             .insert(layout::dataset(self.base, scope, size));
         let key = (scope, size, property.clone());
-        if let Some(points) = self.series.borrow().get(&key) {
-            return Ok(points.clone());
+        if self.loaded.borrow().contains(&(scope, size)) {
+            return Ok(self.series.borrow().get(&key).cloned().unwrap_or_default());
         }
-        let filter = SeriesFilter {
-            scope,
-            subject: None,
-            property: property.clone(),
-            size,
-            from: Some(format!("{:04}-01-01T00:00:00Z", self.year)),
-            to: Some(format!("{:04}-12-31T23:59:59Z", self.year)),
-        };
-        let points = Rc::new(views::series(self.storage, self.base, &filter)?);
-        self.series.borrow_mut().insert(key, points.clone());
-        Ok(points)
+        self.loaded.borrow_mut().insert((scope, size));
+        let all = views::year_buckets(self.storage, self.base, scope, size, self.year)?;
+        let mut series = self.series.borrow_mut();
+        let mut by_property: HashMap<&str, Vec<Point>> = HashMap::new();
+        for ((_, p), points) in &all {
+            by_property
+                .entry(p.as_str())
+                .or_default()
+                .extend(points.iter().cloned());
+        }
+        for (p, points) in by_property {
+            series.insert((scope, size, NamedNode::new_unchecked(p)), Rc::new(points));
+        }
+        Ok(series
+            .entry(key)
+            .or_insert_with(|| Rc::new(Vec::new()))
+            .clone())
     }
 
     /// A figure of the city for the year (or the latest year before it, with a note).

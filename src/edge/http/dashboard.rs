@@ -35,6 +35,7 @@ const LATEST_ROWS: usize = 20;
 #[derive(Serialize)]
 struct Tile {
     label: String,
+    method: String,
     code: String,
     value: String,
     unit: String,
@@ -103,14 +104,14 @@ fn short(iri: &str) -> String {
     iri.rsplit(['/', '#']).next().unwrap_or(iri).to_owned()
 }
 
+/// Three significant digits at most (whole numbers from 100 up): 0.00103, 2.4, 22.5, 1234.
 fn format_number(value: f64) -> String {
-    if value.abs() >= 100.0 {
-        format!("{value:.0}")
-    } else if value.abs() >= 10.0 {
-        format!("{value:.1}")
-    } else {
-        format!("{value:.2}")
+    if value == 0.0 || !value.is_finite() {
+        return format!("{value}");
     }
+    let magnitude = value.abs().log10().floor() as i32;
+    let decimals = (2 - magnitude).clamp(0, 12) as usize;
+    format!("{value:.decimals$}")
 }
 
 /// Readable UTC time: `2025-03-09 23:52 UTC`.
@@ -248,7 +249,13 @@ fn tiles(state: &AppState, stored: &[Assessment]) -> Result<(Option<i32>, Vec<Ti
             }
             .to_owned(),
             capture: a.capture.map(|c| format!("{:.1} %", c * 100.0)),
-            guideline: a.guideline.map(format_number),
+            // A guideline in the unit of the value (air pollution); the noise level's 55 dB
+            // threshold is said in its note.
+            guideline: a
+                .guideline
+                .filter(|_| a.pollutant.is_some())
+                .map(format_number),
+            method: a.method.clone().unwrap_or_default(),
             notes: a.notes.clone(),
             sparkline: spark,
         });
@@ -372,6 +379,8 @@ fn build(state: &AppState, property: NamedNode) -> Result<Page, StoreError> {
             .collect();
         let legend = if numbers.is_empty() {
             Vec::new()
+        } else if high <= low {
+            vec![(PALETTE[2].to_owned(), format_number(low))]
         } else {
             let step = (high - low) / PALETTE.len() as f64;
             PALETTE

@@ -30,3 +30,10 @@ pub async fn not_found() -> Result<HttpResponse, Problem> {
         "there is nothing at this path; see / for what this server offers",
     ))
 }
+
+/// `/favicon.ico`: no icon, and browsers need not ask again for a day.
+pub async fn no_icon() -> actix_web::HttpResponse {
+    actix_web::HttpResponse::NoContent()
+        .insert_header(("Cache-Control", "public, max-age=86400"))
+        .finish()
+}

@@ -10,6 +10,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
     config
         .route("/", web::get().to(pages::home))
         .route("/health", web::get().to(health::health))
+        .route("/favicon.ico", web::get().to(health::no_icon))
         .route("/metrics", web::get().to(health::metrics))
         .route("/ontologies", web::get().to(ontologies::list))
         .route("/ontologies/{name}", web::get().to(ontologies::module))
