@@ -336,6 +336,38 @@ async fn kpis_come_from_rollups_and_the_profile_and_the_report_lists_all_91() {
         .filter(|q| q.predicate.as_str() == "https://w3id.org/citykg/ns#missingKpi")
         .count();
     assert_eq!(missing, 91 - 11);
+    // The named queries give the same view through SPARQL.
+    let named = |file: &str| {
+        std::fs::read_to_string(format!("{}/queries/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    };
+    let listed = app
+        .query(
+            &named("kpi-assessments.rq"),
+            "application/sparql-results+json",
+        )
+        .await;
+    assert_eq!(listed.status, 200, "{}", listed.text());
+    let bindings = listed.json()["results"]["bindings"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        bindings.len(),
+        13,
+        "twelve computed and one reported assessment"
+    );
+    assert!(
+        bindings
+            .iter()
+            .any(|b| b["status"]["value"] == "https://w3id.org/citykg/ns#Reported")
+    );
+    let gaps = app
+        .query(&named("kpi-missing.rq"), "application/sparql-results+json")
+        .await;
+    assert_eq!(
+        gaps.json()["results"]["bindings"].as_array().unwrap().len(),
+        80
+    );
     let page = app.get("/kpis/report?year=2025", "text/html").await;
     assert_eq!(page.status, 200);
     assert_eq!(page.text().matches("<tr data-code=").count(), 91);
@@ -376,6 +408,14 @@ async fn kpis_come_from_rollups_and_the_profile_and_the_report_lists_all_91() {
         assert!(started.elapsed().as_secs() < 30, "still {value} after 30 s");
         actix_web::rt::time::sleep(std::time::Duration::from_millis(200)).await;
     }
+    let page = app.get("/state", "text/html").await;
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("<table id=\"state\">"));
+    assert_eq!(
+        page.text().matches("<tr><td><a href=").count(),
+        10,
+        "one row per sensor and property"
+    );
     let dashboard = app.get("/dashboard", "text/html").await;
     assert_eq!(dashboard.status, 200);
     let html = dashboard.text();

@@ -13,6 +13,9 @@ use crate::city::layout::{Scope, Size};
 use crate::city::views::{self, CurrentValue, Point, SeriesFilter, StateFilter};
 use crate::storage::run_blocking;
 
+/// Rows of the `/state` page (the other formats carry every value).
+const STATE_PAGE_ROWS: usize = 1000;
+
 /// The query parameters, each at most once.
 fn params(request: &HttpRequest) -> Result<Vec<(String, String)>, Problem> {
     let mut out: Vec<(String, String)> = Vec::new();
@@ -120,6 +123,19 @@ pub async fn state(
                 .map(oxigraph::model::Triple::from)
                 .collect();
             render::rdf_response(format, offer.media_type(), &triples)?
+        }
+        Output::Html => {
+            let mut context = tera::Context::new();
+            let shown: Vec<_> = values.iter().take(STATE_PAGE_ROWS).collect();
+            context.insert("values", &shown);
+            context.insert("total", &values.len());
+            context.insert("query", request.query_string());
+            render::render(
+                &state,
+                "state.html",
+                &context,
+                actix_web::http::StatusCode::OK,
+            )?
         }
         _ => HttpResponse::Ok().json(json!({ "values": values })),
     };

@@ -119,13 +119,14 @@ pub const RDF_OR_PAGE: &[Offer] = &[
     JSON_LD_OFFER,
     HTML,
 ];
-/// Current values: JSON, CSV, GeoJSON (the `Document` output), or their RDF (JSON-LD, Turtle).
+/// Current values: JSON, CSV, GeoJSON (the `Document` output), their RDF (JSON-LD, Turtle), a page.
 pub const STATE: &[Offer] = &[
     JSON,
     CSV,
     offer(Output::Document, &["application/geo+json"]),
     JSON_LD_ONLY,
     TURTLE,
+    HTML,
 ];
 /// KPI definitions and assessments, the U4SSC report: JSON, CSV, their RDF, or a page.
 pub const KPIS: &[Offer] = &[JSON, CSV, JSON_LD_ONLY, TURTLE, HTML];

@@ -108,6 +108,10 @@ pub fn templates() -> Result<Tera, tera::Error> {
             )),
         ),
         (
+            "state.html",
+            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/state.html")),
+        ),
+        (
             "kpis.html",
             include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/kpis.html")),
         ),
