@@ -31,13 +31,16 @@ pub struct Outcome {
     pub derived_from: BTreeSet<NamedNode>,
 }
 
+/// A property's buckets of one scope and size.
+type SeriesKey = (Scope, Size, NamedNode);
+
 /// What the calculations read, each rollup series at most once per run.
 pub struct Inputs<'a> {
     storage: &'a Storage,
     base: &'a BaseIri,
     pub year: i32,
     pub profile: &'a Profile,
-    series: RefCell<HashMap<(Scope, Size, NamedNode), Rc<Vec<Point>>>>,
+    series: RefCell<HashMap<SeriesKey, Rc<Vec<Point>>>>,
     /// The (scope, size) pairs read so far.
     loaded: RefCell<std::collections::HashSet<(Scope, Size)>>,
 }
@@ -167,7 +170,7 @@ pub fn run(method: &Method, inputs: &Inputs<'_>) -> Result<Outcome, StoreError> 
     Ok(outcome)
 }
 
-fn first_property<'m>(method: &'m Method) -> &'m NamedNode {
+fn first_property(method: &Method) -> &NamedNode {
     &method.properties[0]
 }
 

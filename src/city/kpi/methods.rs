@@ -91,50 +91,64 @@ fn number_of(term: Option<TermRef<'_>>) -> Option<f64> {
     text_of(term)?.parse().ok()
 }
 
-/// Every method, in file order of their IRIs (sorted). Panics only if the shipped file is
-/// broken, which the unit test below catches.
-pub fn all() -> Vec<Method> {
+/// The shipped file is broken (a test keeps it from happening; a start says so if it does).
+#[derive(Debug, thiserror::Error)]
+#[error("ontologies/kpi-methods.ttl: {0}")]
+pub struct MethodsError(String);
+
+/// Every method, sorted by IRI.
+pub fn all() -> Result<Vec<Method>, MethodsError> {
     parse(TEXT)
 }
 
-fn parse(text: &str) -> Vec<Method> {
+fn parse(text: &str) -> Result<Vec<Method>, MethodsError> {
     let mut graph = Graph::new();
     for quad in RdfParser::from_format(RdfFormat::Turtle).for_slice(text.as_bytes()) {
-        graph.insert(&oxigraph::model::Triple::from(
-            quad.expect("kpi-methods.ttl parses"),
-        ));
+        let quad = quad.map_err(|e| MethodsError(e.to_string()))?;
+        graph.insert(&oxigraph::model::Triple::from(quad));
     }
     let class = NamedNodeRef::new_unchecked("https://w3id.org/citykg/ns#KpiMethod");
-    let mut methods: Vec<Method> = graph
+    let nodes: Vec<NamedNodeRef<'_>> = graph
         .subjects_for_predicate_object(rdf::TYPE, class)
         .filter_map(|s| match s {
             NamedOrBlankNodeRef::NamedNode(n) => Some(n),
             NamedOrBlankNodeRef::BlankNode(_) => None,
         })
-        .map(|node| {
-            let iri = node.as_str();
-            let named = |p: &str| match term(&graph, node, p) {
-                Some(TermRef::NamedNode(n)) => n.into_owned(),
-                _ => panic!("KPI method {iri} lacks {p}"),
-            };
-            Method {
-                iri: node.into_owned(),
-                slug: iri.rsplit('/').next().unwrap_or(iri).to_owned(),
-                label: text_of(term(&graph, node, vocab::RDFS_LABEL.as_str())).unwrap_or_default(),
-                kpi: named(&format!("{NS}forKpi")),
-                calculation: Calculation::from_iri(named(&format!("{NS}calculation")).as_str())
-                    .unwrap_or_else(|| panic!("KPI method {iri}: unknown calculation")),
-                properties: named_all(&graph, node, &format!("{NS}inputProperty")),
-                figures: named_all(&graph, node, &format!("{NS}inputFigure")),
-                unit: named(&format!("{NS}unit")),
-                guideline: number_of(term(&graph, node, &format!("{NS}guidelineValue"))),
-                min_capture: number_of(term(&graph, node, &format!("{NS}minDataCapture"))),
-                formula: text_of(term(&graph, node, &format!("{NS}formula"))).unwrap_or_default(),
-            }
-        })
         .collect();
+    let mut methods = Vec::with_capacity(nodes.len());
+    for node in nodes {
+        let iri = node.as_str();
+        let named = |p: &str| match term(&graph, node, p) {
+            Some(TermRef::NamedNode(n)) => Ok(n.into_owned()),
+            _ => Err(MethodsError(format!("the method {iri} lacks {p}"))),
+        };
+        let calculation = named(&format!("{NS}calculation"))?;
+        let properties = named_all(&graph, node, &format!("{NS}inputProperty"));
+        if properties.is_empty() {
+            return Err(MethodsError(format!(
+                "the method {iri} has no input property"
+            )));
+        }
+        methods.push(Method {
+            iri: node.into_owned(),
+            slug: iri.rsplit('/').next().unwrap_or(iri).to_owned(),
+            label: text_of(term(&graph, node, vocab::RDFS_LABEL.as_str())).unwrap_or_default(),
+            kpi: named(&format!("{NS}forKpi"))?,
+            calculation: Calculation::from_iri(calculation.as_str()).ok_or_else(|| {
+                MethodsError(format!(
+                    "the method {iri} names an unknown calculation {calculation}"
+                ))
+            })?,
+            properties,
+            figures: named_all(&graph, node, &format!("{NS}inputFigure")),
+            unit: named(&format!("{NS}unit"))?,
+            guideline: number_of(term(&graph, node, &format!("{NS}guidelineValue"))),
+            min_capture: number_of(term(&graph, node, &format!("{NS}minDataCapture"))),
+            formula: text_of(term(&graph, node, &format!("{NS}formula"))).unwrap_or_default(),
+        });
+    }
     methods.sort_by(|a, b| a.iri.cmp(&b.iri));
-    methods
+    Ok(methods)
 }
 
 #[cfg(test)]
@@ -143,7 +157,7 @@ mod tests {
 
     #[test]
     fn the_shipped_methods_cover_the_kpis_the_issue_lists() {
-        let methods = all();
+        let methods = all().unwrap();
         let kpis: std::collections::BTreeSet<&str> =
             methods.iter().map(|m| m.kpi.as_str()).collect();
         for code in [

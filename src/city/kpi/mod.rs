@@ -85,12 +85,12 @@ pub struct Kpis {
 }
 
 impl Kpis {
-    pub fn new(storage: Storage, base: BaseIri) -> Self {
-        Self {
+    pub fn new(storage: Storage, base: BaseIri) -> Result<Self, methods::MethodsError> {
+        Ok(Self {
             storage,
             base,
-            methods: methods::all(),
-        }
+            methods: methods::all()?,
+        })
     }
 
     pub fn methods(&self) -> &[Method] {

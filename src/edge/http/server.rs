@@ -43,7 +43,7 @@ pub enum AppError {
     Catalog(#[from] crate::catalogue::use_cases::CatalogError),
     #[error("the page templates are broken: {0}")]
     Templates(#[from] tera::Error),
-    #[error("the shipped city-profile shape is broken: {0}")]
+    #[error("a shipped file of the live city is broken: {0}")]
     Shapes(String),
     #[error("cannot note that the service runs on its data folder: {0}")]
     Marker(std::io::Error),
@@ -169,12 +169,12 @@ impl Application {
                 &settings.ontologies,
                 &["city-profile".to_owned()],
             )
-            .map_err(|e| AppError::Shapes(e.to_string()))?,
+            .map_err(|e| AppError::Shapes(format!("the city-profile shape: {e}")))?,
         );
-        let kpis = Arc::new(crate::city::kpi::Kpis::new(
-            store.clone(),
-            settings.base_iri.clone(),
-        ));
+        let kpis = Arc::new(
+            crate::city::kpi::Kpis::new(store.clone(), settings.base_iri.clone())
+                .map_err(|e| AppError::Shapes(e.to_string()))?,
+        );
         let kpi_upkeep =
             Arc::new(crate::city::kpi::KpiUpkeep::start(kpis.clone()).map_err(AppError::Threads)?);
         store.subscribe(&kpi_upkeep);
