@@ -291,9 +291,9 @@ pub fn utc_bound(text: &str, upper: bool) -> Option<String> {
 }
 
 /// Every bucket of `scope` and `size` whose period starts in `year`, by (subject, property):
-/// read with two sequential scans (counts, sums) of the size's graph, the bucket's (subject,
+/// the data set's buckets from one scan, each one's count and sum by a seek, its (subject,
 /// property) found from its IRI's pair digest through the month buckets (few), so that no
-/// bucket is read quad by quad. `min`, `max` and `stddev` are left out (NaN).
+/// bucket is read whole. `min`, `max` and `stddev` are left out (NaN).
 pub fn year_buckets(
     storage: &Storage,
     base: &BaseIri,
@@ -329,31 +329,37 @@ pub fn year_buckets(
             }
         }
     }
+    // The data set's buckets (only this scope's), then each one's count and sum by a seek.
     let graph = layout::rollup_graph(base, size);
+    let g = Some(graph.as_ref().into());
+    let dataset = layout::dataset(base, scope, size);
     let prefix = prefix_of(size);
     let year_prefix = format!("{year:04}");
     let mut found: BTreeMap<(String, String), (u64, f64)> = BTreeMap::new();
-    for (predicate, is_count) in [(city::COUNT, true), (city::SUM, false)] {
-        for quad in storage.quads(None, Some(predicate), None, Some(graph.as_ref().into())) {
-            let quad = quad?;
-            let NamedOrBlankNode::NamedNode(node) = &quad.subject else {
-                continue;
-            };
-            let Some((digest, label)) = digest_of(node.as_str(), &prefix) else {
-                continue;
-            };
-            if !label.starts_with(&year_prefix) {
-                continue;
-            }
-            let Some(value) = literal_number(Some(&quad.object)) else {
-                continue;
-            };
-            let entry = found.entry((digest, label)).or_default();
-            if is_count {
-                entry.0 = value as u64;
-            } else {
-                entry.1 = value;
-            }
+    for quad in storage.quads(
+        None,
+        Some(vocab::QB_IN_DATA_SET),
+        Some(dataset.as_ref().into()),
+        g,
+    ) {
+        let NamedOrBlankNode::NamedNode(node) = quad?.subject else {
+            continue;
+        };
+        let Some((digest, label)) = digest_of(node.as_str(), &prefix) else {
+            continue;
+        };
+        if !label.starts_with(&year_prefix) {
+            continue;
+        }
+        let measure = |predicate| -> Result<Option<f64>, StoreError> {
+            let quad = storage
+                .quads(Some(node.as_ref().into()), Some(predicate), None, g)
+                .next()
+                .transpose()?;
+            Ok(literal_number(quad.as_ref().map(|q| &q.object)))
+        };
+        if let (Some(count), Some(sum)) = (measure(city::COUNT)?, measure(city::SUM)?) {
+            found.insert((digest, label), (count as u64, sum));
         }
     }
     let mut out: BTreeMap<(String, String), Vec<Point>> = BTreeMap::new();

@@ -1,5 +1,7 @@
 //! A background thread that runs one job a fixed delay after the first request for it, however
-//! many requests come meanwhile (so a burst of writes costs one run), and stops when dropped.
+//! many requests come meanwhile (so a burst of writes costs one run), never sooner than a
+//! minimum gap after the previous run ended (so sustained writes cost one run per gap), and
+//! stops when dropped.
 
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
@@ -7,6 +9,13 @@ use std::time::{Duration, Instant};
 pub struct Debounced {
     shared: Arc<Shared>,
     delay: Duration,
+}
+
+/// When a job runs: `delay` after it is asked for, at least `gap` after the last run ended.
+#[derive(Debug, Clone, Copy)]
+pub struct Timing {
+    pub delay: Duration,
+    pub gap: Duration,
 }
 
 struct Shared {
@@ -21,6 +30,8 @@ struct State {
     running: bool,
     runs: u64,
     stop: bool,
+    /// When the last run ended.
+    ended: Option<Instant>,
 }
 
 impl Shared {
@@ -33,7 +44,7 @@ impl Debounced {
     /// Starts the thread; `job` runs on it, `delay` after the first [`Debounced::poke`].
     pub fn start(
         name: &str,
-        delay: Duration,
+        timing: Timing,
         mut job: impl FnMut() + Send + 'static,
     ) -> std::io::Result<Self> {
         let shared = Arc::new(Shared {
@@ -49,12 +60,16 @@ impl Debounced {
                     if state.stop {
                         return;
                     }
-                    let Some(due) = state.due else {
+                    let Some(asked) = state.due else {
                         state = worker
                             .wake
                             .wait(state)
                             .unwrap_or_else(PoisonError::into_inner);
                         continue;
+                    };
+                    let due = match state.ended {
+                        Some(ended) => asked.max(ended + timing.gap),
+                        None => asked,
                     };
                     let now = Instant::now();
                     if now < due {
@@ -72,10 +87,14 @@ impl Debounced {
                     state = worker.lock();
                     state.running = false;
                     state.runs += 1;
+                    state.ended = Some(Instant::now());
                     worker.wake.notify_all();
                 }
             })?;
-        Ok(Self { shared, delay })
+        Ok(Self {
+            shared,
+            delay: timing.delay,
+        })
     }
 
     /// Asks for a run: due `delay` after the first request not yet served.
@@ -113,7 +132,11 @@ mod tests {
     fn a_burst_of_pokes_runs_the_job_once_after_the_delay() {
         let count = Arc::new(AtomicU64::new(0));
         let seen = count.clone();
-        let worker = Debounced::start("test", Duration::from_millis(50), move || {
+        let timing = Timing {
+            delay: Duration::from_millis(50),
+            gap: Duration::from_millis(300),
+        };
+        let worker = Debounced::start("test", timing, move || {
             seen.fetch_add(1, Ordering::SeqCst);
         })
         .unwrap();
@@ -127,10 +150,15 @@ mod tests {
         }
         assert_eq!(count.load(Ordering::SeqCst), 1);
         assert_eq!(worker.runs(), 1);
+        let first_ended = Instant::now();
         worker.poke();
         while worker.runs() < 2 && started.elapsed() < Duration::from_secs(10) {
             std::thread::sleep(Duration::from_millis(5));
         }
         assert_eq!(count.load(Ordering::SeqCst), 2);
+        assert!(
+            first_ended.elapsed() >= Duration::from_millis(250),
+            "the second run waited for the gap"
+        );
     }
 }

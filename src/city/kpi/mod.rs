@@ -13,7 +13,7 @@ use self::assessments::{Assessment, Status};
 use self::methods::Method;
 use super::layout;
 use super::profile::Profile;
-use crate::core::background::Debounced;
+use crate::core::background::{Debounced, Timing};
 use crate::core::config::BaseIri;
 use crate::core::vocab;
 use crate::storage::{Cause, Change, Consumer, Origin, Storage, StoreError};
@@ -21,8 +21,13 @@ use oxigraph::model::{NamedNode, Term};
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-/// How long after a change the background recomputation waits (a burst of ingests costs one).
-pub const DEBOUNCE: Duration = Duration::from_secs(2);
+/// When the background recomputation runs: two seconds after a change (a burst of ingests costs
+/// one run), and at most once every ten seconds under sustained writes (KPIs are yearly figures;
+/// ingest should not pay for recomputing them continuously).
+pub const TIMING: Timing = Timing {
+    delay: Duration::from_secs(2),
+    gap: Duration::from_secs(10),
+};
 
 /// The years the month rollups hold readings for.
 pub fn years_with_data(storage: &Storage, base: &BaseIri) -> Result<BTreeSet<i32>, StoreError> {
@@ -258,15 +263,15 @@ fn check_year(year: i32) -> Result<(), KpiError> {
 }
 
 /// Keeps the computed KPIs up to date: a write that may change their inputs (observations,
-/// the profile) asks for a recomputation of every year with data, [`DEBOUNCE`] later, off the
-/// request path.
+/// the profile) asks for a recomputation of every year with data, off the request path
+/// (see [`TIMING`]).
 pub struct KpiUpkeep {
     worker: Debounced,
 }
 
 impl KpiUpkeep {
     pub fn start(kpis: std::sync::Arc<Kpis>) -> std::io::Result<Self> {
-        let worker = Debounced::start("kpis", DEBOUNCE, move || match kpis.compute_all() {
+        let worker = Debounced::start("kpis", TIMING, move || match kpis.compute_all() {
             Ok(done) => {
                 for c in done {
                     tracing::info!(
