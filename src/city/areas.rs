@@ -301,6 +301,16 @@ impl AreaMap {
         &self.areas
     }
 
+    /// Whether both maps place every point in the same areas (same areas, same polygons).
+    pub fn same_places(&self, other: &AreaMap) -> bool {
+        self.areas.len() == other.areas.len()
+            && self
+                .areas
+                .iter()
+                .zip(&other.areas)
+                .all(|(a, b)| a.node == b.node && a.shape == b.shape)
+    }
+
     /// The areas whose polygon holds (longitude, latitude).
     pub fn locate(&self, longitude: f64, latitude: f64) -> Vec<NamedNode> {
         self.areas

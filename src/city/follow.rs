@@ -225,6 +225,29 @@ pub fn rebuild_store(storage: &Storage, base: &BaseIri) -> Result<u64, StoreErro
     })
 }
 
+/// Whether the profile types `node` as an area or as the city.
+fn is_area(
+    reader: &impl ReadQuads,
+    profile: &GraphName,
+    node: &NamedNode,
+) -> Result<bool, StoreError> {
+    for class in [vocab::city::AREA, vocab::city::CITY] {
+        let typed = reader
+            .read(
+                Some(node.as_ref().into()),
+                Some(oxigraph::model::vocab::rdf::TYPE),
+                Some(class.into()),
+                Some(profile.as_ref()),
+            )
+            .next()
+            .transpose()?;
+        if typed.is_some() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 /// A `geo:sfWithin` quad whose triple is already stored in another graph.
 fn already_placed(storage: &Storage, quad: &Quad) -> Result<bool, StoreError> {
     Ok(storage
@@ -278,6 +301,7 @@ impl Consumer for CityState {
         derived: &mut Derived,
     ) -> Result<(), StoreError> {
         self.pending().take();
+        self.pending_areas().take();
         let touched = self.touched_by_batch(quads)?;
         if touched.is_empty() {
             return Ok(());
@@ -308,21 +332,37 @@ impl Consumer for CityState {
         let mut observations: HashSet<NamedNode> = HashSet::new();
         let mut placed: HashSet<NamedNode> = HashSet::new();
         let profile = GraphName::from(layout::profile_graph(&self.base));
+        let mut profile_changed = false;
         for quad in changed {
             if let GraphName::NamedNode(_) = quad.graph_name
-                && (layout::is_derived(&self.base, &quad.graph_name) || quad.graph_name == profile)
+                && layout::is_derived(&self.base, &quad.graph_name)
             {
-                // A new profile may move any sensor between areas: everything is recounted.
                 return self.rebuild_in(tx);
             }
             let NamedOrBlankNode::NamedNode(subject) = &quad.subject else {
                 continue;
             };
+            if quad.graph_name == profile {
+                profile_changed = true;
+                // The areas themselves (and the city) are placed in the profile; only other
+                // nodes placed there (sensors) move readings.
+                if is_area(&*tx, &profile, subject)? || is_area(&self.storage, &profile, subject)? {
+                    continue;
+                }
+            }
             if is_reading_predicate(quad.predicate.as_ref()) {
                 observations.insert(subject.clone());
             } else if is_placement_predicate(quad.predicate.as_ref()) {
                 placed.insert(subject.clone());
             }
+        }
+        if profile_changed {
+            let areas = self.read_areas(&*tx)?;
+            if !areas.same_places(&self.areas()) {
+                // New polygons may move any sensor between areas: everything is recounted.
+                return self.rebuild_in(tx);
+            }
+            *self.pending_areas() = Some(areas);
         }
         for node in &placed {
             observations.extend(observations_of(&self.storage, node)?);

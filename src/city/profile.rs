@@ -4,10 +4,10 @@
 //! against the shipped `city-profile` shape and stored as a new version:
 //!
 //! - `graph/profile`: the current version (what placement and KPIs read);
-//! - `graph/profile/v{n}`: every version as it was uploaded;
 //! - `graph/profile/versions`: one `citykg:CityProfileVersion` node per version
-//!   (`id/profile/v{n}`: number, time, who, `prov:wasRevisionOf` the one before) and
-//!   `id/profile citykg:currentVersion` the latest.
+//!   (`id/profile/v{n}`: number, time, who, `prov:wasRevisionOf` the one before, and its
+//!   triples as N-Triples text in `citykg:content`, so that old versions stay out of the union
+//!   default graph and of placement) and `id/profile citykg:currentVersion` the latest.
 
 use super::layout;
 use crate::catalogue::use_cases::{CatalogError, InputProblem, InputSyntax};
@@ -30,11 +30,6 @@ pub enum ProfileError {
     Empty,
     #[error(transparent)]
     Store(#[from] StoreError),
-}
-
-/// `{base}graph/profile/v{n}`.
-pub fn version_graph(base: &BaseIri, number: u64) -> NamedNode {
-    NamedNode::new_unchecked(base.join(&format!("graph/profile/v{number}")))
 }
 
 /// `{base}graph/profile/versions`.
@@ -76,22 +71,22 @@ pub fn upload(
         return Err(ProfileError::Empty);
     }
     let graph: oxigraph::model::Graph = triples.iter().collect();
-    let problems = crate::catalogue::use_cases::validate::against_shape(shapes, &graph);
+    let mut problems = crate::catalogue::use_cases::validate::against_shape(shapes, &graph);
+    problems.extend(unreadable_geometries(&graph));
     if !problems.is_empty() {
         return Err(ProfileError::Invalid(problems));
     }
     let created = crate::core::clock::now();
     let creator = cause.agent.clone();
+    let content: String = triples.iter().map(|t| format!("{t} .\n")).collect();
     let current = layout::profile_graph(base);
     let versions = versions_graph(base);
     let version = storage.write(cause, |tx| -> Result<Version, ProfileError> {
         let number = latest_number(&*tx, base)? + 1;
         let node = version_node(base, number);
-        let stored = version_graph(base, number);
         tx.clear_graph(&current)?;
         for triple in &triples {
             tx.insert(&triple.clone().in_graph(current.clone()))?;
-            tx.insert(&triple.clone().in_graph(stored.clone()))?;
         }
         let profile = profile_node(base);
         let old: Vec<Quad> = tx
@@ -133,6 +128,16 @@ pub fn upload(
                 Literal::new_typed_literal(triples.len().to_string(), xsd::INTEGER).into(),
             ),
             at(&profile, city::CURRENT_VERSION, node.clone().into()),
+            at(
+                &node,
+                vocab::CONTENT,
+                Literal::new_simple_literal(&content).into(),
+            ),
+            at(
+                &node,
+                vocab::DCT_FORMAT,
+                Literal::new_simple_literal("application/n-triples").into(),
+            ),
         ];
         if number > 1 {
             meta.push(at(
@@ -153,6 +158,36 @@ pub fn upload(
         })
     })?;
     Ok(version)
+}
+
+/// The WKT geometries of areas and of the city that the shape lets through but placement could
+/// not read (a ring that is not closed, too few points, another CRS).
+fn unreadable_geometries(graph: &oxigraph::model::Graph) -> Vec<InputProblem> {
+    use oxigraph::model::{NamedOrBlankNodeRef, TermRef};
+    let mut problems = Vec::new();
+    for class in [city::AREA, city::CITY] {
+        for feature in graph.subjects_for_predicate_object(rdf::TYPE, class) {
+            for geometry in graph.objects_for_subject_predicate(feature, vocab::GEO_HAS_GEOMETRY) {
+                let geometry = match geometry {
+                    TermRef::NamedNode(n) => NamedOrBlankNodeRef::from(n),
+                    TermRef::BlankNode(b) => NamedOrBlankNodeRef::from(b),
+                    TermRef::Literal(_) => continue,
+                };
+                for wkt in graph.objects_for_subject_predicate(geometry, vocab::GEO_AS_WKT) {
+                    let TermRef::Literal(wkt) = wkt else { continue };
+                    if let Err(error) = super::areas::Shape::parse(wkt.value()) {
+                        problems.push(InputProblem {
+                            message: format!("this geometry cannot be read: {error}"),
+                            focus_node: Some(feature.to_string()),
+                            path: Some(vocab::GEO_HAS_GEOMETRY.as_str().to_owned()),
+                            value: Some(wkt.value().chars().take(200).collect()),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    problems
 }
 
 fn latest_number(reader: &impl ReadQuads, base: &BaseIri) -> Result<u64, StoreError> {
@@ -208,18 +243,43 @@ pub fn triples(
     number: Option<u64>,
 ) -> Result<Option<Vec<Triple>>, StoreError> {
     let known = versions(reader, base)?;
-    let graph = match number {
-        None if known.is_empty() => return Ok(None),
-        None => layout::profile_graph(base),
-        Some(n) if known.iter().any(|v| v.number == n) => version_graph(base, n),
-        Some(_) => return Ok(None),
+    let Some(number) = number else {
+        if known.is_empty() {
+            return Ok(None);
+        }
+        let graph = layout::profile_graph(base);
+        let quads = reader.read(None, None, None, Some(graph.as_ref().into()));
+        return Ok(Some(
+            quads
+                .map(|q| q.map(Triple::from))
+                .collect::<Result<_, _>>()?,
+        ));
     };
-    let quads = reader.read(None, None, None, Some(graph.as_ref().into()));
-    Ok(Some(
-        quads
-            .map(|q| q.map(Triple::from))
-            .collect::<Result<_, _>>()?,
-    ))
+    if !known.iter().any(|v| v.number == number) {
+        return Ok(None);
+    }
+    let node = version_node(base, number);
+    let graph = versions_graph(base);
+    for quad in reader.read(
+        Some(node.as_ref().into()),
+        Some(vocab::CONTENT),
+        None,
+        Some(graph.as_ref().into()),
+    ) {
+        if let Term::Literal(text) = quad?.object {
+            let parsed = oxigraph::io::RdfParser::from_format(oxigraph::io::RdfFormat::NTriples)
+                .for_slice(text.value().as_bytes())
+                .map(|q| q.map(Triple::from))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| {
+                    StoreError::Storage(oxigraph::store::StorageError::Other(
+                        format!("city profile version {number} is not N-Triples: {e}").into(),
+                    ))
+                })?;
+            return Ok(Some(parsed));
+        }
+    }
+    Ok(None)
 }
 
 /// What the KPIs read from the current profile.

@@ -211,6 +211,20 @@ pub fn series(
     };
     let mut out = Vec::new();
     for node in nodes {
+        // The period is the IRI's last segment: buckets outside the bounds are not read.
+        let start = node.as_str().rsplit('/').next().map(|label| {
+            layout::Period {
+                size: filter.size,
+                label: label.to_owned(),
+            }
+            .start()
+        });
+        if let Some(start) = &start
+            && (filter.from.as_ref().is_some_and(|from| start < from)
+                || filter.to.as_ref().is_some_and(|to| start > to))
+        {
+            continue;
+        }
         let quads = node_quads(storage, &node, &graph)?;
         if named(object(&quads, city::REF_PROPERTY)) != Some(&filter.property) {
             continue;
@@ -334,7 +348,7 @@ pub fn year_buckets(
     let g = Some(graph.as_ref().into());
     let dataset = layout::dataset(base, scope, size);
     let prefix = prefix_of(size);
-    let year_prefix = format!("{year:04}");
+    let year_prefix = format!("{year:04}-");
     let mut found: BTreeMap<(String, String), (u64, f64)> = BTreeMap::new();
     for quad in storage.quads(
         None,

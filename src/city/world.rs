@@ -76,6 +76,15 @@ pub fn position(
     reader: &impl ReadQuads,
     node: &NamedNode,
 ) -> Result<Option<(f64, f64)>, StoreError> {
+    let (long, lat) = coordinates(reader, node)?;
+    Ok(long.zip(lat))
+}
+
+/// A node's smallest `wgs:long` and smallest `wgs:lat`, each when it has one.
+fn coordinates(
+    reader: &impl ReadQuads,
+    node: &NamedNode,
+) -> Result<(Option<f64>, Option<f64>), StoreError> {
     let coordinate = |predicate| -> Result<Option<f64>, StoreError> {
         let mut least = None;
         for quad in reader.read(Some(node.as_ref().into()), Some(predicate), None, None) {
@@ -85,7 +94,10 @@ pub fn position(
         }
         Ok(least)
     };
-    Ok(coordinate(vocab::WGS84_LONG)?.zip(coordinate(vocab::WGS84_LAT)?))
+    Ok((
+        coordinate(vocab::WGS84_LONG)?,
+        coordinate(vocab::WGS84_LAT)?,
+    ))
 }
 
 /// Where a node is placed: its explicit `geo:sfWithin` areas, else the profile's areas that
@@ -259,12 +271,9 @@ impl<R: ReadQuads> World for WithBatch<'_, R> {
         placement(
             explicit,
             || {
-                let (mut long, mut lat) = self.positions.get(node).copied().unwrap_or_default();
-                if let Some((stored_long, stored_lat)) = position(self.store, node)? {
-                    long = smaller(long, Some(stored_long));
-                    lat = smaller(lat, Some(stored_lat));
-                }
-                Ok(long.zip(lat))
+                let (long, lat) = self.positions.get(node).copied().unwrap_or_default();
+                let (stored_long, stored_lat) = coordinates(self.store, node)?;
+                Ok(smaller(long, stored_long).zip(smaller(lat, stored_lat)))
             },
             self.areas,
         )

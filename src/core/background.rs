@@ -52,6 +52,7 @@ impl Debounced {
             wake: Condvar::new(),
         });
         let worker = shared.clone();
+        let thread_name = name.to_owned();
         std::thread::Builder::new()
             .name(name.to_owned())
             .spawn(move || {
@@ -83,7 +84,10 @@ impl Debounced {
                     state.due = None;
                     state.running = true;
                     drop(state);
-                    job();
+                    // A panicking job is logged and the worker goes on serving later requests.
+                    if std::panic::catch_unwind(std::panic::AssertUnwindSafe(&mut job)).is_err() {
+                        tracing::error!(worker = %thread_name, "a background job panicked");
+                    }
                     state = worker.lock();
                     state.running = false;
                     state.runs += 1;

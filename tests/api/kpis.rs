@@ -74,6 +74,19 @@ async fn a_profile_is_checked_versioned_and_places_sensors_by_their_position() {
         "{problem}"
     );
     assert_eq!(app.get("/city/profile", "text/turtle").await.status, 404);
+    let open_ring = put(
+        profile("POLYGON((16.0 48.0, 16.1 48.0, 16.0 48.0))", EAST),
+        Some(admin.clone()),
+    )
+    .await;
+    let problem = open_ring.problem(422);
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("at least four points"),
+        "{problem}"
+    );
     let syntax = put("<a> <b> .".to_owned(), Some(admin.clone())).await;
     assert_eq!(syntax.status, 400, "{}", syntax.text());
 

@@ -115,23 +115,45 @@ impl<'a> Inputs<'a> {
         None
     }
 
-    /// A figure per area for the year (or the latest year before it).
+    /// A figure per area for the year: each area's own, or its latest of the years before
+    /// (with a note naming how many areas needed that).
     fn areas_figure(
         &self,
         figure: NamedNodeRef<'_>,
         outcome: &mut Outcome,
     ) -> Option<BTreeMap<NamedNode, f64>> {
-        for year in (self.year - FIGURE_LOOKBACK_YEARS..=self.year).rev() {
-            if let Some(values) = self.profile.areas_figure(figure, year) {
-                self.used_profile(outcome);
-                return Some(values);
+        let mut values = BTreeMap::new();
+        let mut older = 0;
+        for area in self.profile.areas.keys() {
+            let found = (self.year - FIGURE_LOOKBACK_YEARS..=self.year)
+                .rev()
+                .find_map(|year| {
+                    self.profile
+                        .figures
+                        .get(&(area.clone(), figure.into_owned(), year))
+                        .map(|v| (year, *v))
+                });
+            if let Some((year, value)) = found {
+                older += usize::from(year != self.year);
+                values.insert(area.clone(), value);
             }
         }
-        outcome.notes.push(format!(
-            "the city profile gives no {} per area",
-            local(figure.as_str())
-        ));
-        None
+        if values.is_empty() {
+            outcome.notes.push(format!(
+                "the city profile gives no {} per area",
+                local(figure.as_str())
+            ));
+            return None;
+        }
+        self.used_profile(outcome);
+        if older > 0 {
+            outcome.notes.push(format!(
+                "{} of {older} area(s) taken from an earlier year: the profile has none for {}",
+                local(figure.as_str()),
+                self.year
+            ));
+        }
+        Some(values)
     }
 
     fn used_profile(&self, outcome: &mut Outcome) {

@@ -44,8 +44,9 @@ pub fn years_with_data(storage: &Storage, base: &BaseIri) -> Result<BTreeSet<i32
                 .as_str()
                 .rsplit('/')
                 .next()
-                .and_then(|label| label.get(..4))
-                .and_then(|y| y.parse().ok())
+                .and_then(|label| label.split('-').next())
+                .and_then(|y| y.parse::<i32>().ok())
+                .filter(|y| YEARS.contains(y))
         {
             years.insert(year);
         }
@@ -162,12 +163,18 @@ impl Kpis {
         })
     }
 
-    /// Recomputes every year with data.
+    /// Recomputes every year with data; a year that fails is logged and the others go on.
     pub fn compute_all(&self) -> Result<Vec<Computed>, KpiError> {
-        years_with_data(&self.storage, &self.base)?
-            .into_iter()
-            .map(|year| self.compute(year))
-            .collect()
+        let mut done = Vec::new();
+        for year in years_with_data(&self.storage, &self.base)? {
+            match self.compute(year) {
+                Ok(computed) => done.push(computed),
+                Err(e) => {
+                    tracing::error!(year, error = %e, "the KPIs of a year could not be computed")
+                }
+            }
+        }
+        Ok(done)
     }
 
     /// Every stored assessment.
@@ -184,7 +191,7 @@ impl Kpis {
         cause: Cause,
     ) -> Result<Assessment, KpiError> {
         check_year(year)?;
-        let kpi = report::find_kpi(&self.storage, code)?
+        let kpi = report::find_kpi(&self.storage, &self.base, code)?
             .ok_or_else(|| KpiError::UnknownKpi(code.to_owned()))?;
         if !reported.value.is_finite() {
             return Err(KpiError::BadValue(
@@ -244,7 +251,8 @@ impl Kpis {
 
     /// Removes an operator's value; whether there was one.
     pub fn unreport(&self, code: &str, year: i32, cause: Cause) -> Result<bool, KpiError> {
-        let kpi = report::find_kpi(&self.storage, code)?
+        check_year(year)?;
+        let kpi = report::find_kpi(&self.storage, &self.base, code)?
             .ok_or_else(|| KpiError::UnknownKpi(code.to_owned()))?;
         let node = assessments::reported_node(&self.base, &kpi.slug, year);
         let graph = self.graph();
@@ -254,8 +262,11 @@ impl Kpis {
     }
 }
 
+/// The years KPIs are computed and reported for.
+const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+
 fn check_year(year: i32) -> Result<(), KpiError> {
-    if (1900..=2200).contains(&year) {
+    if YEARS.contains(&year) {
         Ok(())
     } else {
         Err(KpiError::BadYear(year))

@@ -2,6 +2,7 @@
 //! the store) with its value, unit, status (computed, reported or missing) and evidence.
 
 use super::assessments::{Assessment, Status};
+use crate::core::config::BaseIri;
 use crate::core::vocab;
 use crate::storage::StoreError;
 use crate::storage::describe::ReadQuads;
@@ -27,10 +28,15 @@ pub struct KpiInfo {
     pub definition: String,
 }
 
-/// Every U4SSC KPI the store knows, by dimension then code.
-pub fn catalogue(reader: &impl ReadQuads) -> Result<Vec<KpiInfo>, StoreError> {
+/// Every U4SSC KPI of the shipped list (`graph/ontology/u4ssc`, which only the ontology sync
+/// writes), by dimension then code.
+pub fn catalogue(reader: &impl ReadQuads, base: &BaseIri) -> Result<Vec<KpiInfo>, StoreError> {
+    let Ok(graph) = crate::core::graphs::ontology_graph(base, "u4ssc") else {
+        return Ok(Vec::new());
+    };
+    let g = Some(graph.as_ref().into());
     let mut out: Vec<KpiInfo> = Vec::new();
-    for quad in reader.read(None, Some(vocab::SKOS_NOTATION), None, None) {
+    for quad in reader.read(None, Some(vocab::SKOS_NOTATION), None, g) {
         let quad = quad?;
         let NamedOrBlankNode::NamedNode(node) = &quad.subject else {
             continue;
@@ -46,7 +52,7 @@ pub fn catalogue(reader: &impl ReadQuads) -> Result<Vec<KpiInfo>, StoreError> {
         };
         let text = |predicate: &str| -> Result<String, StoreError> {
             let predicate = NamedNodeRef::new_unchecked(predicate);
-            for quad in reader.read(Some(node.as_ref().into()), Some(predicate), None, None) {
+            for quad in reader.read(Some(node.as_ref().into()), Some(predicate), None, g) {
                 if let Term::Literal(l) = quad?.object {
                     return Ok(l.value().to_owned());
                 }
@@ -71,7 +77,11 @@ pub fn catalogue(reader: &impl ReadQuads) -> Result<Vec<KpiInfo>, StoreError> {
 
 /// The KPI with code `code`, written as the IRI's last segment (`EN-EN-AQ-1C`) or as U4SSC
 /// writes it (`EN: EN: AQ: 1C`).
-pub fn find_kpi(reader: &impl ReadQuads, code: &str) -> Result<Option<KpiInfo>, StoreError> {
+pub fn find_kpi(
+    reader: &impl ReadQuads,
+    base: &BaseIri,
+    code: &str,
+) -> Result<Option<KpiInfo>, StoreError> {
     let wanted: String = code
         .chars()
         .filter(|c| !c.is_whitespace())
@@ -83,7 +93,9 @@ pub fn find_kpi(reader: &impl ReadQuads, code: &str) -> Result<Option<KpiInfo>, 
             }
         })
         .collect();
-    Ok(catalogue(reader)?.into_iter().find(|k| k.slug == wanted))
+    Ok(catalogue(reader, base)?
+        .into_iter()
+        .find(|k| k.slug == wanted))
 }
 
 /// How a KPI stands in a year.

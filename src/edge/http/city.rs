@@ -17,7 +17,7 @@ use crate::storage::run_blocking;
 const STATE_PAGE_ROWS: usize = 1000;
 
 /// The query parameters, each at most once.
-fn params(request: &HttpRequest) -> Result<Vec<(String, String)>, Problem> {
+pub(super) fn params(request: &HttpRequest) -> Result<Vec<(String, String)>, Problem> {
     let mut out: Vec<(String, String)> = Vec::new();
     for (name, value) in form_urlencoded::parse(request.query_string().as_bytes()) {
         if out.iter().any(|(n, _)| *n == name) {
@@ -31,7 +31,7 @@ fn params(request: &HttpRequest) -> Result<Vec<(String, String)>, Problem> {
     Ok(out)
 }
 
-fn get<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
+pub(super) fn get<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
     params
         .iter()
         .find(|(n, _)| n == name)
@@ -71,7 +71,10 @@ fn bbox(text: &str) -> Result<[f64; 4], Problem> {
 }
 
 /// A CSV table (RFC 4180: CRLF line ends, quoted where needed) with its header.
-fn csv_table(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>, Problem> {
+pub(super) fn csv_table(
+    header: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> Result<Vec<u8>, Problem> {
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());

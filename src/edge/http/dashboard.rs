@@ -171,13 +171,14 @@ fn daily_means(
     storage: &crate::storage::Storage,
     base: &crate::core::config::BaseIri,
     property: &NamedNode,
+    from: Option<String>,
 ) -> Result<Vec<f64>, StoreError> {
     let filter = SeriesFilter {
         scope: Scope::Area,
         subject: None,
         property: property.clone(),
         size: Size::Day,
-        from: None,
+        from,
         to: None,
     };
     let mut points = views::series(storage, base, &filter)?;
@@ -205,7 +206,11 @@ fn daily_means(
     Ok(means[means.len().saturating_sub(SPARK_DAYS)..].to_vec())
 }
 
-fn tiles(state: &AppState, stored: &[Assessment]) -> Result<(Option<i32>, Vec<Tile>), StoreError> {
+fn tiles(
+    state: &AppState,
+    stored: &[Assessment],
+    since: Option<String>,
+) -> Result<(Option<i32>, Vec<Tile>), StoreError> {
     let year = stored
         .iter()
         .filter(|a| a.status == Status::Computed)
@@ -230,6 +235,7 @@ fn tiles(state: &AppState, stored: &[Assessment]) -> Result<(Option<i32>, Vec<Ti
                         &state.store,
                         &state.settings.base_iri,
                         &property,
+                        since.clone(),
                     )?);
                     sparks.insert(property.as_str().to_owned(), s.clone());
                     s
@@ -278,15 +284,34 @@ fn hour_number(text: &str) -> Option<i64> {
     Some(day * 24 + i64::from(t.hour()))
 }
 
+/// The UTC `xsd:dateTime` text of an hour number (see [`hour_number`]).
+fn hour_text(hour: i64) -> String {
+    let (days, hour) = (hour.div_euclid(24), hour.rem_euclid(24));
+    // Civil date from days since 1970-01-01 (proleptic Gregorian).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}T{hour:02}:00:00Z")
+}
+
 fn build(state: &AppState, property: NamedNode) -> Result<Page, StoreError> {
     let storage = &state.store;
     let base = &state.settings.base_iri;
     let map_areas = state.city.areas();
     let stored = state.kpis.assessments()?;
-    let (year, tiles) = tiles(state, &stored)?;
     let readings = state.city.current_readings();
     let mut all =
         views::current_values(storage, base, &StateFilter::default(), readings, &map_areas)?;
+    // The sparklines look back from the latest reading of any property.
+    let newest = all.iter().filter_map(|v| hour_number(&v.time)).max();
+    let since = newest.map(|h| hour_text(h - 24 * SPARK_DAYS as i64));
+    let (year, tiles) = tiles(state, &stored, since)?;
     let properties: BTreeSet<String> = all.iter().map(|v| v.property.clone()).collect();
     let mut values: Vec<_> = all
         .iter()
@@ -418,7 +443,7 @@ fn build(state: &AppState, property: NamedNode) -> Result<Page, StoreError> {
                 subject: None,
                 property: property.clone(),
                 size: Size::Hour,
-                from: None,
+                from: Some(hour_text(latest - CAPTURE_HOURS + 1)),
                 to: None,
             },
         )?;
@@ -466,7 +491,7 @@ fn build(state: &AppState, property: NamedNode) -> Result<Page, StoreError> {
             .map(|p| {
                 (
                     short(p),
-                    form_urlencoded::byte_serialize(short(p).as_bytes()).collect(),
+                    form_urlencoded::byte_serialize(p.as_bytes()).collect(),
                 )
             })
             .collect(),
@@ -484,16 +509,12 @@ pub async fn page(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, Problem> {
     super::auth::authorize(&request, &state, Role::Read)?;
-    let mut property = format!("{PROPERTY_NS}pm25");
-    for (name, value) in form_urlencoded::parse(request.query_string().as_bytes()) {
-        if name == "property" {
-            property = if value.contains(':') {
-                value.into_owned()
-            } else {
-                format!("{PROPERTY_NS}{value}")
-            };
-        }
-    }
+    let params = super::city::params(&request)?;
+    let property = match super::city::get(&params, "property") {
+        None => format!("{PROPERTY_NS}pm25"),
+        Some(value) if value.contains(':') => value.to_owned(),
+        Some(value) => format!("{PROPERTY_NS}{value}"),
+    };
     let property = NamedNode::new(&property).map_err(|e| {
         Problem::bad_request(
             "bad-parameter",
@@ -505,4 +526,23 @@ pub async fn page(
     let mut context = Context::new();
     context.insert("page", &page);
     render::render(&state, "dashboard.html", &context, StatusCode::OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hour_numbers_and_their_text_go_both_ways() {
+        for text in [
+            "2025-03-03T10:00:00Z",
+            "2024-02-29T23:00:00Z",
+            "2025-01-01T00:00:00Z",
+        ] {
+            assert_eq!(hour_text(hour_number(text).unwrap()), text);
+        }
+        assert_eq!(format_number(0.001031), "0.00103");
+        assert_eq!(format_number(22.5), "22.5");
+        assert_eq!(format_number(1234.4), "1234");
+    }
 }

@@ -9,6 +9,7 @@ use serde_json::json;
 use tera::Context;
 
 use super::body::{content_type, read_limited};
+use super::city::csv_table;
 use super::negotiate::{self, Output};
 use super::problem::Problem;
 use super::render;
@@ -99,9 +100,15 @@ pub async fn get_profile(
 pub async fn get_profile_version(
     request: HttpRequest,
     state: web::Data<AppState>,
-    number: web::Path<u64>,
+    number: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    profile_document(request, state, Some(number.into_inner())).await
+    let number = number.parse::<u64>().map_err(|_| {
+        Problem::not_found(format!(
+            "there is no city profile version {:?}; versions are numbered 1, 2, ... (GET /city/profile/versions)",
+            number.as_str()
+        ))
+    })?;
+    profile_document(request, state, Some(number)).await
 }
 
 async fn profile_document(
@@ -139,46 +146,32 @@ pub async fn profile_versions(
     Ok(HttpResponse::Ok().json(json!({ "versions": versions })))
 }
 
-fn year_param(request: &HttpRequest) -> Result<Option<i32>, Problem> {
-    let mut year = None;
-    for (name, value) in form_urlencoded::parse(request.query_string().as_bytes()) {
-        if name == "year" {
-            if year.is_some() {
-                return Err(Problem::bad_request(
-                    "repeated-parameter",
-                    "the parameter `year` is given more than once",
-                ));
-            }
-            year = Some(
-                value
-                    .parse::<i32>()
-                    .ok()
-                    .filter(|y| (1900..=2200).contains(y))
-                    .ok_or_else(|| {
-                        Problem::bad_request(
-                            "bad-parameter",
-                            format!("`year` is a year between 1900 and 2200, got {value:?}"),
-                        )
-                    })?,
-            );
-        }
-    }
-    Ok(year)
+fn parse_year(text: &str) -> Option<i32> {
+    text.parse::<i32>()
+        .ok()
+        .filter(|y| (1900..=2200).contains(y))
 }
 
-fn csv_table(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>, Problem> {
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
-    writer
-        .write_record(header)
-        .map_err(|e| Problem::internal(&e))?;
-    for row in rows {
-        writer
-            .write_record(&row)
-            .map_err(|e| Problem::internal(&e))?;
-    }
-    writer.into_inner().map_err(|e| Problem::internal(&e))
+fn year_param(request: &HttpRequest) -> Result<Option<i32>, Problem> {
+    let params = super::city::params(request)?;
+    super::city::get(&params, "year")
+        .map(|text| {
+            parse_year(text).ok_or_else(|| {
+                Problem::bad_request(
+                    "bad-parameter",
+                    format!("`year` is a year between 1900 and 2200, got {text:?}"),
+                )
+            })
+        })
+        .transpose()
+}
+
+fn path_year(text: &str) -> Result<i32, Problem> {
+    parse_year(text).ok_or_else(|| {
+        Problem::not_found(format!(
+            "/kpis/{{code}}/{{year}} takes a year between 1900 and 2200, got {text:?}"
+        ))
+    })
 }
 
 fn number(value: Option<f64>) -> String {
@@ -309,7 +302,7 @@ pub async fn compute(
 pub async fn put_reported(
     request: HttpRequest,
     state: web::Data<AppState>,
-    path: web::Path<(String, i32)>,
+    path: web::Path<(String, String)>,
     body: web::Payload,
 ) -> Result<HttpResponse, Problem> {
     let token = super::auth::authorize(&request, &state, Role::Write)?;
@@ -329,6 +322,7 @@ pub async fn put_reported(
         .with_location(e.line() as u64, e.column() as u64)
     })?;
     let (code, year) = path.into_inner();
+    let year = path_year(&year)?;
     let kpis = state.kpis.clone();
     let assessment = run_blocking(move || kpis.report(&code, year, &reported, cause)).await??;
     Ok(HttpResponse::Ok().json(assessment))
@@ -338,11 +332,12 @@ pub async fn put_reported(
 pub async fn delete_reported(
     request: HttpRequest,
     state: web::Data<AppState>,
-    path: web::Path<(String, i32)>,
+    path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, Problem> {
     let token = super::auth::authorize(&request, &state, Role::Write)?;
     let cause = Cause::new(super::auth::agent(token.as_ref()), Origin::Kpi);
     let (code, year) = path.into_inner();
+    let year = path_year(&year)?;
     let kpis = state.kpis.clone();
     let shown = code.clone();
     if run_blocking(move || kpis.unreport(&code, year, cause)).await?? {
@@ -357,9 +352,10 @@ pub async fn delete_reported(
 /// The rows of the report for `year`.
 async fn report_rows(state: &AppState, year: i32) -> Result<Vec<Row>, Problem> {
     let storage = state.store.clone();
+    let base = state.settings.base_iri.clone();
     let kpis = state.kpis.clone();
     Ok(run_blocking(move || {
-        let catalogue = report::catalogue(&storage)?;
+        let catalogue = report::catalogue(&storage, &base)?;
         let stored = kpis.assessments()?;
         Ok::<_, crate::storage::StoreError>(report::rows(catalogue, &stored, year))
     })
