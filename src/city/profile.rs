@@ -272,8 +272,8 @@ pub fn triples(
                 .map(|q| q.map(Triple::from))
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|e| {
-                    StoreError::Storage(oxigraph::store::StorageError::Other(
-                        format!("city profile version {number} is not N-Triples: {e}").into(),
+                    StoreError::Unreadable(format!(
+                        "city profile version {number} is not N-Triples: {e}"
                     ))
                 })?;
             return Ok(Some(parsed));

@@ -54,6 +54,9 @@ pub enum StoreError {
         consumer: &'static str,
         message: String,
     },
+    /// Something citykg stored itself cannot be read back (a damaged store).
+    #[error("stored data cannot be read back: {0}")]
+    Unreadable(String),
 }
 
 /// What a backend can do beyond SPARQL 1.1 Protocol and Graph Store Protocol.

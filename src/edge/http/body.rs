@@ -57,6 +57,11 @@ fn refuse_content_encoding(request: &HttpRequest) -> Result<(), Problem> {
     ))
 }
 
+/// What an RDF document upload (a use case, the city profile) may be.
+pub const TURTLE_TYPES: &[&str] = &["text/turtle", "application/x-turtle"];
+pub const JSON_LD_TYPES: &[&str] = &["application/ld+json"];
+pub const INPUT_TYPES: &[&str] = &["text/turtle", "application/ld+json"];
+
 /// `application/x-www-form-urlencoded` or query-string pairs, in order, repeats kept.
 #[derive(Debug, Default)]
 pub struct Params(Vec<(String, String)>);

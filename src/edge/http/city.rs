@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::negotiate::{self, Output};
 use super::problem::Problem;
-use super::render;
+use super::render::{self, csv_table};
 use super::state::AppState;
 use crate::city::layout::{Scope, Size};
 use crate::city::views::{self, CurrentValue, Point, SeriesFilter, StateFilter};
@@ -17,7 +17,7 @@ use crate::storage::run_blocking;
 const STATE_PAGE_ROWS: usize = 1000;
 
 /// The query parameters, each at most once.
-pub(super) fn params(request: &HttpRequest) -> Result<Vec<(String, String)>, Problem> {
+fn params(request: &HttpRequest) -> Result<Vec<(String, String)>, Problem> {
     let mut out: Vec<(String, String)> = Vec::new();
     for (name, value) in form_urlencoded::parse(request.query_string().as_bytes()) {
         if out.iter().any(|(n, _)| *n == name) {
@@ -31,7 +31,7 @@ pub(super) fn params(request: &HttpRequest) -> Result<Vec<(String, String)>, Pro
     Ok(out)
 }
 
-pub(super) fn get<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
+fn get<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
     params
         .iter()
         .find(|(n, _)| n == name)
@@ -68,22 +68,6 @@ fn bbox(text: &str) -> Result<[f64; 4], Problem> {
         }
         _ => Err(bad()),
     }
-}
-
-/// A CSV table (RFC 4180: CRLF line ends, quoted where needed) with its header.
-pub(super) fn csv_table(
-    header: &[&str],
-    rows: impl Iterator<Item = Vec<String>>,
-) -> Result<Vec<u8>, Problem> {
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
-    let failed = |e: &dyn std::fmt::Display| Problem::internal(e);
-    writer.write_record(header).map_err(|e| failed(&e))?;
-    for row in rows {
-        writer.write_record(&row).map_err(|e| failed(&e))?;
-    }
-    writer.into_inner().map_err(|e| failed(&e))
 }
 
 pub async fn state(

@@ -509,12 +509,12 @@ pub async fn page(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, Problem> {
     super::auth::authorize(&request, &state, Role::Read)?;
-    let params = super::city::params(&request)?;
-    let property = match super::city::get(&params, "property") {
-        None => format!("{PROPERTY_NS}pm25"),
-        Some(value) if value.contains(':') => value.to_owned(),
-        Some(value) => format!("{PROPERTY_NS}{value}"),
-    };
+    let property =
+        match super::body::Params::parse(request.query_string().as_bytes()).single("property")? {
+            None => format!("{PROPERTY_NS}pm25"),
+            Some(value) if value.contains(':') => value,
+            Some(value) => format!("{PROPERTY_NS}{value}"),
+        };
     let property = NamedNode::new(&property).map_err(|e| {
         Problem::bad_request(
             "bad-parameter",

@@ -8,13 +8,11 @@ use oxigraph::model::{Literal, NamedNode, Triple};
 use serde_json::json;
 use tera::Context;
 
-use super::body::{content_type, read_limited};
-use super::city::csv_table;
+use super::body::{INPUT_TYPES, JSON_LD_TYPES, Params, TURTLE_TYPES, content_type, read_limited};
 use super::negotiate::{self, Output};
-use super::problem::Problem;
-use super::render;
+use super::problem::{Problem, invalid};
+use super::render::{self, csv_table};
 use super::state::AppState;
-use super::use_cases::{INPUT_TYPES, JSON_LD_TYPES, TURTLE_TYPES, invalid};
 use crate::catalogue::use_cases::InputSyntax;
 use crate::city::kpi::assessments::{self, Assessment};
 use crate::city::kpi::report::{self, Row, Standing};
@@ -153,10 +151,10 @@ fn parse_year(text: &str) -> Option<i32> {
 }
 
 fn year_param(request: &HttpRequest) -> Result<Option<i32>, Problem> {
-    let params = super::city::params(request)?;
-    super::city::get(&params, "year")
+    Params::parse(request.query_string().as_bytes())
+        .single("year")?
         .map(|text| {
-            parse_year(text).ok_or_else(|| {
+            parse_year(&text).ok_or_else(|| {
                 Problem::bad_request(
                     "bad-parameter",
                     format!("`year` is a year between 1900 and 2200, got {text:?}"),

@@ -476,3 +476,43 @@ mod tests {
         assert_eq!(problem.status, 500);
     }
 }
+
+/// A 422 listing every problem a document has against its shape, each with its focus node,
+/// path and value; `what` says what was not done ("the use case was not stored").
+pub fn invalid(
+    slug: &str,
+    title: &'static str,
+    what: &str,
+    problems: Vec<crate::catalogue::use_cases::InputProblem>,
+) -> Problem {
+    let mut problem = Problem::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        slug,
+        title,
+        format!(
+            "{what}: {}",
+            problems
+                .iter()
+                .map(|p| match &p.path {
+                    Some(path) => format!("{} [{path}]", p.message),
+                    None => p.message.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+    );
+    problem.errors = problems
+        .into_iter()
+        .map(|p| ProblemLocation {
+            detail: p.message,
+            line: None,
+            column: None,
+            triples_map: None,
+            term_map: None,
+            focus_node: p.focus_node,
+            path: p.path,
+            value: p.value,
+        })
+        .collect();
+    problem
+}

@@ -188,3 +188,19 @@ pub fn rdf_response(
         .insert_header(("Vary", "Accept"))
         .body(body))
 }
+
+/// A CSV table (RFC 4180: CRLF line ends, quoted where needed) with its header.
+pub fn csv_table(
+    header: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> Result<Vec<u8>, Problem> {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let failed = |e: &dyn std::fmt::Display| Problem::internal(e);
+    writer.write_record(header).map_err(|e| failed(&e))?;
+    for row in rows {
+        writer.write_record(&row).map_err(|e| failed(&e))?;
+    }
+    writer.into_inner().map_err(|e| failed(&e))
+}

@@ -12,9 +12,10 @@ use serde::Serialize;
 use tera::Context;
 
 use super::auth::authorize;
+use super::body::{INPUT_TYPES, JSON_LD_TYPES, TURTLE_TYPES};
 use super::body::{Params, content_type, read_limited};
 use super::negotiate::{self, Output};
-use super::problem::{Problem, ProblemLocation};
+use super::problem::Problem;
 use super::render::render;
 use super::state::AppState;
 use crate::catalogue::use_cases::list::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
@@ -23,9 +24,6 @@ use crate::core::ids::UseCaseId;
 use crate::edge::auth::Role;
 use crate::storage::{Cause, Origin, run_blocking};
 
-pub(super) const TURTLE_TYPES: &[&str] = &["text/turtle", "application/x-turtle"];
-pub(super) const JSON_LD_TYPES: &[&str] = &["application/ld+json"];
-pub(super) const INPUT_TYPES: &[&str] = &["text/turtle", "application/ld+json"];
 const MERGE_PATCH_TYPES: &[&str] = &["application/merge-patch+json", "application/json"];
 
 impl From<CatalogError> for Problem {
@@ -34,7 +32,7 @@ impl From<CatalogError> for Problem {
         match error {
             CatalogError::Syntax { .. } => Problem::bad_request("rdf-syntax", detail),
             CatalogError::JsonLd(error) => Problem::from(error),
-            CatalogError::Invalid { problems } => invalid(
+            CatalogError::Invalid { problems } => super::problem::invalid(
                 "invalid-use-case",
                 "Invalid use case",
                 "the use case was not stored",
@@ -60,46 +58,6 @@ impl From<CatalogError> for Problem {
             | CatalogError::Storage(_) => Problem::internal(&detail),
         }
     }
-}
-
-/// A 422 listing every problem a document has against its shape, each with its focus node,
-/// path and value; `what` says what was not done ("the use case was not stored").
-pub(super) fn invalid(
-    slug: &str,
-    title: &'static str,
-    what: &str,
-    problems: Vec<crate::catalogue::use_cases::InputProblem>,
-) -> Problem {
-    let mut problem = Problem::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        slug,
-        title,
-        format!(
-            "{what}: {}",
-            problems
-                .iter()
-                .map(|p| match &p.path {
-                    Some(path) => format!("{} [{path}]", p.message),
-                    None => p.message.clone(),
-                })
-                .collect::<Vec<_>>()
-                .join("; ")
-        ),
-    );
-    problem.errors = problems
-        .into_iter()
-        .map(|p| ProblemLocation {
-            detail: p.message,
-            line: None,
-            column: None,
-            triples_map: None,
-            term_map: None,
-            focus_node: p.focus_node,
-            path: p.path,
-            value: p.value,
-        })
-        .collect();
-    problem
 }
 
 fn missing(id: &str) -> Problem {

@@ -17,6 +17,13 @@ use std::path::{Path, PathBuf};
 /// The modules shipped in `ontologies/`, compiled in for the binary-only case.
 const BUILTIN: &[(&str, &str)] = &[
     (
+        "kpi-methods",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/ontologies/kpi-methods.ttl"
+        )),
+    ),
+    (
         "citykg",
         include_str!(concat!(
             env!("CARGO_MANIFEST_DIR"),

@@ -147,6 +147,7 @@ mod tests {
         assert_eq!(
             names(&folder),
             [
+                "city-profile",
                 "measurement",
                 "observation",
                 "provenance",
@@ -164,7 +165,7 @@ mod tests {
             Err(ShapeSetError::Unknown { .. })
         ));
         let missing = Path::new("/nonexistent");
-        assert_eq!(names(missing).len(), 5);
+        assert_eq!(names(missing).len(), 6);
         assert!(text(missing, "sensor").is_some(), "the built-in copy");
     }
 }
