@@ -442,41 +442,6 @@ impl From<StoreError> for Problem {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn syntax_errors_become_located_400_problems() {
-        let problem = Problem::from(SparqlError::Syntax {
-            line: 2,
-            column: 7,
-            message: "expected '}'".into(),
-        });
-        let json = serde_json::to_value(&problem).unwrap();
-        assert_eq!(json["status"], 400);
-        assert_eq!(
-            json["type"],
-            "https://w3id.org/citykg/problems/sparql-syntax"
-        );
-        assert_eq!(json["errors"][0]["line"], 2);
-        assert_eq!(json["errors"][0]["column"], 7);
-        assert!(
-            json["detail"]
-                .as_str()
-                .unwrap()
-                .contains("line 2, column 7")
-        );
-    }
-
-    #[test]
-    fn internal_errors_do_not_leak_their_cause() {
-        let problem = Problem::internal(&"RocksDB: /secret/path is locked");
-        assert!(!problem.detail.contains("secret"));
-        assert_eq!(problem.status, 500);
-    }
-}
-
 /// A 422 listing every problem a document has against its shape, each with its focus node,
 /// path and value; `what` says what was not done ("the use case was not stored").
 pub fn invalid(
@@ -515,4 +480,39 @@ pub fn invalid(
         })
         .collect();
     problem
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn syntax_errors_become_located_400_problems() {
+        let problem = Problem::from(SparqlError::Syntax {
+            line: 2,
+            column: 7,
+            message: "expected '}'".into(),
+        });
+        let json = serde_json::to_value(&problem).unwrap();
+        assert_eq!(json["status"], 400);
+        assert_eq!(
+            json["type"],
+            "https://w3id.org/citykg/problems/sparql-syntax"
+        );
+        assert_eq!(json["errors"][0]["line"], 2);
+        assert_eq!(json["errors"][0]["column"], 7);
+        assert!(
+            json["detail"]
+                .as_str()
+                .unwrap()
+                .contains("line 2, column 7")
+        );
+    }
+
+    #[test]
+    fn internal_errors_do_not_leak_their_cause() {
+        let problem = Problem::internal(&"RocksDB: /secret/path is locked");
+        assert!(!problem.detail.contains("secret"));
+        assert_eq!(problem.status, 500);
+    }
 }
