@@ -1,7 +1,7 @@
 //! A background thread that runs one job a fixed delay after the first request for it, however
 //! many requests come meanwhile (so a burst of writes costs one run), never sooner than a
-//! minimum gap after the previous run ended (so sustained writes cost one run per gap), and
-//! stops when dropped.
+//! minimum gap after the previous run ended, and at least four times its duration (so sustained
+//! writes cost one run per gap, and at most a fifth of a core), and stops when dropped.
 
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
@@ -30,8 +30,9 @@ struct State {
     running: bool,
     runs: u64,
     stop: bool,
-    /// When the last run ended.
+    /// When the last run ended, and how long it took.
     ended: Option<Instant>,
+    took: Duration,
 }
 
 impl Shared {
@@ -68,8 +69,10 @@ impl Debounced {
                             .unwrap_or_else(PoisonError::into_inner);
                         continue;
                     };
+                    // The gap grows with the job: a run that takes a second waits at least four
+                    // after it, so the job never holds more than a fifth of a core.
                     let due = match state.ended {
-                        Some(ended) => asked.max(ended + timing.gap),
+                        Some(ended) => asked.max(ended + timing.gap.max(state.took * 4)),
                         None => asked,
                     };
                     let now = Instant::now();
@@ -83,6 +86,7 @@ impl Debounced {
                     }
                     state.due = None;
                     state.running = true;
+                    let started = Instant::now();
                     drop(state);
                     // A panicking job is logged and the worker goes on serving later requests.
                     if std::panic::catch_unwind(std::panic::AssertUnwindSafe(&mut job)).is_err() {
@@ -91,7 +95,9 @@ impl Debounced {
                     state = worker.lock();
                     state.running = false;
                     state.runs += 1;
-                    state.ended = Some(Instant::now());
+                    let ended = Instant::now();
+                    state.took = ended.duration_since(started);
+                    state.ended = Some(ended);
                     worker.wake.notify_all();
                 }
             })?;

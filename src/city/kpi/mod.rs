@@ -22,8 +22,8 @@ use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 /// When the background recomputation runs: two seconds after a change (a burst of ingests costs
-/// one run), and at most once every ten seconds under sustained writes (KPIs are yearly figures;
-/// ingest should not pay for recomputing them continuously).
+/// one run), and under sustained writes at most once every ten seconds or four times its own
+/// duration (KPIs are yearly figures; ingest should not pay for recomputing them continuously).
 pub const TIMING: Timing = Timing {
     delay: Duration::from_secs(2),
     gap: Duration::from_secs(10),
