@@ -521,6 +521,8 @@ pub async fn page(
             format!("`property` must be a property name such as pm25 or an IRI ({e})"),
         )
     })?;
+    // The page reads windows of rollups for every tile: it takes a task slot.
+    let _admitted = super::deadline::Admitted::task(&state).await?;
     let shared = state.clone();
     let page = run_blocking(move || build(&shared, property)).await??;
     let mut context = Context::new();

@@ -281,6 +281,8 @@ pub async fn compute(
 ) -> Result<HttpResponse, Problem> {
     super::auth::authorize(&request, &state, Role::Write)?;
     let year = year_param(&request)?;
+    // A computation reads every hourly bucket of the year: it takes a task slot.
+    let _admitted = super::deadline::Admitted::task(&state).await?;
     let kpis = state.kpis.clone();
     let done = run_blocking(move || match year {
         Some(year) => kpis.compute(year).map(|c| vec![c]),
