@@ -316,14 +316,14 @@ fn energy_per_capita(
         no_readings(method, property, inputs, outcome);
         return Ok(None);
     }
-    let energy: f64 = energy_by_subject(&points).values().sum();
+    let by_meter = energy_by_subject(&points);
+    let energy: f64 = by_meter.values().sum();
     let Some(population) = inputs.city_figure(city::POPULATION, outcome) else {
         return Ok(None);
     };
-    outcome.notes.push(format!(
-        "{energy:.1} kWh from {} meter(s)",
-        energy_by_subject(&points).len()
-    ));
+    outcome
+        .notes
+        .push(format!("{energy:.1} kWh from {} meter(s)", by_meter.len()));
     Ok(Some(energy / population))
 }
 

@@ -58,9 +58,34 @@ fn refuse_content_encoding(request: &HttpRequest) -> Result<(), Problem> {
 }
 
 /// What an RDF document upload (a use case, the city profile) may be.
-pub const TURTLE_TYPES: &[&str] = &["text/turtle", "application/x-turtle"];
-pub const JSON_LD_TYPES: &[&str] = &["application/ld+json"];
-pub const INPUT_TYPES: &[&str] = &["text/turtle", "application/ld+json"];
+const TURTLE_TYPES: &[&str] = &["text/turtle", "application/x-turtle"];
+const JSON_LD_TYPES: &[&str] = &["application/ld+json"];
+const INPUT_TYPES: &[&str] = &["text/turtle", "application/ld+json"];
+
+/// An uploaded RDF document (a use case, the city profile): its syntax from `Content-Type` (415
+/// otherwise) and its UTF-8 text, read within `limit` bytes. `what` names it in errors.
+pub async fn rdf_document(
+    request: &HttpRequest,
+    body: web::Payload,
+    limit: usize,
+    what: &str,
+) -> Result<(crate::catalogue::use_cases::InputSyntax, String), Problem> {
+    use crate::catalogue::use_cases::InputSyntax;
+    let syntax = match content_type(request).as_deref() {
+        Some(t) if TURTLE_TYPES.contains(&t) => InputSyntax::Turtle,
+        Some(t) if JSON_LD_TYPES.contains(&t) => InputSyntax::JsonLd,
+        other => {
+            return Err(Problem::unsupported_media_type(
+                other.unwrap_or("(none)"),
+                INPUT_TYPES,
+            ));
+        }
+    };
+    let bytes = read_limited(request, body, limit).await?;
+    let text = String::from_utf8(bytes.to_vec())
+        .map_err(|_| Problem::bad_request("not-utf8", format!("{what} must be UTF-8")))?;
+    Ok((syntax, text))
+}
 
 /// `application/x-www-form-urlencoded` or query-string pairs, in order, repeats kept.
 #[derive(Debug, Default)]

@@ -8,12 +8,11 @@ use oxigraph::model::{Literal, NamedNode, Triple};
 use serde_json::json;
 use tera::Context;
 
-use super::body::{INPUT_TYPES, JSON_LD_TYPES, Params, TURTLE_TYPES, content_type, read_limited};
+use super::body::{Params, content_type, read_limited};
 use super::negotiate::{self, Output};
 use super::problem::{Problem, invalid};
 use super::render::{self, csv_table};
 use super::state::AppState;
-use crate::catalogue::use_cases::InputSyntax;
 use crate::city::kpi::assessments::{self, Assessment};
 use crate::city::kpi::report::{self, Row, Standing};
 use crate::city::kpi::{KpiError, Reported};
@@ -59,19 +58,13 @@ pub async fn put_profile(
 ) -> Result<HttpResponse, Problem> {
     let token = super::auth::authorize(&request, &state, Role::Admin)?;
     let cause = Cause::new(super::auth::agent(token.as_ref()), Origin::Profile);
-    let syntax = match content_type(&request).as_deref() {
-        Some(t) if TURTLE_TYPES.contains(&t) => InputSyntax::Turtle,
-        Some(t) if JSON_LD_TYPES.contains(&t) => InputSyntax::JsonLd,
-        other => {
-            return Err(Problem::unsupported_media_type(
-                other.unwrap_or("(none)"),
-                INPUT_TYPES,
-            ));
-        }
-    };
-    let bytes = read_limited(&request, body, state.settings.limits.max_body_bytes).await?;
-    let text = String::from_utf8(bytes.to_vec())
-        .map_err(|_| Problem::bad_request("not-utf8", "the profile must be UTF-8"))?;
+    let (syntax, text) = super::body::rdf_document(
+        &request,
+        body,
+        state.settings.limits.max_body_bytes,
+        "the profile",
+    )
+    .await?;
     let storage = state.store.clone();
     let base = state.settings.base_iri.clone();
     let shapes = state.profile_shapes.clone();

@@ -12,14 +12,13 @@ use serde::Serialize;
 use tera::Context;
 
 use super::auth::authorize;
-use super::body::{INPUT_TYPES, JSON_LD_TYPES, TURTLE_TYPES};
 use super::body::{Params, content_type, read_limited};
 use super::negotiate::{self, Output};
 use super::problem::Problem;
 use super::render::render;
 use super::state::AppState;
 use crate::catalogue::use_cases::list::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
-use crate::catalogue::use_cases::{CatalogError, InputSyntax, ListPage, ListQuery};
+use crate::catalogue::use_cases::{CatalogError, ListPage, ListQuery};
 use crate::core::ids::UseCaseId;
 use crate::edge::auth::Role;
 use crate::storage::{Cause, Origin, run_blocking};
@@ -414,19 +413,13 @@ async fn store(
     body: web::Payload,
     create_only: bool,
 ) -> Result<HttpResponse, Problem> {
-    let syntax = match content_type(&request).as_deref() {
-        Some(t) if TURTLE_TYPES.contains(&t) => InputSyntax::Turtle,
-        Some(t) if JSON_LD_TYPES.contains(&t) => InputSyntax::JsonLd,
-        other => {
-            return Err(Problem::unsupported_media_type(
-                other.unwrap_or("(none)"),
-                INPUT_TYPES,
-            ));
-        }
-    };
-    let bytes = read_limited(&request, body, state.settings.limits.max_body_bytes).await?;
-    let text = String::from_utf8(bytes.to_vec())
-        .map_err(|_| Problem::bad_request("not-utf8", "the use case must be UTF-8"))?;
+    let (syntax, text) = super::body::rdf_document(
+        &request,
+        body,
+        state.settings.limits.max_body_bytes,
+        "the use case",
+    )
+    .await?;
     let catalog = state.catalog.clone();
     let registry = state.registry.clone();
     let outcome = run_blocking(move || {
