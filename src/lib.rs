@@ -13,6 +13,7 @@ pub mod core;
 pub mod edge;
 #[doc(hidden)]
 pub mod fuzz_targets;
+pub mod ngsild;
 pub mod pipeline;
 pub mod standards;
 pub mod storage;

@@ -173,6 +173,8 @@ pub struct Settings {
     pub private: bool,
     /// Keep current values and rollups with each write (`src/city`).
     pub live_state: bool,
+    /// NGSI-LD writes need no token (`--ngsi-ld-open-writes`).
+    pub ngsi_ld_open_writes: bool,
     /// `CITYKG_ADMIN_TOKEN`: registered as an admin token at start.
     pub admin_token: Option<String>,
 }
@@ -200,6 +202,7 @@ impl Settings {
             reference_data: None,
             private: false,
             live_state: true,
+            ngsi_ld_open_writes: false,
             admin_token: None,
         }
     }

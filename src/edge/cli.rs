@@ -204,6 +204,10 @@ pub struct ServeArgs {
     /// write; `citykg rebuild-state` or a start without this flag recomputes them.
     #[arg(long, env = "CITYKG_NO_LIVE_STATE")]
     pub no_live_state: bool,
+    /// Accept NGSI-LD writes without a token (for a broker behind a proxy that authenticates,
+    /// as FIWARE deployments put a PEP proxy in front); every other write still needs one.
+    #[arg(long, env = "CITYKG_NGSI_LD_OPEN_WRITES")]
+    pub ngsi_ld_open_writes: bool,
 }
 
 #[derive(Debug, Args)]

@@ -34,6 +34,7 @@ pub struct FileSettings {
     pub reference_data: Option<PathBuf>,
     pub private: Option<bool>,
     pub no_live_state: Option<bool>,
+    pub ngsi_ld_open_writes: Option<bool>,
 }
 
 impl FileSettings {
@@ -146,6 +147,7 @@ pub fn serve_settings(args: &ServeArgs) -> Result<Settings, ConfigError> {
         reference_data: args.reference_data.clone().or(file.reference_data),
         private: args.private || file.private.unwrap_or(false),
         live_state: !(args.no_live_state || file.no_live_state.unwrap_or(false)),
+        ngsi_ld_open_writes: args.ngsi_ld_open_writes || file.ngsi_ld_open_writes.unwrap_or(false),
         admin_token: std::env::var("CITYKG_ADMIN_TOKEN")
             .ok()
             .filter(|t| !t.is_empty()),

@@ -62,6 +62,8 @@ pub enum Origin {
     Profile,
     /// KPI assessments computed or reported.
     Kpi,
+    /// The NGSI-LD API (entities, batch operations).
+    NgsiLd,
 }
 
 impl Origin {
@@ -81,6 +83,7 @@ impl Origin {
             Self::Load => "load",
             Self::Profile => "profile",
             Self::Kpi => "kpi",
+            Self::NgsiLd => "ngsi_ld",
         }
     }
 }

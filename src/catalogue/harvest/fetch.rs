@@ -81,13 +81,35 @@ impl Fetcher {
         Ok((scheme, host))
     }
 
+    /// An RDF document.
     pub fn get(&self, url: &str) -> Result<Fetched, HarvestError> {
+        let (url, media_type, date, body) = self.get_as(url, ACCEPT)?;
+        let format =
+            RdfFormat::from_media_type(&media_type).ok_or_else(|| HarvestError::NotRdf {
+                url: url.clone(),
+                media_type: media_type.clone(),
+            })?;
+        Ok(Fetched {
+            url,
+            format,
+            body,
+            date,
+        })
+    }
+
+    /// Any document, asked with `accept`: the URL after redirects, the media type, the `Date`
+    /// (as an xsd:dateTime) and the body.
+    pub fn get_as(
+        &self,
+        url: &str,
+        accept: &'static str,
+    ) -> Result<(String, String, Option<String>, Vec<u8>), HarvestError> {
         let (_, host) = self.check(url)?;
         let mut current = url.to_owned();
         for _ in 0..=MAX_REDIRECTS {
             let request = Request::builder()
                 .uri(&current)
-                .header(header::ACCEPT, HeaderValue::from_static(ACCEPT))
+                .header(header::ACCEPT, HeaderValue::from_static(accept))
                 .header(
                     header::USER_AGENT,
                     HeaderValue::from_static(concat!(
@@ -159,11 +181,6 @@ impl Fetcher {
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or_default()
                 .to_owned();
-            let format =
-                RdfFormat::from_media_type(&media_type).ok_or_else(|| HarvestError::NotRdf {
-                    url: current.clone(),
-                    media_type: media_type.clone(),
-                })?;
             let date = response
                 .headers()
                 .get(header::DATE)
@@ -184,12 +201,7 @@ impl Fetcher {
                     limit: self.limits.max_bytes,
                 });
             }
-            return Ok(Fetched {
-                url: current,
-                format,
-                body,
-                date,
-            });
+            return Ok((current, media_type, date, body));
         }
         Err(HarvestError::TooManyRedirects(url.to_owned()))
     }

@@ -20,6 +20,7 @@ mod mappings;
 mod metrics;
 pub(crate) mod multipart;
 mod negotiate;
+mod ngsi_ld;
 mod ontologies;
 mod pages;
 mod problem;

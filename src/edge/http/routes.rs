@@ -2,7 +2,7 @@
 
 use super::{
     assessment, city, dashboard, feed, graph_store, harvest, health, ingest, kits, kpis, mappings,
-    ontologies, pages, quarantine, resources, shacl, sparql, use_cases,
+    ngsi_ld, ontologies, pages, quarantine, resources, shacl, sparql, use_cases,
 };
 use actix_web::web;
 
@@ -33,7 +33,8 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .route("/kpis", web::get().to(kpis::list))
         .route("/kpis/report", web::get().to(kpis::report))
         .route("/kpis/compute", web::post().to(kpis::compute))
-        .route("/id/{path:.*}", web::get().to(resources::get));
+        .route("/id/{path:.*}", web::get().to(resources::get))
+        .route("/ngsi-ld/v1/{tail:.*}", web::route().to(ngsi_ld::handle));
     config.service(
         web::resource("/city/profile")
             .route(web::get().to(kpis::get_profile))

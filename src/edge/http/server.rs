@@ -192,6 +192,13 @@ impl Application {
             }
             StoreLocation::Memory => None,
         };
+        // NGSI-LD: the entities mirrored in memory, refreshed after other writers' changes.
+        let broker = crate::ngsild::Broker::open(store.clone(), settings.base_iri.clone())?;
+        store.subscribe(&broker);
+        let ngsi_ld = Arc::new(crate::ngsild::NgsiLd::new(
+            broker,
+            settings.allow_list.clone(),
+        ));
         if store.mark_running(&location).map_err(AppError::Marker)? {
             tracing::warn!("the last stop was not clean: assessments are recomputed");
         }
@@ -216,6 +223,7 @@ impl Application {
             profile_shapes,
             kpis,
             _kpi_upkeep: kpi_upkeep,
+            ngsi_ld,
         };
         let data = web::Data::new(state);
         let server = HttpServer::new(move || {

@@ -44,4 +44,6 @@ pub struct AppState {
     pub kpis: Arc<crate::city::kpi::Kpis>,
     /// Recomputes the KPIs after data changes (held here: consumers are held weakly).
     pub _kpi_upkeep: Arc<crate::city::kpi::KpiUpkeep>,
+    /// The NGSI-LD API; its broker is also a change consumer (held here).
+    pub ngsi_ld: Arc<crate::ngsild::NgsiLd>,
 }

@@ -1,0 +1,24 @@
+//! The NGSI-LD API (ETSI GS CIM 009) over citykg's store: entities are RDF in one named graph
+//! each (`rdf.rs`), mirrored in memory per tenant (`broker.rs`); requests are read and answered
+//! without HTTP types (`api.rs`), so `edge::http::ngsi_ld` only converts.
+//!
+//! - `context.rs`: the core context and term expansion/compaction; `contexts.rs`: resolving a
+//!   request's contexts (remote ones allow-listed, cached)
+//! - `entity.rs`: the information model, parsed from and rendered to NGSI-LD JSON
+//! - `query.rs`: the `q` and type query languages
+//! - `ops.rs`: the entity, attribute and batch operations
+//! - `error.rs`: the NGSI-LD ProblemDetails types
+
+pub mod api;
+pub mod broker;
+pub mod context;
+pub mod contexts;
+pub mod entity;
+pub mod error;
+pub mod ops;
+pub mod query;
+pub mod rdf;
+
+pub use api::{Accept, NgsiLd, Reply, Request};
+pub use broker::Broker;
+pub use error::{ErrorType, NgsiError};
