@@ -517,6 +517,130 @@ impl NgsiLd {
         Ok(reply)
     }
 
+    /// `POST /entityOperations/query`: the query of `GET /entities` given as a `Query` body;
+    /// `limit`, `offset`, `count`, `options` and `format` stay URL parameters.
+    pub fn post_query(&self, request: &Request) -> Result<Reply, NgsiError> {
+        request.allow_params(&["limit", "offset", "count", "options", "format", "local", "lang"])?;
+        let Some(Value::Object(body)) = &request.body else {
+            return Err(NgsiError::invalid("the query body must be a JSON object"));
+        };
+        if body.get("type").and_then(Value::as_str) != Some("Query") {
+            return Err(NgsiError::bad_request("the body's type must be Query"));
+        }
+        let mut params = request.params.clone();
+        let strings = |member: &str| -> Result<Option<String>, NgsiError> {
+            match body.get(member) {
+                None => Ok(None),
+                Some(Value::Array(items)) if !items.is_empty() => items
+                    .iter()
+                    .map(|i| {
+                        i.as_str().map(str::to_owned).ok_or_else(|| {
+                            NgsiError::bad_request(format!("{member} must list strings"))
+                        })
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+                    .map(|v| Some(v.join(","))),
+                Some(Value::String(s)) if !s.is_empty() => Ok(Some(s.clone())),
+                Some(_) => Err(NgsiError::bad_request(format!(
+                    "{member} must be a non-empty array of strings"
+                ))),
+            }
+        };
+        for member in ["attrs", "pick", "omit"] {
+            if let Some(value) = strings(member)? {
+                params.push((member.to_owned(), value));
+            }
+        }
+        for member in ["q", "scopeQ", "lang", "csf"] {
+            match body.get(member) {
+                None => {}
+                Some(Value::String(s)) => params.push((member.to_owned(), s.clone())),
+                Some(_) => {
+                    return Err(NgsiError::bad_request(format!("{member} must be a string")));
+                }
+            }
+        }
+        if body.contains_key("temporalQ") {
+            return Err(NgsiError::bad_request(
+                "temporalQ belongs to the temporal query (/temporal/entityOperations/query)",
+            ));
+        }
+        if let Some(level) = body.get("joinLevel")
+            && level.as_u64().is_none_or(|l| l == 0)
+        {
+            return Err(NgsiError::bad_request("joinLevel must be a positive integer"));
+        }
+        if let Some(geo) = body.get("geoQ") {
+            let Value::Object(geo) = geo else {
+                return Err(NgsiError::bad_request("geoQ must be an object"));
+            };
+            for (member, param) in [
+                ("georel", "georel"),
+                ("geometry", "geometry"),
+                ("geoproperty", "geoproperty"),
+            ] {
+                if let Some(v) = geo.get(member) {
+                    let v = v.as_str().ok_or_else(|| {
+                        NgsiError::bad_request(format!("geoQ.{member} must be a string"))
+                    })?;
+                    params.push((param.to_owned(), v.to_owned()));
+                }
+            }
+            if let Some(c) = geo.get("coordinates") {
+                let text = match c {
+                    Value::String(s) => s.clone(),
+                    Value::Array(_) => c.to_string(),
+                    _ => return Err(NgsiError::bad_request("geoQ.coordinates must be an array")),
+                };
+                params.push(("coordinates".to_owned(), text));
+            }
+        }
+        if let Some(entities) = body.get("entities") {
+            let Value::Array(selectors) = entities else {
+                return Err(NgsiError::bad_request("entities must be an array"));
+            };
+            if selectors.is_empty() {
+                return Err(NgsiError::bad_request("entities must not be empty"));
+            }
+            let (mut types, mut ids, mut patterns) = (Vec::new(), Vec::new(), Vec::new());
+            for selector in selectors {
+                let Some(t) = selector.get("type").and_then(Value::as_str) else {
+                    return Err(NgsiError::bad_request(
+                        "every entity selector needs a type (a string)",
+                    ));
+                };
+                types.push(t.to_owned());
+                match selector.get("id") {
+                    None => {}
+                    Some(Value::String(id)) => {
+                        entity::check_uri(id, "an entity selector's id")?;
+                        ids.push(id.clone());
+                    }
+                    Some(_) => return Err(NgsiError::bad_request("a selector's id must be a URI")),
+                }
+                if let Some(p) = selector.get("idPattern").and_then(Value::as_str) {
+                    patterns.push(format!("(?:{p})"));
+                }
+            }
+            params.push(("type".to_owned(), types.join(",")));
+            if !ids.is_empty() {
+                params.push(("id".to_owned(), ids.join(",")));
+            } else if !patterns.is_empty() {
+                params.push(("idPattern".to_owned(), patterns.join("|")));
+            }
+        }
+        let query = Request {
+            tenant: request.tenant.clone(),
+            link: request.link.clone(),
+            content_type: request.content_type.clone(),
+            accept: request.accept,
+            params,
+            body: None,
+            agent: request.agent.clone(),
+        };
+        self.query_entities(&query)
+    }
+
     /// `DELETE /entities/{id}`.
     pub fn delete_entity(&self, request: &Request, id: &str) -> Result<Reply, NgsiError> {
         request.allow_params(&["type", "local"])?;
@@ -562,7 +686,11 @@ impl NgsiLd {
             other => other,
         };
         let fragment = self.parse_entity(request, Shape::Fragment, &crate::core::clock::now())?;
-        if fragment.attributes.is_empty() && fragment.types.is_empty() && mode != Mode::Merge {
+        if fragment.attributes.is_empty()
+            && fragment.types.is_empty()
+            && fragment.scopes.is_empty()
+            && mode != Mode::Merge
+        {
             return Err(NgsiError::bad_request("the fragment holds no attribute"));
         }
         self.check_tenant(request)?;
@@ -615,7 +743,7 @@ impl NgsiLd {
         let expanded = context.expand(name);
         self.check_tenant(request)?;
         let instances = if replace {
-            entity::parse_instances(name, &Value::Object(fragment), &context, &now, 0)?
+            entity::parse_instances(name, &Value::Object(fragment), &context, &now, entity::Nulls::Delete, 0)?
         } else {
             // A partial update gives some members of the instance: merged into it.
             let current = self
@@ -656,7 +784,7 @@ impl NgsiLd {
                     fragment.insert(existing.kind.value_key().into(), value.clone());
                 }
             }
-            entity::parse_instances(name, &Value::Object(fragment), &context, &now, 0)?
+            entity::parse_instances(name, &Value::Object(fragment), &context, &now, entity::Nulls::Delete, 0)?
         };
         ops::change_attribute(
             &self.broker,

@@ -80,7 +80,7 @@ impl ActiveContext {
                 let mut context = ActiveContext::default();
                 if let Some(definitions) = core_definitions() {
                     // Infallible on the shipped document; a test checks it loads.
-                    let _ = context.define_all(definitions);
+                    let _ = context.define_all(definitions, false);
                 }
                 context.finish();
                 Arc::new(context)
@@ -92,16 +92,21 @@ impl ActiveContext {
     pub fn build(user: &[Map<String, Value>]) -> Result<Self, NgsiError> {
         let mut context = Self::default();
         for definitions in user {
-            context.define_all(definitions)?;
+            context.define_all(definitions, true)?;
         }
         if let Some(core) = core_definitions() {
-            context.define_all(core)?;
+            context.define_all(core, false)?;
         }
         context.finish();
         Ok(context)
     }
 
-    fn define_all(&mut self, definitions: &Map<String, Value>) -> Result<(), NgsiError> {
+    /// Adds term definitions; `user`: a client's context, which may not scope contexts.
+    fn define_all(
+        &mut self,
+        definitions: &Map<String, Value>,
+        user: bool,
+    ) -> Result<(), NgsiError> {
         // Terms may refer to each other (`"Building": "ex:Building"` with `"ex"` defined later in
         // the same object): resolve against the object's own strings as well.
         for (key, value) in definitions {
@@ -123,6 +128,11 @@ impl ActiveContext {
                     coercion: None,
                 },
                 Value::Object(def) => {
+                    if user && def.contains_key("@context") {
+                        return Err(invalid_context(&format!(
+                            "the term {key:?} has a scoped @context, which NGSI-LD does not allow"
+                        )));
+                    }
                     let iri = match def.get("@id") {
                         Some(Value::String(iri)) => self.expand_iri_in(iri, definitions),
                         Some(Value::Null) => continue,

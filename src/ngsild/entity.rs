@@ -135,8 +135,34 @@ const ENTITY_MEMBERS: [&str; 8] = [
     "modifiedAt",
 ];
 
+/// Core members that cannot name an attribute (clause 4.6.2: non-reified core terms).
+const RESERVED_NAMES: [&str; 12] = [
+    "datasetId",
+    "instanceId",
+    "observedAt",
+    "unitCode",
+    "previousValue",
+    "previousObject",
+    "previousLanguageMap",
+    "previousValueList",
+    "previousJson",
+    "previousVocab",
+    "entityIdSealed",
+    "entityTypeSealed",
+];
+
 /// Attributes that must be GeoProperties (clause 4.7).
 const GEO_ATTRIBUTES: [&str; 3] = ["location", "observationSpace", "operationSpace"];
+
+/// Whether `urn:ngsi-ld:null` may stand for a value (a patch deleting it) or not (a create).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nulls {
+    Refused,
+    Delete,
+}
+
+/// The value that deletes what it replaces in a patch (clause 4.5.0).
+pub const NULL_URI: &str = "urn:ngsi-ld:null";
 
 /// What a fragment may hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -186,7 +212,11 @@ pub fn parse(
         }
         check_name(name)?;
         let expanded = context.expand(name);
-        let instances = parse_instances(name, value, context, now, 0)?;
+        let nulls = match shape {
+            Shape::Entity => Nulls::Refused,
+            Shape::Fragment => Nulls::Delete,
+        };
+        let instances = parse_instances(name, value, context, now, nulls, 0)?;
         if GEO_ATTRIBUTES.contains(&name.as_str())
             && instances.iter().any(|i| i.kind != Kind::GeoProperty)
         {
@@ -213,14 +243,15 @@ pub fn parse_instances(
     value: &Value,
     context: &ActiveContext,
     now: &str,
+    nulls: Nulls,
     depth: usize,
 ) -> Result<Vec<Attribute>, NgsiError> {
     let instances = match value {
         Value::Array(items) if !items.is_empty() && items.iter().all(Value::is_object) => items
             .iter()
-            .map(|item| parse_instance(name, item, context, now, depth))
+            .map(|item| parse_instance(name, item, context, now, nulls, depth))
             .collect::<Result<Vec<_>, _>>()?,
-        _ => vec![parse_instance(name, value, context, now, depth)?],
+        _ => vec![parse_instance(name, value, context, now, nulls, depth)?],
     };
     let mut seen = HashSet::new();
     for instance in &instances {
@@ -238,6 +269,7 @@ fn parse_instance(
     value: &Value,
     context: &ActiveContext,
     now: &str,
+    nulls: Nulls,
     depth: usize,
 ) -> Result<Attribute, NgsiError> {
     if depth > MAX_SUB_DEPTH {
@@ -290,6 +322,7 @@ fn parse_instance(
                 ))
             })?,
     };
+    check_members(name, kind, member)?;
     let raw = match member.get(kind.value_key()) {
         Some(Value::Null) | None => {
             return Err(NgsiError::bad_request(format!(
@@ -300,6 +333,24 @@ fn parse_instance(
         }
         Some(raw) => raw,
     };
+    if is_null_value(raw) {
+        if nulls == Nulls::Refused {
+            return Err(NgsiError::bad_request(format!(
+                "{name} is null ({NULL_URI}); null deletes in a patch and cannot be created"
+            )));
+        }
+        let mut attribute = Attribute::new(kind, Value::String(NULL_URI.to_owned()), now);
+        attribute.dataset_id = member
+            .get("datasetId")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        return Ok(attribute);
+    }
+    if nulls == Nulls::Refused && kind != Kind::JsonProperty && holds_null(raw) {
+        return Err(NgsiError::bad_request(format!(
+            "the value of {name} holds a null, which only a JsonProperty may hold"
+        )));
+    }
     let value = match kind {
         Kind::Property => raw.clone(),
         Kind::Relationship => match raw {
@@ -413,10 +464,10 @@ fn parse_instance(
     };
     attribute.observed_at = match member.get("observedAt") {
         None => None,
-        Some(Value::String(t)) if is_date_time(t) => Some(t.clone()),
+        Some(Value::String(t)) if is_date_time(t) && t.ends_with('Z') => Some(t.clone()),
         Some(_) => {
             return Err(NgsiError::bad_request(format!(
-                "the observedAt of {name} must be a date-time (e.g. 2026-12-07T10:00:00Z)"
+                "the observedAt of {name} must be a UTC date-time (e.g. 2026-12-07T10:00:00Z)"
             )));
         }
     };
@@ -445,10 +496,72 @@ fn parse_instance(
         check_name(sub_name)?;
         attribute.sub.insert(
             context.expand(sub_name),
-            parse_instances(sub_name, sub_value, context, now, depth + 1)?,
+            parse_instances(sub_name, sub_value, context, now, nulls, depth + 1)?,
         );
     }
     Ok(attribute)
+}
+
+/// A value that stands for null: `urn:ngsi-ld:null`, or a language map of it.
+fn is_null_value(value: &Value) -> bool {
+    match value {
+        Value::String(s) => s == NULL_URI,
+        Value::Object(map) => map.len() == 1 && map.get("@none").is_some_and(is_null_value),
+        Value::Array(items) => items.len() == 1 && is_null_value(&items[0]),
+        _ => false,
+    }
+}
+
+fn holds_null(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::Array(items) => items.iter().any(holds_null),
+        Value::Object(map) => map.values().any(holds_null),
+        _ => false,
+    }
+}
+
+/// Members that belong to another kind (a Relationship with a value...), output-only members
+/// and embedded contexts are refused.
+fn check_members(name: &str, kind: Kind, member: &Map<String, Value>) -> Result<(), NgsiError> {
+    for other in Kind::ALL {
+        let key = other.value_key();
+        if key != kind.value_key() && member.contains_key(key) {
+            return Err(NgsiError::bad_request(format!(
+                "{name} is a {} and cannot have {key} (that belongs to a {})",
+                kind.name(),
+                other.name()
+            )));
+        }
+    }
+    if member.contains_key("unitCode")
+        && !matches!(kind, Kind::Property | Kind::ListProperty)
+    {
+        return Err(NgsiError::bad_request(format!(
+            "{name} is a {} and cannot have a unitCode",
+            kind.name()
+        )));
+    }
+    if member.contains_key("@context") {
+        return Err(NgsiError::bad_request(format!(
+            "{name} holds an @context: a context applies to the whole body"
+        )));
+    }
+    if let Some(Value::Object(map)) = member.get("languageMap")
+        && map.keys().any(|k| k.is_empty())
+    {
+        return Err(NgsiError::bad_request(format!(
+            "the languageMap of {name} has an empty language tag"
+        )));
+    }
+    for (key, value) in member {
+        if value.is_null() {
+            return Err(NgsiError::bad_request(format!(
+                "the member {key} of {name} is null"
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn geo_concise(kind: Kind, value: &Value, now: &str) -> Result<Attribute, NgsiError> {
@@ -528,6 +641,11 @@ fn parse_types(value: &Value, context: &ActiveContext) -> Result<Vec<String>, Ng
     let mut types = Vec::with_capacity(names.len());
     for name in names {
         check_name(name)?;
+        if name.starts_with(|c: char| c.is_ascii_digit()) || name.starts_with('@') {
+            return Err(NgsiError::bad_request(format!(
+                "the entity type {name:?} must not start with a digit or @"
+            )));
+        }
         let iri = context.expand(name);
         if !types.contains(&iri) {
             types.push(iri);
@@ -557,6 +675,11 @@ fn parse_scopes(value: &Value) -> Result<Vec<String>, NgsiError> {
 /// Characters an attribute or type name may not contain (clause 4.6.2 of GS CIM 009 keeps
 /// names to those valid in URIs; these break the query language or HTML).
 pub fn check_name(name: &str) -> Result<(), NgsiError> {
+    if RESERVED_NAMES.contains(&name) {
+        return Err(NgsiError::bad_request(format!(
+            "{name} is an NGSI-LD core member and cannot name an attribute"
+        )));
+    }
     if name.is_empty()
         || name.len() > 512
         || name
@@ -570,8 +693,26 @@ pub fn check_name(name: &str) -> Result<(), NgsiError> {
     Ok(())
 }
 
-/// An absolute URI (a scheme, then anything IRI-valid).
+/// Code points that make two ids look alike or hide part of one: controls, spaces, bidi
+/// controls, zero-width characters, fillers and blanks.
+fn is_invisible(c: char) -> bool {
+    c.is_control()
+        || c.is_whitespace()
+        || matches!(c,
+            '\u{00A0}' | '\u{00AD}' | '\u{034F}' | '\u{115F}' | '\u{1160}' | '\u{180E}'
+            | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{2069}'
+            | '\u{2800}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}'
+            | '\u{E0100}'..='\u{E01EF}')
+}
+
+/// An absolute URI (a scheme, then anything IRI-valid), without invisible code points.
 pub fn check_uri(value: &str, what: &str) -> Result<(), NgsiError> {
+    if let Some(c) = value.chars().find(|c| is_invisible(*c) || *c == '<' || *c == '>') {
+        return Err(NgsiError::bad_request(format!(
+            "{what} ({value:?}) holds the character U+{:04X}, which ids may not contain",
+            c as u32
+        )));
+    }
     let has_scheme = value.split_once(':').is_some_and(|(scheme, rest)| {
         !rest.is_empty()
             && scheme

@@ -10,8 +10,7 @@ use super::entity::{Attribute, Entity};
 use super::error::{ErrorType, NgsiError};
 use crate::storage::Cause;
 
-/// The value that deletes an attribute in a merge (clause 4.5.0).
-pub const NULL_URI: &str = "urn:ngsi-ld:null";
+use super::entity::NULL_URI;
 
 /// What an attribute operation did, for 204 (all updated) or 207.
 #[derive(Debug, Default)]
@@ -140,12 +139,12 @@ pub fn apply(entity: &mut Entity, fragment: &Entity, mode: Mode, now: &str) -> O
                 for instance in instances {
                     let slot = old.iter().position(|o| o.dataset_id == instance.dataset_id);
                     match (mode, slot) {
-                        (Mode::Append { no_overwrite: true }, Some(_)) => {}
-                        (Mode::Update, None) => {}
-                        (Mode::Merge, Some(i)) if is_null(instance) => {
+                        (_, Some(i)) if is_null(instance) => {
                             old.remove(i);
                             changed = true;
                         }
+                        (Mode::Append { no_overwrite: true }, Some(_)) => {}
+                        (Mode::Update, None) => {}
                         (Mode::Merge, Some(i)) => {
                             let merged = merge_instance(&old[i], instance, now);
                             old[i] = merged;
@@ -285,6 +284,9 @@ pub fn change_attribute(
                 .iter()
                 .position(|o| o.dataset_id == instance.dataset_id);
             match slot {
+                Some(i) if is_null(&instance) => {
+                    existing.remove(i);
+                }
                 Some(i) if replace => {
                     let mut new = instance;
                     new.created_at = existing[i].created_at.clone();
@@ -298,6 +300,7 @@ pub fn change_attribute(
                 }
             }
         }
+        entity.attributes.retain(|_, i| !i.is_empty());
         entity.modified_at = now;
         Ok((
             vec![Put {

@@ -326,6 +326,7 @@ fn route(
             ),
             "merge" => service.batch(request, Batch::Merge),
             "delete" => service.batch_delete(request),
+            "query" => service.post_query(request),
             _ => Err(NgsiError::not_found(format!("no batch operation {op}"))),
         },
         ["types"] if *method == Method::GET => service.types(request),
