@@ -520,7 +520,9 @@ impl NgsiLd {
     /// `POST /entityOperations/query`: the query of `GET /entities` given as a `Query` body;
     /// `limit`, `offset`, `count`, `options` and `format` stay URL parameters.
     pub fn post_query(&self, request: &Request) -> Result<Reply, NgsiError> {
-        request.allow_params(&["limit", "offset", "count", "options", "format", "local", "lang"])?;
+        request.allow_params(&[
+            "limit", "offset", "count", "options", "format", "local", "lang",
+        ])?;
         let Some(Value::Object(body)) = &request.body else {
             return Err(NgsiError::invalid("the query body must be a JSON object"));
         };
@@ -568,7 +570,9 @@ impl NgsiLd {
         if let Some(level) = body.get("joinLevel")
             && level.as_u64().is_none_or(|l| l == 0)
         {
-            return Err(NgsiError::bad_request("joinLevel must be a positive integer"));
+            return Err(NgsiError::bad_request(
+                "joinLevel must be a positive integer",
+            ));
         }
         if let Some(geo) = body.get("geoQ") {
             let Value::Object(geo) = geo else {
@@ -743,7 +747,14 @@ impl NgsiLd {
         let expanded = context.expand(name);
         self.check_tenant(request)?;
         let instances = if replace {
-            entity::parse_instances(name, &Value::Object(fragment), &context, &now, entity::Nulls::Delete, 0)?
+            entity::parse_instances(
+                name,
+                &Value::Object(fragment),
+                &context,
+                &now,
+                entity::Nulls::Delete,
+                0,
+            )?
         } else {
             // A partial update gives some members of the instance: merged into it.
             let current = self
@@ -784,7 +795,14 @@ impl NgsiLd {
                     fragment.insert(existing.kind.value_key().into(), value.clone());
                 }
             }
-            entity::parse_instances(name, &Value::Object(fragment), &context, &now, entity::Nulls::Delete, 0)?
+            entity::parse_instances(
+                name,
+                &Value::Object(fragment),
+                &context,
+                &now,
+                entity::Nulls::Delete,
+                0,
+            )?
         };
         ops::change_attribute(
             &self.broker,

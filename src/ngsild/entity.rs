@@ -534,9 +534,7 @@ fn check_members(name: &str, kind: Kind, member: &Map<String, Value>) -> Result<
             )));
         }
     }
-    if member.contains_key("unitCode")
-        && !matches!(kind, Kind::Property | Kind::ListProperty)
-    {
+    if member.contains_key("unitCode") && !matches!(kind, Kind::Property | Kind::ListProperty) {
         return Err(NgsiError::bad_request(format!(
             "{name} is a {} and cannot have a unitCode",
             kind.name()
@@ -707,7 +705,10 @@ fn is_invisible(c: char) -> bool {
 
 /// An absolute URI (a scheme, then anything IRI-valid), without invisible code points.
 pub fn check_uri(value: &str, what: &str) -> Result<(), NgsiError> {
-    if let Some(c) = value.chars().find(|c| is_invisible(*c) || *c == '<' || *c == '>') {
+    if let Some(c) = value
+        .chars()
+        .find(|c| is_invisible(*c) || *c == '<' || *c == '>')
+    {
         return Err(NgsiError::bad_request(format!(
             "{what} ({value:?}) holds the character U+{:04X}, which ids may not contain",
             c as u32

@@ -249,14 +249,14 @@ fn parse_term(text: &str, context: &ActiveContext) -> Result<Term, NgsiError> {
     }
     let mut path = Vec::new();
     for (i, name) in outer.split('.').enumerate() {
+        if i > 0 && is_member(name) {
+            path.push(name.to_owned());
+            continue;
+        }
         super::entity::check_name(name).map_err(|_| {
             NgsiError::bad_request(format!("{name:?} in q is not an attribute name"))
         })?;
-        if i > 0 && is_member(name) {
-            path.push(name.to_owned());
-        } else {
-            path.push(context.expand(name));
-        }
+        path.push(context.expand(name));
     }
     Ok(Term { path, inner, test })
 }

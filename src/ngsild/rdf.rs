@@ -305,7 +305,12 @@ fn read_instance(
     let mut objects = Vec::new();
     let mut lists: Option<Value> = None;
     for quad in quads {
-        let Some(local) = quad.predicate.as_str().strip_prefix(NGSI_LD) else {
+        let core_member = quad
+            .predicate
+            .as_str()
+            .strip_prefix(NGSI_LD)
+            .filter(|local| !local.contains('/'));
+        let Some(local) = core_member else {
             if let Term::BlankNode(b) = &quad.object {
                 let sub = NamedOrBlankNode::from(b.clone());
                 if let Some(instance) = read_instance(&sub, by_subject, context, depth + 1) {

@@ -286,10 +286,7 @@ fn route(
                 "PUT and PATCH need an entity id: /entities/{id}",
             )),
         },
-        ["entities", id, rest @ ..] if id.is_empty() => {
-            let _ = rest;
-            Err(empty("entity id"))
-        }
+        ["entities", "", ..] => Err(empty("entity id")),
         ["entities", id] => match *method {
             Method::GET | Method::HEAD => service.retrieve_entity(request, id),
             Method::DELETE => service.delete_entity(request, id),
