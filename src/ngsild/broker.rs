@@ -354,3 +354,42 @@ fn decode(text: &str) -> String {
         .decode_utf8_lossy()
         .into_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ngsild::entity::{Shape, parse};
+    use serde_json::json;
+
+    #[test]
+    fn a_new_broker_reads_back_every_tenant_from_the_store() {
+        let storage = Storage::in_memory().unwrap_or_else(|e| panic!("{e}"));
+        let base = BaseIri::parse("http://citykg.test/").unwrap_or_else(|e| panic!("{e}"));
+        let broker = Broker::open(storage.clone(), base.clone()).unwrap_or_else(|e| panic!("{e}"));
+        let core = ActiveContext::core();
+        for (tenant, id) in [(DEFAULT_TENANT, "urn:x:1"), ("north", "urn:x:2")] {
+            let body = json!({"id": id, "type": "T", "a": {"type": "Property", "value": 1,
+                "b": {"type": "Relationship", "object": "urn:y:1"}}});
+            let entity = parse(&body, &core, Shape::Entity, "2026-12-07T00:00:00Z")
+                .unwrap_or_else(|e| panic!("{e}"));
+            let put = Put {
+                id: id.to_owned(),
+                entity: Some(entity),
+            };
+            broker
+                .write(tenant, Cause::service(Origin::NgsiLd), |_| {
+                    Ok((vec![put], ()))
+                })
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        let again = Broker::open(storage, base).unwrap_or_else(|e| panic!("{e}"));
+        for (tenant, id) in [(DEFAULT_TENANT, "urn:x:1"), ("north", "urn:x:2")] {
+            let first = broker.get(tenant, id).ok().flatten();
+            let second = again.get(tenant, id).ok().flatten();
+            assert!(first.is_some());
+            assert_eq!(first, second, "{tenant} {id}");
+        }
+        assert!(again.get("north", "urn:x:1").ok().flatten().is_none());
+        assert!(again.has_tenant("north"));
+    }
+}

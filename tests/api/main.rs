@@ -30,6 +30,7 @@ mod kpis;
 mod limits;
 mod map_cli;
 mod mappings;
+mod ngsi_ld;
 mod ontologies;
 mod ontologies_content;
 mod pages;

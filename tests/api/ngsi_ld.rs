@@ -1,0 +1,302 @@
+//! The NGSI-LD API as a FIWARE producer and consumer use it, and the same data through SPARQL:
+//! an upsert with a `Link` context and a tenant, a query compacted with that context, the
+//! entity's graph read with SPARQL, a SPARQL Update seen by the next NGSI-LD read, tenants
+//! apart, writes refused without a token, remote contexts only from allow-listed hosts.
+
+use crate::abuse::static_site;
+use crate::helpers::{TestApp, spawn_with};
+use awc::http::Method;
+use serde_json::{Value, json};
+
+const CONTEXT: &str = r#"{"@context": {
+    "sdm": "https://smartdatamodels.org/dataModel.Environment/",
+    "AirQualityObserved": "sdm:AirQualityObserved",
+    "pm25": "sdm:pm25"
+}}"#;
+
+fn link(url: &str) -> String {
+    format!("<{url}>; rel=\"http://www.w3.org/ns/json-ld#context\"; type=\"application/ld+json\"")
+}
+
+async fn ngsi(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    headers: &[(&str, String)],
+    body: Option<Value>,
+) -> crate::helpers::Reply {
+    let mut request = app
+        .client
+        .request(method, app.url(&format!("/ngsi-ld/v1/{path}")));
+    for (name, value) in headers {
+        request = request.insert_header((*name, value.clone()));
+    }
+    match body {
+        Some(body) => {
+            request = request.insert_header(("Content-Type", "application/json"));
+            app.send(request, body.to_string()).await
+        }
+        None => app.send(request, Vec::new()).await,
+    }
+}
+
+#[actix_web::test]
+async fn a_fiware_producer_and_a_sparql_reader_see_the_same_entities() {
+    let site = static_site(vec![(
+        "/context.jsonld",
+        200,
+        "application/ld+json",
+        CONTEXT.to_owned(),
+    )])
+    .await;
+    let host = site.trim_start_matches("http://").to_owned();
+    let app = spawn_with(move |s| {
+        s.allow_list = citykg::core::config::AllowList::new([host]);
+    })
+    .await;
+    let context_url = format!("{site}/context.jsonld");
+    let writer = app.token("iot-agent", citykg::edge::auth::Role::Write);
+    let producer = vec![
+        ("Link", link(&context_url)),
+        ("NGSILD-Tenant", "city".to_owned()),
+        ("Authorization", format!("Bearer {writer}")),
+    ];
+    let batch = json!([
+        {"id": "urn:ngsi-ld:AirQualityObserved:1", "type": "AirQualityObserved",
+         "pm25": {"type": "Property", "value": 12.5, "unitCode": "GQ", "observedAt": "2026-12-07T10:00:00Z"}},
+        {"id": "urn:ngsi-ld:AirQualityObserved:2", "type": "AirQualityObserved",
+         "pm25": {"type": "Property", "value": 30, "unitCode": "GQ", "observedAt": "2026-12-07T10:00:00Z"}}
+    ]);
+
+    // Writes need a token (unless the server runs --ngsi-ld-open-writes).
+    let anonymous = ngsi(
+        &app,
+        Method::POST,
+        "entityOperations/upsert?options=update",
+        &producer[..2],
+        Some(batch.clone()),
+    )
+    .await;
+    assert_eq!(anonymous.status, 401, "{}", anonymous.text());
+
+    let created = ngsi(
+        &app,
+        Method::POST,
+        "entityOperations/upsert?options=update",
+        &producer,
+        Some(batch),
+    )
+    .await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    assert_eq!(
+        created.json(),
+        json!([
+            "urn:ngsi-ld:AirQualityObserved:1",
+            "urn:ngsi-ld:AirQualityObserved:2"
+        ])
+    );
+
+    // The consumer reads with the same context and tenant: short names, the query applied.
+    let found = ngsi(
+        &app,
+        Method::GET,
+        "entities?type=AirQualityObserved&q=pm25%3E20&options=keyValues&count=true",
+        &producer,
+        None,
+    )
+    .await;
+    assert_eq!(found.status, 200, "{}", found.text());
+    assert_eq!(
+        found.json(),
+        json!([{"id": "urn:ngsi-ld:AirQualityObserved:2", "type": "AirQualityObserved", "pm25": 30}])
+    );
+    assert_eq!(
+        found
+            .headers
+            .get("NGSILD-Results-Count")
+            .map(|v| v.to_str().unwrap_or("")),
+        Some("1")
+    );
+    assert_eq!(
+        found
+            .headers
+            .get("NGSILD-Tenant")
+            .map(|v| v.to_str().unwrap_or("")),
+        Some("city")
+    );
+    // Without the context, the names are the full IRIs.
+    let expanded = ngsi(
+        &app,
+        Method::GET,
+        "entities/urn:ngsi-ld:AirQualityObserved:1",
+        &producer[1..2],
+        None,
+    )
+    .await;
+    assert_eq!(
+        expanded.json()["https://smartdatamodels.org/dataModel.Environment/pm25"]["value"],
+        json!(12.5)
+    );
+    // Another tenant sees nothing of it; an unknown tenant is refused.
+    let default_tenant = ngsi(
+        &app,
+        Method::GET,
+        "entities?type=AirQualityObserved",
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(default_tenant.json(), json!([]));
+    let unknown = ngsi(
+        &app,
+        Method::GET,
+        "entities?type=AirQualityObserved",
+        &[("NGSILD-Tenant", "nowhere".to_owned())],
+        None,
+    )
+    .await;
+    assert_eq!(unknown.status, 404);
+    assert_eq!(
+        unknown.json()["type"],
+        "https://uri.etsi.org/ngsi-ld/errors/NonexistentTenant"
+    );
+
+    // SPARQL reads the same entity: one graph per entity, the value on the attribute node.
+    let pm25_of_1 = "SELECT ?g ?value WHERE { GRAPH ?g { <urn:ngsi-ld:AirQualityObserved:1> \
+         <https://smartdatamodels.org/dataModel.Environment/pm25> ?a . \
+         ?a <https://uri.etsi.org/ngsi-ld/hasValue> ?value } }";
+    let rows = app
+        .query(pm25_of_1, "application/sparql-results+json")
+        .await
+        .json();
+    let bindings = &rows["results"]["bindings"];
+    assert_eq!(bindings.as_array().map(Vec::len), Some(1), "{rows}");
+    assert_eq!(bindings[0]["value"]["value"], "12.5");
+    assert!(
+        bindings[0]["g"]["value"].as_str().is_some_and(
+            |g| g.ends_with("graph/ngsi-ld/city/urn%3Angsi%2Dld%3AAirQualityObserved%3A1")
+        ),
+        "{rows}"
+    );
+
+    // An update of the attribute through NGSI-LD is what SPARQL sees next.
+    let patched = ngsi(
+        &app,
+        Method::PATCH,
+        "entities/urn:ngsi-ld:AirQualityObserved:1/attrs/pm25",
+        &producer,
+        Some(json!({"value": 14.0})),
+    )
+    .await;
+    assert_eq!(patched.status, 204, "{}", patched.text());
+    let rows = app
+        .query(pm25_of_1, "application/sparql-results+json")
+        .await
+        .json();
+    assert_eq!(rows["results"]["bindings"][0]["value"]["value"], "14");
+}
+
+#[actix_web::test]
+async fn a_sparql_update_of_an_entity_graph_is_seen_by_the_next_ngsi_ld_read() {
+    let app = spawn_with(|s| s.ngsi_ld_open_writes = true).await;
+    let entity = json!({"id": "urn:ngsi-ld:Street:1", "type": "Street",
+        "name": {"type": "Property", "value": "Main"},
+        "location": {"type": "GeoProperty", "value": {"type": "LineString", "coordinates": [[16.0, 48.0], [16.1, 48.1]]}}});
+    let created = ngsi(&app, Method::POST, "entities", &[], Some(entity)).await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    assert_eq!(
+        created
+            .headers
+            .get("Location")
+            .map(|v| v.to_str().unwrap_or("")),
+        Some("/ngsi-ld/v1/entities/urn:ngsi-ld:Street:1")
+    );
+    let again = ngsi(
+        &app,
+        Method::POST,
+        "entities",
+        &[],
+        Some(json!({"id": "urn:ngsi-ld:Street:1", "type": "Street"})),
+    )
+    .await;
+    assert_eq!(again.status, 409);
+    assert_eq!(
+        again.json()["type"],
+        "https://uri.etsi.org/ngsi-ld/errors/AlreadyExists"
+    );
+
+    let update = app
+        .update(
+            "DELETE { GRAPH <urn:ngsi-ld:Street:1> { ?a <https://uri.etsi.org/ngsi-ld/hasValue> \"Main\" } } \
+             INSERT { GRAPH <urn:ngsi-ld:Street:1> { ?a <https://uri.etsi.org/ngsi-ld/hasValue> \"High\" } } \
+             WHERE { GRAPH <urn:ngsi-ld:Street:1> { ?a <https://uri.etsi.org/ngsi-ld/hasValue> \"Main\" } }",
+        )
+        .await;
+    assert_eq!(update.status, 204, "{}", update.text());
+    let read = ngsi(
+        &app,
+        Method::GET,
+        "entities/urn:ngsi-ld:Street:1?options=keyValues",
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(read.status, 200, "{}", read.text());
+    assert_eq!(read.json()["name"], "High");
+    assert_eq!(read.json()["location"]["type"], "LineString");
+
+    // A graph that is not an entity is never taken over; ids under the base IRI are refused.
+    let put = app
+        .put_graph("urn:ngsi-ld:Other:1", "<urn:x> <urn:y> <urn:z> .")
+        .await;
+    assert!(put.status.is_success(), "{}", put.text());
+    let taken = ngsi(
+        &app,
+        Method::POST,
+        "entities",
+        &[],
+        Some(json!({"id": "urn:ngsi-ld:Other:1", "type": "Other"})),
+    )
+    .await;
+    assert_eq!(taken.status, 409, "{}", taken.text());
+    let base = "http://citykg.test/graph/catalog";
+    let reserved = ngsi(
+        &app,
+        Method::POST,
+        "entities",
+        &[],
+        Some(json!({"id": base, "type": "T"})),
+    )
+    .await;
+    assert_eq!(reserved.status, 400, "{}", reserved.text());
+
+    // A context from a host not on the allow-list is not fetched.
+    let refused = ngsi(
+        &app,
+        Method::GET,
+        "entities?type=Street",
+        &[("Link", link("http://192.0.2.1/context.jsonld"))],
+        None,
+    )
+    .await;
+    assert_eq!(refused.status, 503, "{}", refused.text());
+    assert_eq!(
+        refused.json()["type"],
+        "https://uri.etsi.org/ngsi-ld/errors/LdContextNotAvailable"
+    );
+    // Deleted, it is gone from SPARQL too.
+    let deleted = ngsi(
+        &app,
+        Method::DELETE,
+        "entities/urn:ngsi-ld:Street:1",
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(deleted.status, 204);
+    assert_eq!(
+        app.count("SELECT * { GRAPH <urn:ngsi-ld:Street:1> { ?s ?p ?o } }")
+            .await,
+        0
+    );
+}
