@@ -11,10 +11,12 @@ use super::context::{ActiveContext, CORE_CONTEXT_URL};
 use super::contexts::Contexts;
 use super::entity::{self, Entity, Format, Shape, View};
 use super::error::{ErrorType, NgsiError};
+use super::notify::Notifier;
 use super::ops::{self, Batch, BatchOutcome, Failed, Mode, Outcome};
 use super::query;
-use crate::core::config::AllowList;
-use crate::storage::{Cause, Origin};
+use super::subscriptions::{Subscription, Subscriptions};
+use crate::core::config::{AllowList, BaseIri};
+use crate::storage::{Cause, Origin, Storage};
 
 /// Most entities one query answers (`limit`), and the default.
 const MAX_LIMIT: usize = 1_000;
@@ -44,6 +46,8 @@ pub struct Request {
     pub body: Option<Value>,
     /// Who writes: the token's name or `anonymous`.
     pub agent: String,
+    /// A query given as a body (`POST /entityOperations/query`): no page links.
+    pub body_query: bool,
 }
 
 /// An answer: status, JSON body, headers.
@@ -69,10 +73,12 @@ impl Reply {
     }
 }
 
-/// The service: the broker and the context resolver.
+/// The service: the broker, the context resolver, subscriptions and their notifier.
 pub struct NgsiLd {
     pub broker: Arc<Broker>,
-    contexts: Contexts,
+    contexts: Arc<Contexts>,
+    subscriptions: Arc<Subscriptions>,
+    notifier: Arc<Notifier>,
 }
 
 impl Request {
@@ -243,11 +249,23 @@ fn read_options(request: &Request, context: &ActiveContext) -> Result<ReadOption
 }
 
 impl NgsiLd {
-    pub fn new(broker: Arc<Broker>, allow: AllowList) -> Self {
-        Self {
+    /// The service over `storage`: entities and subscriptions read back, notifications on.
+    pub fn open(storage: Storage, base: BaseIri, allow: AllowList) -> Result<Self, String> {
+        let broker = Broker::open(storage.clone(), base.clone()).map_err(|e| e.to_string())?;
+        let contexts = Arc::new(Contexts::new(allow));
+        let subscriptions =
+            Arc::new(Subscriptions::open(storage, &base, &contexts).map_err(|e| e.to_string())?);
+        let notifier = Notifier::start().map_err(|e| format!("notification threads: {e}"))?;
+        let (subs, sender) = (subscriptions.clone(), notifier.clone());
+        broker.listen(Box::new(move |tenant, changes| {
+            sender.changed(&subs, tenant, changes);
+        }));
+        Ok(Self {
             broker,
-            contexts: Contexts::new(allow),
-        }
+            contexts,
+            subscriptions,
+            notifier,
+        })
     }
 
     fn check_tenant(&self, request: &Request) -> Result<(), NgsiError> {
@@ -514,7 +532,9 @@ impl NgsiLd {
         if count {
             reply = reply.header("NGSILD-Results-Count", total.to_string());
         }
-        Ok(reply)
+        Ok(with_page_links(
+            reply, request, "entities", limit, offset, total,
+        ))
     }
 
     /// `POST /entityOperations/query`: the query of `GET /entities` given as a `Query` body;
@@ -641,6 +661,7 @@ impl NgsiLd {
             params,
             body: None,
             agent: request.agent.clone(),
+            body_query: true,
         };
         self.query_entities(&query)
     }
@@ -949,6 +970,152 @@ impl NgsiLd {
         Ok(items)
     }
 
+    // --- subscriptions ---
+
+    /// `POST /subscriptions`.
+    pub fn create_subscription(&self, request: &Request) -> Result<Reply, NgsiError> {
+        request.allow_params(&[])?;
+        let body = request
+            .body
+            .as_ref()
+            .ok_or_else(|| NgsiError::invalid("the request has no body"))?;
+        if !body.is_object() {
+            return Err(NgsiError::invalid("a subscription must be a JSON object"));
+        }
+        let link = write_context(request)?;
+        let context_value = body_context(request, body, link.as_ref())?;
+        let context = self.contexts.resolve(context_value.as_ref())?;
+        // `jsonldContext`: the context notifications are compacted with; it must resolve.
+        let (context, context_value) = match body.get("jsonldContext") {
+            None => (context, context_value),
+            Some(Value::String(url)) => {
+                entity::check_uri(url, "jsonldContext")?;
+                (
+                    self.contexts.resolve_url(url)?,
+                    Some(Value::String(url.clone())),
+                )
+            }
+            Some(_) => return Err(NgsiError::bad_request("jsonldContext must be a URI")),
+        };
+        let now = crate::core::clock::now();
+        let sub = Subscription::parse(body, request.tenant(), &context, context_value, &now)?;
+        let id = sub.id.clone();
+        self.subscriptions.create(sub, &request.agent)?;
+        Ok(Reply::new(201, None).header(
+            "Location",
+            format!("/ngsi-ld/v1/subscriptions/{}", encode_segment(&id)),
+        ))
+    }
+
+    fn render_subscription(&self, sub: &Subscription, now: &str, context: &ActiveContext) -> Value {
+        let mut out = sub.render(now, context);
+        if let Some(status) = self.notifier.status(&sub.tenant, &sub.id)
+            && status.last_notification.is_some()
+            && let Some(Value::Object(notification)) = out.get_mut("notification")
+        {
+            notification.insert("timesSent".into(), json!(status.times_sent));
+            notification.insert("timesFailed".into(), json!(status.times_failed));
+            for (key, value) in [
+                ("lastNotification", &status.last_notification),
+                ("lastSuccess", &status.last_success),
+                ("lastFailure", &status.last_failure),
+            ] {
+                if let Some(value) = value {
+                    notification.insert(key.into(), json!(value));
+                }
+            }
+            let failed = status.last_failure.is_some()
+                && status.last_failure.as_deref() >= status.last_success.as_deref();
+            notification.insert("status".into(), json!(if failed { "failed" } else { "ok" }));
+        }
+        Value::Object(out)
+    }
+
+    /// `GET /subscriptions/{id}`.
+    pub fn retrieve_subscription(&self, request: &Request, id: &str) -> Result<Reply, NgsiError> {
+        request.allow_params(&[])?;
+        entity::check_uri(id, "the subscription id")?;
+        self.check_tenant(request)?;
+        let sub = self
+            .subscriptions
+            .get(request.tenant(), id)
+            .ok_or_else(|| NgsiError::not_found(format!("there is no subscription {id}")))?;
+        let context = self.read_context(request)?;
+        let body = self.render_subscription(&sub, &crate::core::clock::now(), &context);
+        Ok(self.answer(request, 200, body, false))
+    }
+
+    /// `GET /subscriptions`.
+    pub fn list_subscriptions(&self, request: &Request) -> Result<Reply, NgsiError> {
+        request.allow_params(&["limit", "offset", "count"])?;
+        let limit = match request.param("limit") {
+            None => DEFAULT_LIMIT,
+            Some(l) => l
+                .parse::<usize>()
+                .ok()
+                .filter(|l| *l <= MAX_LIMIT)
+                .ok_or_else(|| NgsiError::bad_request("limit must be a whole number up to 1000"))?,
+        };
+        let offset = match request.param("offset") {
+            None => 0,
+            Some(o) => o
+                .parse::<usize>()
+                .map_err(|_| NgsiError::bad_request("offset must be a whole number"))?,
+        };
+        self.check_tenant(request)?;
+        let context = self.read_context(request)?;
+        let now = crate::core::clock::now();
+        let all = self.subscriptions.list(request.tenant());
+        let page: Vec<Value> = all
+            .iter()
+            .skip(offset)
+            .take(limit)
+            .map(|s| self.render_subscription(s, &now, &context))
+            .collect();
+        let mut reply = self.answer(request, 200, Value::Array(page), true);
+        if request.param("count") == Some("true") {
+            reply = reply.header("NGSILD-Results-Count", all.len().to_string());
+        }
+        Ok(with_page_links(
+            reply,
+            request,
+            "subscriptions",
+            limit,
+            offset,
+            all.len(),
+        ))
+    }
+
+    /// `PATCH /subscriptions/{id}`.
+    pub fn update_subscription(&self, request: &Request, id: &str) -> Result<Reply, NgsiError> {
+        request.allow_params(&[])?;
+        entity::check_uri(id, "the subscription id")?;
+        let Some(Value::Object(patch)) = &request.body else {
+            return Err(NgsiError::invalid("the patch must be a JSON object"));
+        };
+        let link = write_context(request)?;
+        body_context(request, &Value::Object(patch.clone()), link.as_ref())?;
+        self.check_tenant(request)?;
+        let sub = self
+            .subscriptions
+            .get(request.tenant(), id)
+            .ok_or_else(|| NgsiError::not_found(format!("there is no subscription {id}")))?;
+        let patched = sub.patched(patch, &crate::core::clock::now())?;
+        self.subscriptions.replace(patched, &request.agent)?;
+        Ok(Reply::new(204, None))
+    }
+
+    /// `DELETE /subscriptions/{id}`.
+    pub fn delete_subscription(&self, request: &Request, id: &str) -> Result<Reply, NgsiError> {
+        request.allow_params(&[])?;
+        entity::check_uri(id, "the subscription id")?;
+        self.check_tenant(request)?;
+        self.subscriptions
+            .delete(request.tenant(), id, &request.agent)?;
+        self.notifier.forget(request.tenant(), id);
+        Ok(Reply::new(204, None))
+    }
+
     // --- discovery ---
 
     /// `GET /types`: the entity types (`details=true`: with their attributes).
@@ -1085,6 +1252,46 @@ impl NgsiLd {
         };
         Ok(self.answer(request, 200, body, false))
     }
+}
+
+/// `Link` headers to the next and previous pages (clause 6.3.13): the same parameters, sorted,
+/// with the other page's `offset`.
+fn with_page_links(
+    mut reply: Reply,
+    request: &Request,
+    path: &str,
+    limit: usize,
+    offset: usize,
+    total: usize,
+) -> Reply {
+    if limit == 0 || request.body_query {
+        return reply;
+    }
+    let link = |offset: usize, rel: &str| {
+        let mut params: Vec<(&str, String)> = request
+            .params
+            .iter()
+            .filter(|(k, _)| k != "offset")
+            .map(|(k, v)| (k.as_str(), v.clone()))
+            .collect();
+        params.push(("offset", offset.to_string()));
+        if !params.iter().any(|(k, _)| *k == "limit") {
+            params.push(("limit", limit.to_string()));
+        }
+        params.sort();
+        let query: Vec<String> = params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        format!(
+            "</ngsi-ld/v1/{path}?{}>; rel=\"{rel}\"; type=\"application/json\"",
+            query.join("&")
+        )
+    };
+    if offset > 0 {
+        reply = reply.header("Link", link(offset.saturating_sub(limit), "prev"));
+    }
+    if offset + limit < total {
+        reply = reply.header("Link", link(offset + limit, "next"));
+    }
+    reply
 }
 
 /// A stable id for a list answer (a digest of its members).

@@ -26,8 +26,15 @@ struct Stale {
     graphs: HashSet<GraphName>,
 }
 
+/// One committed change of an entity: before and after (`None`: absent).
+pub type Committed = (Option<Arc<Entity>>, Option<Arc<Entity>>);
+
+/// Told of every committed change of a tenant's entities.
+pub type Listener = dyn Fn(&str, &[Committed]) + Send + Sync;
+
 pub struct Broker {
     storage: Storage,
+    listener: std::sync::OnceLock<Box<Listener>>,
     base: BaseIri,
     mirror: RwLock<Mirror>,
     /// NGSI-LD writes, one at a time: read, change, commit, mirror.
@@ -45,6 +52,7 @@ impl Broker {
     /// Reads every entity graph of the store into the mirror.
     pub fn open(storage: Storage, base: BaseIri) -> Result<Arc<Self>, StoreError> {
         let broker = Arc::new(Self {
+            listener: std::sync::OnceLock::new(),
             storage,
             base,
             mirror: RwLock::new(HashMap::new()),
@@ -189,6 +197,11 @@ impl Broker {
         Ok(())
     }
 
+    /// Sets who is told of committed changes (once).
+    pub fn listen(&self, listener: Box<Listener>) {
+        let _ = self.listener.set(listener);
+    }
+
     /// One entity of a tenant.
     pub fn get(&self, tenant: &str, id: &str) -> Result<Option<Arc<Entity>>, NgsiError> {
         self.refresh()?;
@@ -297,17 +310,21 @@ impl Broker {
             }
             Ok::<(), StoreError>(())
         })?;
-        let mut mirror = self.mirror.write().unwrap_or_else(PoisonError::into_inner);
-        let entities = mirror.entry(tenant.to_owned()).or_default();
-        for put in puts {
-            match put.entity {
-                Some(entity) => {
-                    entities.insert(put.id, Arc::new(entity));
-                }
-                None => {
-                    entities.remove(&put.id);
-                }
+        let mut changes = Vec::with_capacity(puts.len());
+        {
+            let mut mirror = self.mirror.write().unwrap_or_else(PoisonError::into_inner);
+            let entities = mirror.entry(tenant.to_owned()).or_default();
+            for put in puts {
+                let new = put.entity.map(Arc::new);
+                let old = match &new {
+                    Some(entity) => entities.insert(put.id, entity.clone()),
+                    None => entities.remove(&put.id),
+                };
+                changes.push((old, new));
             }
+        }
+        if let Some(listener) = self.listener.get() {
+            listener(tenant, &changes);
         }
         Ok(result)
     }

@@ -17,6 +17,8 @@ pub enum ErrorType {
     NoMultiTenantSupport,
     NonexistentTenant,
     Conflict,
+    /// Not an NGSI-LD error type: the method does not apply to the resource (HTTP 405).
+    MethodNotAllowed,
 }
 
 impl ErrorType {
@@ -34,6 +36,7 @@ impl ErrorType {
             Self::NoMultiTenantSupport => "NoMultiTenantSupport",
             Self::NonexistentTenant => "NonexistentTenant",
             Self::Conflict => "Conflict",
+            Self::MethodNotAllowed => "OperationNotSupported",
         }
     }
 
@@ -49,8 +52,9 @@ impl ErrorType {
             Self::ResourceNotFound | Self::NonexistentTenant => 404,
             Self::InternalError => 500,
             Self::TooComplexQuery | Self::TooManyResults => 403,
-            Self::LdContextNotAvailable => 503,
+            Self::LdContextNotAvailable => 504,
             Self::NoMultiTenantSupport => 501,
+            Self::MethodNotAllowed => 405,
         }
     }
 
@@ -68,6 +72,7 @@ impl ErrorType {
             Self::NoMultiTenantSupport => "Tenants are not supported",
             Self::NonexistentTenant => "The tenant does not exist",
             Self::Conflict => "Conflict",
+            Self::MethodNotAllowed => "The method is not allowed on this resource",
         }
     }
 }

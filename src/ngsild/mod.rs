@@ -7,6 +7,7 @@
 //! - `entity.rs`: the information model, parsed from and rendered to NGSI-LD JSON
 //! - `query.rs`: the `q` and type query languages
 //! - `ops.rs`: the entity, attribute and batch operations
+//! - `subscriptions.rs`: subscriptions and what they match; `notify.rs`: sending notifications
 //! - `error.rs`: the NGSI-LD ProblemDetails types
 
 pub mod api;
@@ -15,9 +16,11 @@ pub mod context;
 pub mod contexts;
 pub mod entity;
 pub mod error;
+pub mod notify;
 pub mod ops;
 pub mod query;
 pub mod rdf;
+pub mod subscriptions;
 
 pub use api::{Accept, NgsiLd, Reply, Request};
 pub use broker::Broker;

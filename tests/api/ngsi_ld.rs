@@ -279,7 +279,7 @@ async fn a_sparql_update_of_an_entity_graph_is_seen_by_the_next_ngsi_ld_read() {
         None,
     )
     .await;
-    assert_eq!(refused.status, 503, "{}", refused.text());
+    assert_eq!(refused.status, 504, "{}", refused.text());
     assert_eq!(
         refused.json()["type"],
         "https://uri.etsi.org/ngsi-ld/errors/LdContextNotAvailable"

@@ -78,7 +78,7 @@ fn respond(reply: Reply) -> HttpResponse {
     let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::OK);
     let mut builder = HttpResponse::build(status);
     for (name, value) in reply.headers {
-        builder.insert_header((name, value));
+        builder.append_header((name, value));
     }
     match reply.body {
         Some(body) => builder
@@ -239,6 +239,7 @@ async fn serve(
         params,
         body,
         agent: super::auth::agent(token.as_ref()),
+        body_query: false,
     };
     let raw_path = request.path();
     let tail = raw_path.strip_prefix(PREFIX).unwrap_or("");
@@ -267,9 +268,9 @@ fn route(
     let parts: Vec<&str> = segments.iter().map(String::as_str).collect();
     let not_allowed = || {
         NgsiError::new(
-            crate::ngsild::ErrorType::OperationNotSupported,
+            crate::ngsild::ErrorType::MethodNotAllowed,
             format!(
-                "{method} is not supported on /ngsi-ld/v1/{}",
+                "{method} is not allowed on /ngsi-ld/v1/{}",
                 segments.join("/")
             ),
         )
@@ -325,6 +326,18 @@ fn route(
             "delete" => service.batch_delete(request),
             "query" => service.post_query(request),
             _ => Err(NgsiError::not_found(format!("no batch operation {op}"))),
+        },
+        ["subscriptions"] => match *method {
+            Method::GET | Method::HEAD => service.list_subscriptions(request),
+            Method::POST => service.create_subscription(request),
+            _ => Err(not_allowed()),
+        },
+        ["subscriptions", ""] => Err(empty("subscription id")),
+        ["subscriptions", id] => match *method {
+            Method::GET | Method::HEAD => service.retrieve_subscription(request, id),
+            Method::PATCH => service.update_subscription(request, id),
+            Method::DELETE => service.delete_subscription(request, id),
+            _ => Err(not_allowed()),
         },
         ["types"] if *method == Method::GET => service.types(request),
         ["types", name] if *method == Method::GET => service.type_info(request, name),

@@ -47,6 +47,8 @@ pub enum AppError {
     Shapes(String),
     #[error("cannot note that the service runs on its data folder: {0}")]
     Marker(std::io::Error),
+    #[error("the NGSI-LD service cannot start: {0}")]
+    NgsiLd(String),
 }
 
 pub struct Application {
@@ -193,12 +195,15 @@ impl Application {
             StoreLocation::Memory => None,
         };
         // NGSI-LD: the entities mirrored in memory, refreshed after other writers' changes.
-        let broker = crate::ngsild::Broker::open(store.clone(), settings.base_iri.clone())?;
-        store.subscribe(&broker);
-        let ngsi_ld = Arc::new(crate::ngsild::NgsiLd::new(
-            broker,
-            settings.allow_list.clone(),
-        ));
+        let ngsi_ld = Arc::new(
+            crate::ngsild::NgsiLd::open(
+                store.clone(),
+                settings.base_iri.clone(),
+                settings.allow_list.clone(),
+            )
+            .map_err(AppError::NgsiLd)?,
+        );
+        store.subscribe(&ngsi_ld.broker);
         if store.mark_running(&location).map_err(AppError::Marker)? {
             tracing::warn!("the last stop was not clean: assessments are recomputed");
         }

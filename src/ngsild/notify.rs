@@ -1,0 +1,356 @@
+//! Sending notifications: every committed entity change is matched against the tenant's
+//! subscriptions in the writer's thread (cheap: in memory), and what matches is queued. A few
+//! sender threads POST the queue; a subscription has at most one notification in flight, a
+//! failed one is retried with exponential back-off and jitter (three attempts), and a waiting
+//! retry holds no thread, so one dead endpoint cannot hold up the others' notifications.
+//! The status of each subscription's notifications (times sent, last success and failure) is
+//! kept in memory and shown when the subscription is read.
+
+use oxhttp::model::{HeaderName, HeaderValue, Method, Request, header};
+use serde_json::{Value, json};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use super::broker::Committed;
+use super::context::{ActiveContext, CORE_CONTEXT_URL};
+use super::entity::{Entity, View};
+use super::subscriptions::{EntityChange, Subscription, Subscriptions, Trigger, notification_id};
+
+const SENDERS: usize = 4;
+const ATTEMPTS: u32 = 3;
+const TIMEOUT: Duration = Duration::from_secs(5);
+/// Most notifications waiting; beyond, the oldest are dropped (and counted as failures).
+const MAX_QUEUED: usize = 100_000;
+
+/// What the spec shows of a subscription's notifications.
+#[derive(Debug, Default, Clone)]
+pub struct Status {
+    pub times_sent: u64,
+    pub times_failed: u64,
+    pub last_notification: Option<String>,
+    pub last_success: Option<String>,
+    pub last_failure: Option<String>,
+    /// When the last notification was queued (throttling).
+    queued_at: Option<Instant>,
+}
+
+struct Job {
+    key: (String, String),
+    endpoint: String,
+    tenant: String,
+    body: String,
+    link: Option<String>,
+    json_ld: bool,
+    attempt: u32,
+    not_before: Instant,
+}
+
+#[derive(Default)]
+struct Queue {
+    jobs: VecDeque<Job>,
+    in_flight: HashSet<(String, String)>,
+    stopping: bool,
+}
+
+pub struct Notifier {
+    queue: Mutex<Queue>,
+    ready: Condvar,
+    status: Mutex<HashMap<(String, String), Status>>,
+    client: oxhttp::Client,
+}
+
+impl Notifier {
+    pub fn start() -> std::io::Result<Arc<Self>> {
+        let notifier = Arc::new(Self {
+            queue: Mutex::new(Queue::default()),
+            ready: Condvar::new(),
+            status: Mutex::new(HashMap::new()),
+            client: oxhttp::Client::new()
+                .with_global_timeout(TIMEOUT)
+                .with_redirection_limit(0),
+        });
+        for n in 0..SENDERS {
+            let weak = Arc::downgrade(&notifier);
+            std::thread::Builder::new()
+                .name(format!("ngsi-ld-notify-{n}"))
+                .spawn(move || sender(&weak))?;
+        }
+        Ok(notifier)
+    }
+
+    pub fn status(&self, tenant: &str, id: &str) -> Option<Status> {
+        self.status
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&(tenant.to_owned(), id.to_owned()))
+            .cloned()
+    }
+
+    pub fn forget(&self, tenant: &str, id: &str) {
+        self.status
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&(tenant.to_owned(), id.to_owned()));
+    }
+
+    /// Matches committed changes of a tenant's entities and queues the notifications.
+    pub fn changed(&self, subscriptions: &Subscriptions, tenant: &str, changes: &[Committed]) {
+        let subs = subscriptions.list(tenant);
+        if subs.is_empty() {
+            return;
+        }
+        let now = crate::core::clock::now();
+        for sub in subs {
+            let mut data = Vec::new();
+            let mut reason: Option<Trigger> = None;
+            for (old, new) in changes {
+                let change = EntityChange {
+                    old: old.as_deref(),
+                    new: new.as_deref(),
+                };
+                if let Some(trigger) = sub.reason(&change, &now) {
+                    reason.get_or_insert(trigger);
+                    data.push(render(&sub, old.as_deref(), new.as_deref(), &now));
+                }
+            }
+            if let Some(reason) = reason {
+                self.queue_notification(&sub, data, reason, &now);
+            }
+        }
+    }
+
+    fn queue_notification(&self, sub: &Subscription, data: Vec<Value>, reason: Trigger, now: &str) {
+        let key = (sub.tenant.clone(), sub.id.clone());
+        {
+            let mut status = self.status.lock().unwrap_or_else(PoisonError::into_inner);
+            let entry = status.entry(key.clone()).or_default();
+            if sub.throttling > 0.0
+                && entry
+                    .queued_at
+                    .is_some_and(|t| t.elapsed().as_secs_f64() < sub.throttling)
+            {
+                return;
+            }
+            entry.queued_at = Some(Instant::now());
+        }
+        let link_url = context_url(sub.context.as_ref());
+        let data: Vec<Value> = if sub.accept_json_ld {
+            data.into_iter()
+                .map(|mut item| {
+                    if let Value::Object(map) = &mut item {
+                        map.insert(
+                            "@context".into(),
+                            sub.context
+                                .clone()
+                                .unwrap_or_else(|| Value::String(CORE_CONTEXT_URL.to_owned())),
+                        );
+                    }
+                    item
+                })
+                .collect()
+        } else {
+            data
+        };
+        let body = json!({
+            "id": notification_id(),
+            "type": "Notification",
+            "subscriptionId": sub.id,
+            "notifiedAt": now,
+            "data": data,
+            "triggerReason": reason.name(),
+        });
+        let job = Job {
+            key,
+            endpoint: sub.endpoint.clone(),
+            tenant: sub.tenant.clone(),
+            body: body.to_string(),
+            link: (!sub.accept_json_ld).then_some(link_url),
+            json_ld: sub.accept_json_ld,
+            attempt: 0,
+            not_before: Instant::now(),
+        };
+        let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
+        if queue.jobs.len() >= MAX_QUEUED
+            && let Some(dropped) = queue.jobs.pop_front()
+        {
+            tracing::warn!(subscription = %dropped.key.1, "notification queue full: the oldest notification was dropped");
+        }
+        queue.jobs.push_back(job);
+        self.ready.notify_one();
+    }
+
+    fn record(&self, key: &(String, String), sent: bool, final_failure: bool) {
+        let now = crate::core::clock::now();
+        let mut status = self.status.lock().unwrap_or_else(PoisonError::into_inner);
+        let entry = status.entry(key.clone()).or_default();
+        entry.last_notification = Some(now.clone());
+        if sent {
+            entry.times_sent += 1;
+            entry.last_success = Some(now);
+        } else {
+            entry.last_failure = Some(now);
+            if final_failure {
+                entry.times_failed += 1;
+            }
+        }
+    }
+
+    fn send(&self, job: &Job) -> bool {
+        let Ok(mut request) = Request::builder()
+            .method(Method::POST)
+            .uri(&job.endpoint)
+            .header(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(if job.json_ld {
+                    "application/ld+json"
+                } else {
+                    "application/json"
+                }),
+            )
+            .body(oxhttp::model::Body::from(job.body.clone()))
+        else {
+            return false;
+        };
+        if let Some(link) = &job.link
+            && let Ok(value) = HeaderValue::from_str(&format!(
+                "<{link}>; rel=\"http://www.w3.org/ns/json-ld#context\"; type=\"application/ld+json\""
+            ))
+        {
+            request.headers_mut().insert(header::LINK, value);
+        }
+        if !job.tenant.is_empty()
+            && let Ok(value) = HeaderValue::from_str(&job.tenant)
+        {
+            request
+                .headers_mut()
+                .insert(HeaderName::from_static("ngsild-tenant"), value);
+        }
+        match self.client.request(request) {
+            Ok(response) => response.status().is_success(),
+            Err(error) => {
+                tracing::debug!(%error, endpoint = %job.endpoint, "notification not delivered");
+                false
+            }
+        }
+    }
+}
+
+/// The next job whose time has come and whose subscription has none in flight.
+fn next_job(notifier: &Notifier) -> Option<Job> {
+    let mut queue = notifier
+        .queue
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    loop {
+        if queue.stopping {
+            return None;
+        }
+        let now = Instant::now();
+        let position = queue
+            .jobs
+            .iter()
+            .position(|j| j.not_before <= now && !queue.in_flight.contains(&j.key));
+        if let Some(position) = position
+            && let Some(job) = queue.jobs.remove(position)
+        {
+            queue.in_flight.insert(job.key.clone());
+            return Some(job);
+        }
+        let wait = queue
+            .jobs
+            .iter()
+            .map(|j| j.not_before.saturating_duration_since(now))
+            .filter(|d| !d.is_zero())
+            .min()
+            .unwrap_or(Duration::from_secs(1));
+        queue = notifier
+            .ready
+            .wait_timeout(queue, wait)
+            .unwrap_or_else(PoisonError::into_inner)
+            .0;
+    }
+}
+
+fn sender(notifier: &std::sync::Weak<Notifier>) {
+    loop {
+        let Some(strong) = notifier.upgrade() else {
+            return;
+        };
+        let Some(mut job) = next_job(&strong) else {
+            return;
+        };
+        let sent = strong.send(&job);
+        let retry = !sent && job.attempt + 1 < ATTEMPTS;
+        strong.record(&job.key, sent, !sent && !retry);
+        let mut queue = strong.queue.lock().unwrap_or_else(PoisonError::into_inner);
+        queue.in_flight.remove(&job.key);
+        if retry {
+            job.attempt += 1;
+            // 0.5 s, 1 s, 2 s... with up to 25 % jitter.
+            let base = Duration::from_millis(500 << job.attempt.min(6));
+            let jitter =
+                Duration::from_millis(u64::from(jitter_byte()) * base.as_millis() as u64 / 1024);
+            job.not_before = Instant::now() + base + jitter;
+            queue.jobs.push_back(job);
+        }
+        strong.ready.notify_all();
+    }
+}
+
+fn jitter_byte() -> u8 {
+    let mut byte = [0u8; 1];
+    let _ = getrandom::fill(&mut byte);
+    byte[0]
+}
+
+impl Drop for Notifier {
+    fn drop(&mut self) {
+        self.queue
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .stopping = true;
+        self.ready.notify_all();
+    }
+}
+
+/// The URL a `Link` header gives for a subscription's context: its only URL, else the core.
+fn context_url(context: Option<&Value>) -> String {
+    match context {
+        Some(Value::String(url)) => url.clone(),
+        Some(Value::Array(items)) if items.len() == 1 => items[0]
+            .as_str()
+            .map_or_else(|| CORE_CONTEXT_URL.to_owned(), str::to_owned),
+        _ => CORE_CONTEXT_URL.to_owned(),
+    }
+}
+
+/// One entity of a notification, in the subscription's format and context.
+fn render(sub: &Subscription, old: Option<&Entity>, new: Option<&Entity>, now: &str) -> Value {
+    let context: &ActiveContext = &sub.active_context;
+    match new {
+        Some(entity) => {
+            let only = (!sub.attributes.is_empty()).then_some(&sub.attributes);
+            let view = View {
+                context,
+                format: sub.format,
+                sys_attrs: sub.sys_attrs,
+                only,
+                omit: None,
+                lang: None,
+            };
+            Value::Object(entity.render(&view))
+        }
+        None => {
+            let Some(entity) = old else {
+                return Value::Null;
+            };
+            let types: Vec<Value> = entity
+                .types
+                .iter()
+                .map(|t| Value::String(context.compact(t)))
+                .collect();
+            json!({"id": entity.id, "type": super::entity::one_or_many(types), "deletedAt": now})
+        }
+    }
+}
