@@ -252,7 +252,7 @@ impl NgsiLd {
     /// The service over `storage`: entities and subscriptions read back, notifications on.
     pub fn open(storage: Storage, base: BaseIri, allow: AllowList) -> Result<Self, String> {
         let broker = Broker::open(storage.clone(), base.clone()).map_err(|e| e.to_string())?;
-        let contexts = Arc::new(Contexts::new(allow));
+        let contexts = Arc::new(Contexts::new(allow, &base));
         let subscriptions =
             Arc::new(Subscriptions::open(storage, &base, &contexts).map_err(|e| e.to_string())?);
         let notifier = Notifier::start().map_err(|e| format!("notification threads: {e}"))?;
@@ -502,6 +502,15 @@ impl NgsiLd {
             None => None,
             Some(q) => Some(query::parse_q(q, &context)?),
         };
+        let geo = match request.param("georel") {
+            None => None,
+            Some(georel) => Some(super::geo::GeoQuery::parse(
+                georel,
+                request.param("geometry"),
+                request.param("coordinates"),
+                context.expand(request.param("geoproperty").unwrap_or("location")),
+            )?),
+        };
         self.check_tenant(request)?;
         let attrs = options.attrs.clone();
         let selected = self.broker.select(request.tenant(), |e| {
@@ -509,6 +518,7 @@ impl NgsiLd {
                 && ids.as_ref().is_none_or(|ids| ids.contains(&e.id))
                 && pattern.as_ref().is_none_or(|p| p.is_match(&e.id))
                 && q.as_ref().is_none_or(|q| query::matches(q, e))
+                && geo.as_ref().is_none_or(|g| g.matches(e))
                 && attrs
                     .as_ref()
                     .is_none_or(|a| a.iter().any(|name| e.attributes.contains_key(name)))
@@ -1116,6 +1126,66 @@ impl NgsiLd {
         Ok(Reply::new(204, None))
     }
 
+    // --- /jsonldContexts ---
+
+    /// `POST /jsonldContexts`.
+    pub fn add_context(&self, request: &Request) -> Result<Reply, NgsiError> {
+        request.allow_params(&[])?;
+        let body = request
+            .body
+            .as_ref()
+            .ok_or_else(|| NgsiError::invalid("the request has no body"))?;
+        let id = self.contexts.add(body)?;
+        Ok(Reply::new(201, None).header("Location", format!("/ngsi-ld/v1/jsonldContexts/{id}")))
+    }
+
+    /// `GET /jsonldContexts`.
+    pub fn list_contexts(&self, request: &Request) -> Result<Reply, NgsiError> {
+        request.allow_params(&["details", "kind"])?;
+        let details = flag(request, "details")?;
+        let kind = match request.param("kind") {
+            None => None,
+            Some("Hosted") => Some(super::contexts::Kind::Hosted),
+            Some("Cached") => Some(super::contexts::Kind::Cached),
+            Some("ImplicitlyCreated") => return Ok(Reply::new(200, Some(json!([])))),
+            Some(other) => {
+                return Err(NgsiError::bad_request(format!(
+                    "kind {other:?} is not Hosted, Cached or ImplicitlyCreated"
+                )));
+            }
+        };
+        let held = self.contexts.list(kind);
+        let body: Vec<Value> = held
+            .iter()
+            .map(|h| if details { h.details() } else { json!(h.url) })
+            .collect();
+        Ok(Reply::new(200, Some(Value::Array(body))))
+    }
+
+    /// `GET /jsonldContexts/{id}`.
+    pub fn serve_context(&self, request: &Request, id: &str) -> Result<Reply, NgsiError> {
+        request.allow_params(&["details"])?;
+        let details = flag(request, "details")?;
+        let held = self
+            .contexts
+            .get(id)
+            .ok_or_else(|| NgsiError::not_found(format!("there is no context {id}")))?;
+        let body = if details {
+            held.details()
+        } else {
+            (*held.body).clone()
+        };
+        Ok(Reply::new(200, Some(body)))
+    }
+
+    /// `DELETE /jsonldContexts/{id}`.
+    pub fn delete_context(&self, request: &Request, id: &str) -> Result<Reply, NgsiError> {
+        request.allow_params(&["reload"])?;
+        let reload = flag(request, "reload")?;
+        self.contexts.delete(id, reload)?;
+        Ok(Reply::new(204, None))
+    }
+
     // --- discovery ---
 
     /// `GET /types`: the entity types (`details=true`: with their attributes).
@@ -1292,6 +1362,17 @@ fn with_page_links(
         reply = reply.header("Link", link(offset + limit, "next"));
     }
     reply
+}
+
+/// A `true`/`false` parameter (absent: false).
+fn flag(request: &Request, name: &str) -> Result<bool, NgsiError> {
+    match request.param(name) {
+        None | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(other) => Err(NgsiError::bad_request(format!(
+            "{name} must be true or false, not {other:?}"
+        ))),
+    }
 }
 
 /// A stable id for a list answer (a digest of its members).

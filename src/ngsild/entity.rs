@@ -53,6 +53,27 @@ impl Kind {
         }
     }
 
+    /// The member that shows the value before a change (`showChanges`).
+    pub fn previous_key(self) -> &'static str {
+        match self {
+            Self::Property | Self::GeoProperty => "previousValue",
+            Self::Relationship => "previousObject",
+            Self::LanguageProperty => "previousLanguageMap",
+            Self::ListProperty => "previousValueList",
+            Self::ListRelationship => "previousObjectList",
+            Self::VocabProperty => "previousVocab",
+            Self::JsonProperty => "previousJson",
+        }
+    }
+
+    /// The value that says "deleted" for this kind.
+    pub fn null_value(self) -> Value {
+        match self {
+            Self::LanguageProperty => serde_json::json!({"@none": NULL_URI}),
+            _ => Value::String(NULL_URI.to_owned()),
+        }
+    }
+
     /// The member holding the instance's value.
     pub fn value_key(self) -> &'static str {
         match self {

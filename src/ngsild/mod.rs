@@ -5,7 +5,7 @@
 //! - `context.rs`: the core context and term expansion/compaction; `contexts.rs`: resolving a
 //!   request's contexts (remote ones allow-listed, cached)
 //! - `entity.rs`: the information model, parsed from and rendered to NGSI-LD JSON
-//! - `query.rs`: the `q` and type query languages
+//! - `query.rs`: the `q` and type query languages; `geo.rs`: geo-queries
 //! - `ops.rs`: the entity, attribute and batch operations
 //! - `subscriptions.rs`: subscriptions and what they match; `notify.rs`: sending notifications
 //! - `error.rs`: the NGSI-LD ProblemDetails types
@@ -16,6 +16,7 @@ pub mod context;
 pub mod contexts;
 pub mod entity;
 pub mod error;
+pub mod geo;
 pub mod notify;
 pub mod ops;
 pub mod query;

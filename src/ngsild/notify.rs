@@ -7,14 +7,14 @@
 //! kept in memory and shown when the subscription is read.
 
 use oxhttp::model::{HeaderName, HeaderValue, Method, Request, header};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use super::broker::Committed;
 use super::context::{ActiveContext, CORE_CONTEXT_URL};
-use super::entity::{Entity, View};
+use super::entity::{Entity, Format, View};
 use super::subscriptions::{EntityChange, Subscription, Subscriptions, Trigger, notification_id};
 
 const SENDERS: usize = 4;
@@ -42,6 +42,7 @@ struct Job {
     body: String,
     link: Option<String>,
     json_ld: bool,
+    headers: Vec<(String, String)>,
     attempt: u32,
     not_before: Instant,
 }
@@ -167,6 +168,7 @@ impl Notifier {
             body: body.to_string(),
             link: (!sub.accept_json_ld).then_some(link_url),
             json_ld: sub.accept_json_ld,
+            headers: sub.receiver_info.clone(),
             attempt: 0,
             not_before: Instant::now(),
         };
@@ -218,6 +220,14 @@ impl Notifier {
             ))
         {
             request.headers_mut().insert(header::LINK, value);
+        }
+        for (name, value) in &job.headers {
+            if let (Ok(name), Ok(value)) = (
+                HeaderName::from_bytes(name.as_bytes()),
+                HeaderValue::from_str(value),
+            ) {
+                request.headers_mut().append(name, value);
+            }
         }
         if !job.tenant.is_empty()
             && let Ok(value) = HeaderValue::from_str(&job.tenant)
@@ -325,32 +335,84 @@ fn context_url(context: Option<&Value>) -> String {
     }
 }
 
-/// One entity of a notification, in the subscription's format and context.
+/// One entity of a notification, in the subscription's format and context: deleted attributes
+/// (and, for a deleted entity, all of them) with the null value, and with `showChanges` the
+/// previous values beside the new ones.
 fn render(sub: &Subscription, old: Option<&Entity>, new: Option<&Entity>, now: &str) -> Value {
     let context: &ActiveContext = &sub.active_context;
-    match new {
-        Some(entity) => {
-            let only = (!sub.attributes.is_empty()).then_some(&sub.attributes);
-            let view = View {
-                context,
-                format: sub.format,
-                sys_attrs: sub.sys_attrs,
-                only,
-                omit: None,
-                lang: None,
-            };
-            Value::Object(entity.render(&view))
-        }
-        None => {
-            let Some(entity) = old else {
-                return Value::Null;
-            };
+    let only = (!sub.attributes.is_empty()).then_some(&sub.attributes);
+    let view = View {
+        context,
+        format: sub.format,
+        sys_attrs: sub.sys_attrs,
+        only,
+        omit: None,
+        lang: None,
+    };
+    let key_values = sub.format == Format::KeyValues;
+    let mut out = match (old, new) {
+        (_, Some(entity)) => entity.render(&view),
+        (Some(entity), None) => {
             let types: Vec<Value> = entity
                 .types
                 .iter()
                 .map(|t| Value::String(context.compact(t)))
                 .collect();
-            json!({"id": entity.id, "type": super::entity::one_or_many(types), "deletedAt": now})
+            let mut out = Map::new();
+            out.insert("id".into(), Value::String(entity.id.clone()));
+            out.insert("type".into(), super::entity::one_or_many(types));
+            out.insert("deletedAt".into(), Value::String(now.to_owned()));
+            out
         }
+        (None, None) => return Value::Null,
+    };
+    let Some(old) = old else {
+        return Value::Object(out);
+    };
+    for (name, instances) in &old.attributes {
+        if only.is_some_and(|o| !o.contains(name)) {
+            continue;
+        }
+        let Some(before) = instances.first() else {
+            continue;
+        };
+        let key = context.compact(name);
+        let after = new.and_then(|n| n.attributes.get(name));
+        match after {
+            None => {
+                let deleted = if key_values {
+                    before.kind.null_value()
+                } else {
+                    let mut member = Map::new();
+                    member.insert("type".into(), Value::String(before.kind.name().to_owned()));
+                    member.insert(before.kind.value_key().into(), before.kind.null_value());
+                    if sub.show_changes {
+                        member.insert(before.kind.previous_key().into(), previous(before, &view));
+                    }
+                    Value::Object(member)
+                };
+                out.insert(key, deleted);
+            }
+            Some(now_instances)
+                if sub.show_changes && !key_values && now_instances != instances =>
+            {
+                if let Some(Value::Object(member)) = out.get_mut(&key) {
+                    member.insert(before.kind.previous_key().into(), previous(before, &view));
+                }
+            }
+            Some(_) => {}
+        }
+    }
+    Value::Object(out)
+}
+
+/// The value an instance had, as its kind shows it.
+fn previous(instance: &super::entity::Attribute, view: &View<'_>) -> Value {
+    match instance.render(view) {
+        Value::Object(member) => member
+            .get(instance.kind.value_key())
+            .cloned()
+            .unwrap_or(Value::Null),
+        other => other,
     }
 }

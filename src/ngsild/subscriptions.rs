@@ -112,6 +112,10 @@ pub struct Subscription {
     pub attributes: HashSet<String>,
     pub format: entity::Format,
     pub sys_attrs: bool,
+    /// `showChanges`: previous values beside the new ones.
+    pub show_changes: bool,
+    /// `receiverInfo`: headers sent with every notification.
+    pub receiver_info: Vec<(String, String)>,
     pub endpoint: String,
     /// The endpoint's `accept`: JSON-LD puts the context in the body.
     pub accept_json_ld: bool,
@@ -414,6 +418,24 @@ impl Subscription {
             }
         };
         let endpoint = uri.clone();
+        let receiver_info = notification
+            .get("endpoint")
+            .and_then(|e| e.get("receiverInfo"))
+            .and_then(Value::as_array)
+            .map(|pairs| {
+                pairs
+                    .iter()
+                    .filter_map(|p| {
+                        Some((
+                            p.get("key")?.as_str()?.to_owned(),
+                            p.get("value")?.as_str()?.to_owned(),
+                        ))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let sys_attrs = sys_attrs || notification.get("sysAttrs") == Some(&Value::Bool(true));
+        let show_changes = notification.get("showChanges") == Some(&Value::Bool(true));
         if !document.contains_key("notificationTrigger") {
             document.insert(
                 "notificationTrigger".into(),
@@ -433,6 +455,8 @@ impl Subscription {
             attributes,
             format,
             sys_attrs,
+            show_changes,
+            receiver_info,
             endpoint,
             accept_json_ld,
             throttling,

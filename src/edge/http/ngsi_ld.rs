@@ -339,6 +339,16 @@ fn route(
             Method::DELETE => service.delete_subscription(request, id),
             _ => Err(not_allowed()),
         },
+        ["jsonldContexts"] => match *method {
+            Method::GET | Method::HEAD => service.list_contexts(request),
+            Method::POST => service.add_context(request),
+            _ => Err(not_allowed()),
+        },
+        ["jsonldContexts", id] => match *method {
+            Method::GET | Method::HEAD => service.serve_context(request, id),
+            Method::DELETE => service.delete_context(request, id),
+            _ => Err(not_allowed()),
+        },
         ["types"] if *method == Method::GET => service.types(request),
         ["types", name] if *method == Method::GET => service.type_info(request, name),
         ["attributes"] if *method == Method::GET => service.attributes(request, None),
