@@ -209,7 +209,7 @@ impl Contexts {
             .map_err(|e| unavailable(format!("the @context {url} cannot be retrieved: {e}")))?;
         let document: Value = serde_json::from_slice(&body)
             .map_err(|e| NgsiError::bad_request(format!("the @context {url} is not JSON: {e}")))?;
-        if !document.get("@context").is_some_and(|c| !c.is_null()) {
+        if document.get("@context").is_none_or(Value::is_null) {
             return Err(NgsiError::bad_request(format!("{url} holds no @context")));
         }
         Ok(Arc::new(document))
