@@ -251,7 +251,7 @@ fn read_options(request: &Request, context: &ActiveContext) -> Result<ReadOption
 impl NgsiLd {
     /// The service over `storage`: entities and subscriptions read back, notifications on.
     pub fn open(storage: Storage, base: BaseIri, allow: AllowList) -> Result<Self, String> {
-        let broker = Broker::open(storage.clone(), base.clone()).map_err(|e| e.to_string())?;
+        let broker = Broker::open(storage.clone(), base.clone())?;
         let contexts = Arc::new(Contexts::new(allow, &base));
         let subscriptions =
             Arc::new(Subscriptions::open(storage, &base, &contexts).map_err(|e| e.to_string())?);

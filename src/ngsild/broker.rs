@@ -40,6 +40,9 @@ pub struct Broker {
     /// NGSI-LD writes, one at a time: read, change, commit, mirror.
     writing: Mutex<()>,
     stale: Mutex<Stale>,
+    /// Wakes the follower thread when `stale` gets something.
+    woken: std::sync::Condvar,
+    refreshing: Mutex<()>,
 }
 
 /// One entity's change in a write: its new state, or `None` to delete it.
@@ -50,7 +53,7 @@ pub struct Put {
 
 impl Broker {
     /// Reads every entity graph of the store into the mirror.
-    pub fn open(storage: Storage, base: BaseIri) -> Result<Arc<Self>, StoreError> {
+    pub fn open(storage: Storage, base: BaseIri) -> Result<Arc<Self>, String> {
         let broker = Arc::new(Self {
             listener: std::sync::OnceLock::new(),
             storage,
@@ -58,8 +61,11 @@ impl Broker {
             mirror: RwLock::new(HashMap::new()),
             writing: Mutex::new(()),
             stale: Mutex::new(Stale::default()),
+            woken: std::sync::Condvar::new(),
+            refreshing: Mutex::new(()),
         });
-        broker.reload_all()?;
+        broker.reload_all().map_err(|e| e.to_string())?;
+        Self::follow(&broker).map_err(|e| format!("cannot start the NGSI-LD follower: {e}"))?;
         Ok(broker)
     }
 
@@ -145,6 +151,11 @@ impl Broker {
 
     /// Brings the mirror up to date with what other writers changed.
     fn refresh(&self) -> Result<(), NgsiError> {
+        // One refresh at a time: a reader waits for one in progress rather than read before it.
+        let _refreshing = self
+            .refreshing
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         let stale = std::mem::take(&mut *self.stale.lock().unwrap_or_else(PoisonError::into_inner));
         if stale.all {
             self.reload_all()?;
@@ -154,6 +165,7 @@ impl Broker {
             return Ok(());
         }
         let core = ActiveContext::core();
+        let mut changes: HashMap<String, Vec<Committed>> = HashMap::new();
         let mut mirror = self.mirror.write().unwrap_or_else(PoisonError::into_inner);
         for graph in stale.graphs {
             let GraphName::NamedNode(name) = &graph else {
@@ -168,7 +180,8 @@ impl Broker {
                 },
                 None => (DEFAULT_TENANT.to_owned(), name.as_str().to_owned()),
             };
-            let entities = mirror.entry(tenant).or_default();
+            let entities = mirror.entry(tenant.clone()).or_default();
+            let before = entities.get(&id).cloned();
             let marker = NamedNode::new_unchecked(format!("{NGSI_LD}createdAt"));
             let holds_entity = NamedNode::new(&id).is_ok_and(|node| {
                 self.storage
@@ -181,19 +194,62 @@ impl Broker {
                     .next()
                     .is_some()
             });
-            if !holds_entity {
-                entities.remove(&id);
-                continue;
-            }
-            match self.read_graph(&id, graph.as_ref(), &core)? {
-                Some(entity) => {
-                    entities.insert(id, Arc::new(entity));
-                }
-                None => {
-                    entities.remove(&id);
-                }
+            let after = if holds_entity {
+                self.read_graph(&id, graph.as_ref(), &core)?.map(Arc::new)
+            } else {
+                None
+            };
+            match &after {
+                Some(entity) => entities.insert(id, entity.clone()),
+                None => entities.remove(&id),
+            };
+            if before != after {
+                changes.entry(tenant).or_default().push((before, after));
             }
         }
+        drop(mirror);
+        if let Some(listener) = self.listener.get() {
+            for (tenant, changes) in &changes {
+                listener(tenant, changes);
+            }
+        }
+        Ok(())
+    }
+
+    /// Refreshes the mirror as soon as another writer changed an entity graph (so that
+    /// subscriptions hear of it), on a thread of its own.
+    fn follow(broker: &Arc<Self>) -> std::io::Result<()> {
+        let weak = Arc::downgrade(broker);
+        std::thread::Builder::new()
+            .name("ngsi-ld-follow".into())
+            .spawn(move || {
+                loop {
+                    let Some(broker) = weak.upgrade() else {
+                        return;
+                    };
+                    let stale = broker.stale.lock().unwrap_or_else(PoisonError::into_inner);
+                    let stale = if stale.all || !stale.graphs.is_empty() {
+                        stale
+                    } else {
+                        broker
+                            .woken
+                            .wait_timeout(stale, std::time::Duration::from_secs(1))
+                            .unwrap_or_else(PoisonError::into_inner)
+                            .0
+                    };
+                    let pending = stale.all || !stale.graphs.is_empty();
+                    drop(stale);
+                    if pending {
+                        let _writing = broker
+                            .writing
+                            .lock()
+                            .unwrap_or_else(PoisonError::into_inner);
+                        if let Err(error) = broker.refresh() {
+                            tracing::warn!(%error, "NGSI-LD entities could not be refreshed");
+                        }
+                    }
+                }
+            })?;
         Ok(())
     }
 
@@ -359,6 +415,8 @@ impl Consumer for Broker {
                 );
             }
         }
+        drop(stale);
+        self.woken.notify_one();
     }
 }
 

@@ -300,3 +300,115 @@ async fn a_sparql_update_of_an_entity_graph_is_seen_by_the_next_ngsi_ld_read() {
         0
     );
 }
+
+/// A notification receiver on a free loopback port: every POST body is kept.
+async fn receiver() -> (String, std::sync::Arc<std::sync::Mutex<Vec<Value>>>) {
+    let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let kept = received.clone();
+    let server = actix_web::HttpServer::new(move || {
+        let kept = kept.clone();
+        actix_web::App::new().default_service(actix_web::web::to(
+            move |body: actix_web::web::Bytes| {
+                let kept = kept.clone();
+                async move {
+                    if let Ok(value) = serde_json::from_slice::<Value>(&body) {
+                        kept.lock().unwrap().push(value);
+                    }
+                    actix_web::HttpResponse::Ok().finish()
+                }
+            },
+        ))
+    })
+    .workers(1)
+    .bind(("127.0.0.1", 0))
+    .unwrap();
+    let address = server.addrs()[0];
+    actix_web::rt::spawn(server.run());
+    (format!("http://{address}/notify"), received)
+}
+
+/// Waits up to `seconds` for the receiver to hold `n` notifications.
+async fn notifications(
+    received: &std::sync::Arc<std::sync::Mutex<Vec<Value>>>,
+    n: usize,
+    seconds: u64,
+) -> Vec<Value> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    loop {
+        let now = received.lock().unwrap().clone();
+        if now.len() >= n || std::time::Instant::now() > deadline {
+            return now;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+#[actix_web::test]
+async fn subscribers_hear_of_every_change_whatever_path_made_it_and_a_dead_one_delays_none() {
+    let app = spawn_with(|s| s.ngsi_ld_open_writes = true).await;
+    let (live, received) = receiver().await;
+    // A receiver that never answers: a listening socket nobody accepts from.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead = format!("http://{}/notify", silent.local_addr().unwrap());
+    for (id, endpoint) in [
+        ("urn:ngsi-ld:Subscription:dead", &dead),
+        ("urn:ngsi-ld:Subscription:live", &live),
+    ] {
+        let subscription = json!({"id": id, "type": "Subscription",
+            "entities": [{"type": "Street"}], "watchedAttributes": ["name"],
+            "notification": {"format": "keyValues", "endpoint": {"uri": endpoint, "accept": "application/json"}}});
+        let created = ngsi(&app, Method::POST, "subscriptions", &[], Some(subscription)).await;
+        assert_eq!(created.status, 201, "{}", created.text());
+    }
+    let started = std::time::Instant::now();
+    let entity = json!({"id": "urn:ngsi-ld:Street:9", "type": "Street",
+        "name": {"type": "Property", "value": "Main"}});
+    assert_eq!(
+        ngsi(&app, Method::POST, "entities", &[], Some(entity))
+            .await
+            .status,
+        201
+    );
+    let first = notifications(&received, 1, 10).await;
+    assert_eq!(first.len(), 1, "no notification");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(2),
+        "the live subscriber waited {:?} behind the dead one",
+        started.elapsed()
+    );
+    assert_eq!(first[0]["subscriptionId"], "urn:ngsi-ld:Subscription:live");
+    assert_eq!(first[0]["triggerReason"], "attributeCreated");
+    assert_eq!(first[0]["data"][0]["name"], "Main");
+
+    // A SPARQL Update of the entity's graph is a change too.
+    let update = app
+        .update(
+            "DELETE { GRAPH <urn:ngsi-ld:Street:9> { ?a <https://uri.etsi.org/ngsi-ld/hasValue> \"Main\" } } \
+             INSERT { GRAPH <urn:ngsi-ld:Street:9> { ?a <https://uri.etsi.org/ngsi-ld/hasValue> \"High\" } } \
+             WHERE { GRAPH <urn:ngsi-ld:Street:9> { ?a <https://uri.etsi.org/ngsi-ld/hasValue> \"Main\" } }",
+        )
+        .await;
+    assert_eq!(update.status, 204, "{}", update.text());
+    let second = notifications(&received, 2, 10).await;
+    assert_eq!(second.len(), 2, "no notification after the SPARQL Update");
+    assert_eq!(second[1]["triggerReason"], "attributeUpdated");
+    assert_eq!(second[1]["data"][0]["name"], "High");
+
+    // The subscription shows what was sent; the dead one its failures, once they are known.
+    let live = ngsi(
+        &app,
+        Method::GET,
+        "subscriptions/urn:ngsi-ld:Subscription:live",
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(
+        live.json()["notification"]["timesSent"],
+        2,
+        "{}",
+        live.text()
+    );
+    assert_eq!(live.json()["notification"]["status"], "ok");
+    assert_eq!(live.json()["status"], "active");
+}
