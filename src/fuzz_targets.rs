@@ -45,6 +45,8 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("harvest_page", harvest_page),
     ("graph_store", graph_store),
     ("wkt", wkt),
+    ("ngsi_ld_entity", ngsi_ld_entity),
+    ("ngsi_ld_query", ngsi_ld_query),
 ];
 
 const BASE: &str = "http://localhost:7878/";
@@ -432,4 +434,81 @@ pub fn wkt(data: &[u8]) {
             let _ = shape.contains((x0 + x1) / 2.0, (y0 + y1) / 2.0);
         }
     }
+}
+
+/// An NGSI-LD request body as `POST /entities` (first byte even) or a patch (odd) reads it,
+/// then rendered in every format and through RDF and back.
+pub fn ngsi_ld_entity(data: &[u8]) {
+    use crate::ngsild::context::ActiveContext;
+    use crate::ngsild::entity::{Format, Shape, View, parse};
+    let Some((&first, body)) = data.split_first() else {
+        return;
+    };
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return;
+    };
+    let shape = if first % 2 == 0 {
+        Shape::Entity
+    } else {
+        Shape::Fragment
+    };
+    let core = ActiveContext::core();
+    let Ok(entity) = parse(&value, &core, shape, "2026-12-07T00:00:00Z") else {
+        return;
+    };
+    for format in [Format::Normalized, Format::Concise, Format::KeyValues] {
+        let view = View {
+            context: &core,
+            format,
+            sys_attrs: true,
+            only: None,
+            omit: None,
+            lang: Some("en"),
+        };
+        let _ = entity.render(&view);
+    }
+    if !entity.id.is_empty() {
+        let graph = oxigraph::model::GraphName::DefaultGraph;
+        let quads = crate::ngsild::rdf::to_quads(&entity, &graph, &core);
+        let _ = crate::ngsild::rdf::from_quads(&entity.id, &quads, &core);
+    }
+}
+
+/// An NGSI-LD `q`, then (after `0xFF`) an entity: the query, the type selector and a geo-query
+/// built from the same text are parsed and evaluated on it.
+pub fn ngsi_ld_query(data: &[u8]) {
+    use crate::ngsild::context::ActiveContext;
+    use crate::ngsild::entity::{Shape, parse};
+    use crate::ngsild::{geo, query};
+    let (text, entity) = split(data);
+    let Ok(text) = std::str::from_utf8(text) else {
+        return;
+    };
+    let core = ActiveContext::core();
+    let sample = br#"{"id": "urn:x:1", "type": ["A", "B"], "a": {"type": "Property", "value": 5, "b": {"type": "Property", "value": "x"}}, "c": {"type": "Property", "value": {"d": [1, "e"]}}, "location": {"type": "GeoProperty", "value": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}}}"#;
+    let body = entity.unwrap_or(sample);
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return;
+    };
+    let Ok(entity) = parse(&value, &core, Shape::Entity, "2026-12-07T00:00:00Z") else {
+        return;
+    };
+    if let Ok(q) = query::parse_q(text, &core) {
+        let _ = query::matches(&q, &entity);
+    }
+    if let Ok(types) = query::parse_types(text, &core) {
+        let _ = query::has_types(&types, &entity);
+    }
+    let location = "https://uri.etsi.org/ngsi-ld/location".to_owned();
+    for (georel, geometry) in [
+        ("near;maxDistance==1000", "Point"),
+        ("intersects", "Polygon"),
+        ("within", "MultiPolygon"),
+    ] {
+        if let Ok(geo) = geo::GeoQuery::parse(georel, Some(geometry), Some(text), location.clone())
+        {
+            let _ = geo.matches(&entity);
+        }
+    }
+    let _ = geo::GeoQuery::parse(text, Some("Point"), Some("[1,2]"), location);
 }

@@ -281,3 +281,13 @@ fn graph_store() {
 fn wkt() {
     check("wkt");
 }
+
+#[test]
+fn ngsi_ld_entity() {
+    check("ngsi_ld_entity");
+}
+
+#[test]
+fn ngsi_ld_query() {
+    check("ngsi_ld_query");
+}
