@@ -79,6 +79,8 @@ pub struct NgsiLd {
     contexts: Arc<Contexts>,
     subscriptions: Arc<Subscriptions>,
     notifier: Arc<Notifier>,
+    /// The live city's sensors as read-only entities of the default tenant.
+    sensors: Option<super::sensors::Sensors>,
 }
 
 impl Request {
@@ -250,7 +252,14 @@ fn read_options(request: &Request, context: &ActiveContext) -> Result<ReadOption
 
 impl NgsiLd {
     /// The service over `storage`: entities and subscriptions read back, notifications on.
-    pub fn open(storage: Storage, base: BaseIri, allow: AllowList) -> Result<Self, String> {
+    pub fn open(
+        storage: Storage,
+        base: BaseIri,
+        allow: AllowList,
+        city: Option<Arc<crate::city::CityState>>,
+    ) -> Result<Self, String> {
+        let sensors =
+            city.map(|city| super::sensors::Sensors::new(storage.clone(), base.clone(), city));
         let broker = Broker::open(storage.clone(), base.clone())?;
         let contexts = Arc::new(Contexts::new(allow, &base));
         let subscriptions =
@@ -265,6 +274,7 @@ impl NgsiLd {
             contexts,
             subscriptions,
             notifier,
+            sensors,
         })
     }
 
@@ -369,10 +379,12 @@ impl NgsiLd {
         let context = self.read_context(request)?;
         let options = read_options(request, &context)?;
         self.check_tenant(request)?;
-        let found = self
-            .broker
-            .get(request.tenant(), id)?
-            .ok_or_else(|| NgsiError::not_found(format!("there is no entity {id}")))?;
+        let found = match self.broker.get(request.tenant(), id)? {
+            Some(found) => found,
+            None => self
+                .sensor(request, id)?
+                .ok_or_else(|| NgsiError::not_found(format!("there is no entity {id}")))?,
+        };
         if let Some(selector) = request.param("type") {
             let selector = query::parse_types(selector, &context)?;
             if !query::has_types(&selector, &found) {
@@ -523,6 +535,39 @@ impl NgsiLd {
                     .as_ref()
                     .is_none_or(|a| a.iter().any(|name| e.attributes.contains_key(name)))
         })?;
+        let mut selected = selected;
+        if let Some(sensors) = &self.sensors
+            && request.tenant() == DEFAULT_TENANT
+            && types.as_ref().is_none_or(|t| {
+                let probe = |iri: &str| Entity {
+                    id: String::new(),
+                    types: vec![iri.to_owned()],
+                    scopes: Vec::new(),
+                    attributes: Default::default(),
+                    created_at: String::new(),
+                    modified_at: String::new(),
+                };
+                query::has_types(t, &probe(super::sensors::SENSOR))
+                    || query::has_types(t, &probe(super::sensors::FEATURE))
+            })
+        {
+            let own: HashSet<String> = selected.iter().map(|e| e.id.clone()).collect();
+            for e in sensors.entities(None)? {
+                if !own.contains(&e.id)
+                    && types.as_ref().is_none_or(|t| query::has_types(t, &e))
+                    && ids.as_ref().is_none_or(|ids| ids.contains(&e.id))
+                    && pattern.as_ref().is_none_or(|p| p.is_match(&e.id))
+                    && q.as_ref().is_none_or(|q| query::matches(q, &e))
+                    && geo.as_ref().is_none_or(|g| g.matches(&e))
+                    && attrs
+                        .as_ref()
+                        .is_none_or(|a| a.iter().any(|name| e.attributes.contains_key(name)))
+                {
+                    selected.push(Arc::new(e));
+                }
+            }
+            selected.sort_by(|a, b| a.id.cmp(&b.id));
+        }
         let total = selected.len();
         let view = View {
             context: &context,
@@ -674,6 +719,16 @@ impl NgsiLd {
             body_query: true,
         };
         self.query_entities(&query)
+    }
+
+    /// A sensor of the live city, by id (default tenant only).
+    fn sensor(&self, request: &Request, id: &str) -> Result<Option<Arc<Entity>>, NgsiError> {
+        match &self.sensors {
+            Some(sensors) if request.tenant() == DEFAULT_TENANT => {
+                Ok(sensors.entities(Some(id))?.pop().map(Arc::new))
+            }
+            _ => Ok(None),
+        }
     }
 
     /// `DELETE /entities/{id}`.

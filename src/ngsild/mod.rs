@@ -8,6 +8,7 @@
 //! - `query.rs`: the `q` and type query languages; `geo.rs`: geo-queries
 //! - `ops.rs`: the entity, attribute and batch operations
 //! - `subscriptions.rs`: subscriptions and what they match; `notify.rs`: sending notifications
+//! - `sensors.rs`: the sensors of mapping ingest as read-only entities, from the live city
 //! - `error.rs`: the NGSI-LD ProblemDetails types
 
 pub mod api;
@@ -21,6 +22,7 @@ pub mod notify;
 pub mod ops;
 pub mod query;
 pub mod rdf;
+pub mod sensors;
 pub mod subscriptions;
 
 pub use api::{Accept, NgsiLd, Reply, Request};

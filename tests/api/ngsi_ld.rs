@@ -412,3 +412,82 @@ async fn subscribers_hear_of_every_change_whatever_path_made_it_and_a_dead_one_d
     assert_eq!(live.json()["notification"]["status"], "ok");
     assert_eq!(live.json()["status"], "active");
 }
+
+#[actix_web::test]
+async fn the_sensors_of_mapping_ingest_are_ngsi_ld_entities_with_their_latest_readings() {
+    let context = r#"{"@context": {"Sensor": "http://www.w3.org/ns/sosa/Sensor",
+        "pm25": "https://w3id.org/citykg/property/pm25"}}"#;
+    let site = static_site(vec![(
+        "/city.jsonld",
+        200,
+        "application/ld+json",
+        context.to_owned(),
+    )])
+    .await;
+    let host = site.trim_start_matches("http://").to_owned();
+    let app = spawn_with(move |s| {
+        s.ngsi_ld_open_writes = true;
+        s.allow_list = citykg::core::config::AllowList::new([host]);
+    })
+    .await;
+    let csv = "sensor_id,district,lat,lon,property,value,unit,timestamp\n\
+               aq-1,D01,48.20,16.37,pm25,12.5,ug/m3,2025-03-01T00:00:00Z\n\
+               aq-1,D01,48.20,16.37,pm25,14.5,ug/m3,2025-03-01T01:00:00Z\n\
+               aq-2,D02,48.21,16.38,pm25,30,ug/m3,2025-03-01T00:30:00Z\n";
+    let ingest = app
+        .send(
+            app.admin(
+                Method::POST,
+                "/ingest/builtin/readings-csv",
+                Some("text/csv"),
+            ),
+            csv,
+        )
+        .await;
+    assert_eq!(ingest.status, 200, "{}", ingest.text());
+    let with_context = [("Link", link(&format!("{site}/city.jsonld")))];
+    let all = ngsi(
+        &app,
+        Method::GET,
+        "entities?type=Sensor&options=keyValues",
+        &with_context,
+        None,
+    )
+    .await;
+    assert_eq!(all.status, 200, "{}", all.text());
+    let sensors = all.json();
+    let sensors = sensors.as_array().unwrap();
+    assert_eq!(sensors.len(), 2, "{sensors:?}");
+    assert_eq!(sensors[0]["type"], "Sensor");
+    assert_eq!(sensors[0]["pm25"], 14.5, "the latest reading: {sensors:?}");
+    assert_eq!(sensors[0]["location"]["type"], "Point");
+    // q applies to them like to any entity; without the context the names are IRIs.
+    let high = ngsi(
+        &app,
+        Method::GET,
+        "entities?type=Sensor&q=pm25%3E20",
+        &with_context,
+        None,
+    )
+    .await;
+    let high = high.json();
+    assert_eq!(high.as_array().map(Vec::len), Some(1), "{high}");
+    assert_eq!(high[0]["pm25"]["observedAt"], "2025-03-01T00:30:00Z");
+    let id = high[0]["id"].as_str().unwrap().to_owned();
+    let one = ngsi(
+        &app,
+        Method::GET,
+        &format!(
+            "entities/{}",
+            form_urlencoded::byte_serialize(id.as_bytes()).collect::<String>()
+        ),
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(one.status, 200, "{}", one.text());
+    assert_eq!(
+        one.json()["https://w3id.org/citykg/property/pm25"]["value"],
+        30.0
+    );
+}

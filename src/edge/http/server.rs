@@ -200,6 +200,7 @@ impl Application {
                 store.clone(),
                 settings.base_iri.clone(),
                 settings.allow_list.clone(),
+                settings.live_state.then(|| city.clone()),
             )
             .map_err(AppError::NgsiLd)?,
         );
