@@ -288,11 +288,13 @@ def stop(proc):
 
 # --- robot --------------------------------------------------------------------------------
 
-def run_robot(args, copy, out, paths, drop, dry_run):
-    cmd = [args.python, "-m", "robot", "--outputdir", str(out), "--output", "output.xml",
+def run_robot(args, copy, out, paths, drop, dry_run, only=None, output="output.xml"):
+    cmd = [args.python, "-m", "robot", "--outputdir", str(out), "--output", output,
            "--log", "NONE" if dry_run else "log.html", "--report", "NONE", "--name", "NGSI-LD"]
     if dry_run:
         cmd += ["--dryrun", "--console", "dotted"]
+    for name in only or []:  # a rerun of these tests alone
+        cmd += ["--test", name]
     if paths != [""]:  # run over all of TP/NGSI-LD (stable long names), parse only these
         for p in paths:
             cmd += ["--parseinclude", str(copy / TP / p)]
@@ -356,6 +358,17 @@ def read_passing():
     return {l.strip() for l in PASSING.read_text().splitlines() if l.strip() and not l.startswith("#")}
 
 
+MAX_RERUN = 40
+
+
+def regressions(out, copy):
+    """Tests of passing.txt that failed in `out/output.xml`."""
+    if not (out / "output.xml").exists():
+        return []
+    listed = read_passing()
+    return sorted(n for n, s, _, _ in read_results(out / "output.xml", copy / TP) if n in listed and s != "PASS")
+
+
 def check(results, full_run):
     status = {name: s for name, s, _, _ in results}
     # A listed test that did not run counts only when everything applicable ran (no --include).
@@ -406,11 +419,18 @@ def main():
         out = Path(tmp) / "dryrun" if args.dry_run else args.out.resolve()
         out.mkdir(parents=True, exist_ok=True)
         (out / "output.xml").unlink(missing_ok=True)  # no stale results if robot fails early
+        (out / "rerun.xml").unlink(missing_ok=True)
         citykg = None
         try:
             if not args.dry_run:
                 citykg = start_citykg(args.bin, ports, out / "citykg.log")
             rc = run_robot(args, copy, out, paths, drop, args.dry_run)
+            rerun = regressions(out, copy) if args.check and not args.dry_run else []
+            if 0 < len(rerun) <= MAX_RERUN:
+                # Tests that wait for notifications can lose a race on a busy machine: a test of
+                # passing.txt that failed runs once more, alone, and its second result counts.
+                print(f"rerunning {len(rerun)} tests of passing.txt that failed:", *rerun, sep="\n  ")
+                run_robot(args, copy, out, paths, drop, False, rerun, "rerun.xml")
         finally:
             if citykg:
                 stop(citykg)
@@ -419,6 +439,9 @@ def main():
             print(f"run.py: robot failed (exit status {rc})", file=sys.stderr)
             return 2
         results = read_results(out / "output.xml", copy / TP)
+        if (out / "rerun.xml").exists():
+            again = {name: r for name, *r in read_results(out / "rerun.xml", copy / TP)}
+            results = [(name, *again[name]) if name in again else (name, *r) for name, *r in results]
 
     summarize(results, listed, args.dry_run)
     if args.dry_run:
