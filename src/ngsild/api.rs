@@ -48,6 +48,8 @@ pub struct Request {
     pub agent: String,
     /// A query given as a body (`POST /entityOperations/query`): no page links.
     pub body_query: bool,
+    /// `Prefer: body=json`: a GeoJSON answer keeps its context in the `Link` header.
+    pub prefer_body_json: bool,
 }
 
 /// An answer: status, JSON body, headers.
@@ -56,6 +58,8 @@ pub struct Reply {
     pub status: u16,
     pub body: Option<Value>,
     pub headers: Vec<(&'static str, String)>,
+    /// The body's media type.
+    pub content_type: &'static str,
 }
 
 impl Reply {
@@ -64,6 +68,7 @@ impl Reply {
             status,
             body,
             headers: Vec::new(),
+            content_type: "application/json",
         }
     }
 
@@ -81,6 +86,7 @@ pub struct NgsiLd {
     notifier: Arc<Notifier>,
     /// The live city's sensors as read-only entities of the default tenant.
     sensors: Option<super::sensors::Sensors>,
+    started: std::time::Instant,
 }
 
 impl Request {
@@ -275,6 +281,7 @@ impl NgsiLd {
             subscriptions,
             notifier,
             sensors,
+            started: std::time::Instant::now(),
         })
     }
 
@@ -303,6 +310,20 @@ impl NgsiLd {
             .clone()
             .unwrap_or_else(|| CORE_CONTEXT_URL.to_owned());
         match request.accept {
+            Some(Accept::GeoJson) => {
+                let mut body = body;
+                let in_body = !request.prefer_body_json;
+                if in_body && let Value::Object(map) = &mut body {
+                    map.insert("@context".into(), Value::String(url.clone()));
+                }
+                let mut reply = Reply::new(status, Some(body));
+                reply.content_type = "application/geo+json";
+                if in_body {
+                    reply
+                } else {
+                    reply.header("Link", link_header(&url))
+                }
+            }
             Some(Accept::JsonLd) => {
                 let with_context = |item: Value| match item {
                     Value::Object(mut object) => {
@@ -317,7 +338,9 @@ impl NgsiLd {
                     }
                     other => with_context(other),
                 };
-                Reply::new(status, Some(body))
+                let mut reply = Reply::new(status, Some(body));
+                reply.content_type = "application/ld+json";
+                reply
             }
             _ => Reply::new(status, Some(body)).header("Link", link_header(&url)),
         }
@@ -408,7 +431,11 @@ impl NgsiLd {
             omit: options.omit.as_ref(),
             lang: options.lang.as_deref(),
         };
-        Ok(self.answer(request, 200, Value::Object(found.render(&view)), false))
+        let body = match request.accept {
+            Some(Accept::GeoJson) => feature(&found, &view, &geometry_property(request, &context)),
+            _ => Value::Object(found.render(&view)),
+        };
+        Ok(self.answer(request, 200, body, false))
     }
 
     /// `GET /entities`.
@@ -577,13 +604,18 @@ impl NgsiLd {
             omit: options.omit.as_ref(),
             lang: options.lang.as_deref(),
         };
-        let page: Vec<Value> = selected
-            .iter()
-            .skip(offset)
-            .take(limit)
-            .map(|e| Value::Object(e.render(&view)))
-            .collect();
-        let mut reply = self.answer(request, 200, Value::Array(page), true);
+        let page = selected.iter().skip(offset).take(limit);
+        let body = match request.accept {
+            Some(Accept::GeoJson) => {
+                let property = geometry_property(request, &context);
+                json!({
+                    "type": "FeatureCollection",
+                    "features": page.map(|e| feature(e, &view, &property)).collect::<Vec<_>>(),
+                })
+            }
+            _ => Value::Array(page.map(|e| Value::Object(e.render(&view))).collect()),
+        };
+        let mut reply = self.answer(request, 200, body, true);
         if count {
             reply = reply.header("NGSILD-Results-Count", total.to_string());
         }
@@ -717,8 +749,104 @@ impl NgsiLd {
             body: None,
             agent: request.agent.clone(),
             body_query: true,
+            prefer_body_json: request.prefer_body_json,
         };
         self.query_entities(&query)
+    }
+
+    /// `DELETE /entities?...` (purge, clause 5.6.21): the entities a query selects are deleted,
+    /// or with `drop` / `keep` only some of their attributes.
+    pub fn purge(&self, request: &Request) -> Result<Reply, NgsiError> {
+        request.allow_params(&[
+            "type",
+            "id",
+            "idPattern",
+            "q",
+            "scopeQ",
+            "local",
+            "drop",
+            "keep",
+            "datasetId",
+        ])?;
+        let context = self.read_context(request)?;
+        if request.param("type").is_none()
+            && request.param("id").is_none()
+            && request.param("idPattern").is_none()
+            && request.param("q").is_none()
+            && request.param("local") != Some("true")
+        {
+            return Err(NgsiError::bad_request(
+                "a purge needs at least one of type, id, idPattern, q (or local=true)",
+            ));
+        }
+        let names = |param: &str| -> Option<HashSet<String>> {
+            request.param(param).map(|_| {
+                request
+                    .list(param)
+                    .iter()
+                    .map(|n| context.expand(n))
+                    .collect()
+            })
+        };
+        let (drop, keep) = (names("drop"), names("keep"));
+        if drop.is_some() && keep.is_some() {
+            return Err(NgsiError::bad_request("drop and keep cannot be combined"));
+        }
+        let types = match request.param("type") {
+            Some("*") | None => None,
+            Some(t) => Some(query::parse_types(t, &context)?),
+        };
+        let ids: Option<HashSet<String>> = request
+            .param("id")
+            .map(|_| request.list("id").into_iter().collect());
+        let pattern = match request.param("idPattern") {
+            None => None,
+            Some(p) => Some(
+                regex::RegexBuilder::new(p)
+                    .size_limit(1 << 20)
+                    .build()
+                    .map_err(|e| {
+                        NgsiError::bad_request(format!("idPattern is not a valid pattern: {e}"))
+                    })?,
+            ),
+        };
+        let q = match request.param("q") {
+            None => None,
+            Some(q) => Some(query::parse_q(q, &context)?),
+        };
+        self.check_tenant(request)?;
+        let selected = self.broker.select(request.tenant(), |e| {
+            types.as_ref().is_none_or(|t| query::has_types(t, e))
+                && ids.as_ref().is_none_or(|ids| ids.contains(&e.id))
+                && pattern.as_ref().is_none_or(|p| p.is_match(&e.id))
+                && q.as_ref().is_none_or(|q| query::matches(q, e))
+        })?;
+        if drop.is_none() && keep.is_none() {
+            let ids = selected.iter().map(|e| e.id.clone()).collect();
+            ops::batch_delete(&self.broker, request.tenant(), request.cause(), ids)?;
+            return Ok(Reply::new(204, None));
+        }
+        let now = crate::core::clock::now();
+        let trimmed: Vec<Result<Entity, Failed>> = selected
+            .iter()
+            .map(|e| {
+                let mut entity = (**e).clone();
+                entity.attributes.retain(|name, _| {
+                    drop.as_ref().is_none_or(|d| !d.contains(name))
+                        && keep.as_ref().is_none_or(|k| k.contains(name))
+                });
+                entity.modified_at = now.clone();
+                Ok(entity)
+            })
+            .collect();
+        ops::batch(
+            &self.broker,
+            request.tenant(),
+            request.cause(),
+            Batch::Upsert { update: false },
+            trimmed,
+        )?;
+        Ok(Reply::new(204, None))
     }
 
     /// A sensor of the live city, by id (default tenant only).
@@ -1241,6 +1369,26 @@ impl NgsiLd {
         Ok(Reply::new(204, None))
     }
 
+    /// `GET /info/sourceIdentity` (clause 5.15.2): who this broker is, per tenant.
+    pub fn source_identity(&self, request: &Request) -> Result<Reply, NgsiError> {
+        request.allow_params(&[])?;
+        let tenant = request.tenant();
+        let alias = if tenant == DEFAULT_TENANT {
+            "citykg".to_owned()
+        } else {
+            format!("citykg:{tenant}")
+        };
+        let seconds = self.started.elapsed().as_secs();
+        let body = json!({
+            "id": format!("urn:ngsi-ld:ContextSourceIdentity:{}", list_id(std::slice::from_ref(&alias))),
+            "type": "ContextSourceIdentity",
+            "contextSourceAlias": alias,
+            "contextSourceUptime": format!("PT{seconds}S"),
+            "contextSourceTimeAt": crate::core::clock::now(),
+        });
+        Ok(self.answer(request, 200, body, false))
+    }
+
     // --- discovery ---
 
     /// `GET /types`: the entity types (`details=true`: with their attributes).
@@ -1417,6 +1565,23 @@ fn with_page_links(
         reply = reply.header("Link", link(offset + limit, "next"));
     }
     reply
+}
+
+/// The GeoProperty a GeoJSON answer shows (`geometryProperty`, default `location`), expanded.
+fn geometry_property(request: &Request, context: &ActiveContext) -> String {
+    context.expand(request.param("geometryProperty").unwrap_or("location"))
+}
+
+/// An entity as a GeoJSON Feature: its geometry, and its members as properties.
+fn feature(entity: &Entity, view: &View<'_>, property: &str) -> Value {
+    let geometry = entity
+        .attributes
+        .get(property)
+        .and_then(|i| i.first())
+        .map_or(Value::Null, |i| i.value.clone());
+    let mut properties = entity.render(view);
+    properties.remove("id");
+    json!({"id": entity.id, "type": "Feature", "geometry": geometry, "properties": properties})
 }
 
 /// A `true`/`false` parameter (absent: false).

@@ -34,8 +34,20 @@ pub const MAX_DOCUMENTS: usize = 32;
 
 /// Whether `url` names a version of the core context (always applied, never fetched).
 pub fn is_core_context(url: &str) -> bool {
-    url.starts_with("https://uri.etsi.org/ngsi-ld/v1/ngsi-ld-core-context")
-        || url.starts_with("http://uri.etsi.org/ngsi-ld/v1/ngsi-ld-core-context")
+    let Some(name) = url
+        .strip_prefix("https://uri.etsi.org/ngsi-ld/v1/ngsi-ld-core-context")
+        .or_else(|| url.strip_prefix("http://uri.etsi.org/ngsi-ld/v1/ngsi-ld-core-context"))
+    else {
+        return false;
+    };
+    // `.jsonld` or `-vX.Y.jsonld`: another name is not the core context.
+    let version = name.strip_suffix(".jsonld").unwrap_or("-");
+    version.is_empty()
+        || version.strip_prefix("-v").is_some_and(|v| {
+            let mut parts = v.split('.');
+            parts.clone().count() == 2
+                && parts.all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        })
 }
 
 /// How a term's values are read (`@type` of an expanded term definition).
@@ -415,5 +427,21 @@ mod tests {
             Some("http://127.0.0.1:9/c.jsonld")
         );
         assert!(link_context("<a>; rel=\"next\"").ok().flatten().is_none());
+    }
+
+    #[test]
+    fn core_context_urls() {
+        assert!(is_core_context(
+            "https://uri.etsi.org/ngsi-ld/v1/ngsi-ld-core-context.jsonld"
+        ));
+        assert!(is_core_context(
+            "https://uri.etsi.org/ngsi-ld/v1/ngsi-ld-core-context-v1.8.jsonld"
+        ));
+        assert!(!is_core_context(
+            "https://uri.etsi.org/ngsi-ld/v1/ngsi-ld-core-context-non-existing.jsonld"
+        ));
+        assert!(!is_core_context(
+            "https://example.org/ngsi-ld-core-context.jsonld"
+        ));
     }
 }

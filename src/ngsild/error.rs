@@ -19,6 +19,8 @@ pub enum ErrorType {
     Conflict,
     /// Not an NGSI-LD error type: the method does not apply to the resource (HTTP 405).
     MethodNotAllowed,
+    /// Not an NGSI-LD error type: a body without `Content-Length` (HTTP 411).
+    LengthRequired,
 }
 
 impl ErrorType {
@@ -37,6 +39,7 @@ impl ErrorType {
             Self::NonexistentTenant => "NonexistentTenant",
             Self::Conflict => "Conflict",
             Self::MethodNotAllowed => "OperationNotSupported",
+            Self::LengthRequired => "InvalidRequest",
         }
     }
 
@@ -55,6 +58,7 @@ impl ErrorType {
             Self::LdContextNotAvailable => 504,
             Self::NoMultiTenantSupport => 501,
             Self::MethodNotAllowed => 405,
+            Self::LengthRequired => 411,
         }
     }
 
@@ -73,6 +77,7 @@ impl ErrorType {
             Self::NonexistentTenant => "The tenant does not exist",
             Self::Conflict => "Conflict",
             Self::MethodNotAllowed => "The method is not allowed on this resource",
+            Self::LengthRequired => "Content-Length is required",
         }
     }
 }

@@ -82,7 +82,7 @@ fn respond(reply: Reply) -> HttpResponse {
     }
     match reply.body {
         Some(body) => builder
-            .content_type("application/json")
+            .content_type(reply.content_type)
             .body(body.to_string()),
         None => builder.finish(),
     }
@@ -168,6 +168,14 @@ async fn serve(
         .and_then(|v| v.to_str().ok())
         .map(media_type);
     let has_body_method = matches!(method, Method::POST | Method::PUT | Method::PATCH);
+    // A body must say its length (clause 6.3.7: 411 before anything else is decided).
+    if has_body_method && !request.headers().contains_key(header::CONTENT_LENGTH) {
+        return Err(NgsiError::new(
+            crate::ngsild::ErrorType::LengthRequired,
+            "the request has a body without Content-Length",
+        )
+        .into());
+    }
     if has_body_method {
         let allowed: &[&str] = if method == Method::PATCH {
             &[
@@ -190,7 +198,12 @@ async fn serve(
         }
     }
     let accept = negotiate(request);
-    if accept.is_none() {
+    let entity_read = method == Method::GET
+        && request
+            .path()
+            .strip_prefix(PREFIX)
+            .is_some_and(|p| p.starts_with("entities"));
+    if accept.is_none() || (accept == Some(Accept::GeoJson) && !entity_read) {
         return Err(super::problem::Problem::not_acceptable(&[
             "application/json",
             "application/ld+json",
@@ -240,6 +253,11 @@ async fn serve(
         body,
         agent: super::auth::agent(token.as_ref()),
         body_query: false,
+        prefer_body_json: request
+            .headers()
+            .get_all("Prefer")
+            .filter_map(|v| v.to_str().ok())
+            .any(|v| v.split(',').any(|p| p.trim() == "body=json")),
     };
     let raw_path = request.path();
     let tail = raw_path.strip_prefix(PREFIX).unwrap_or("");
@@ -280,9 +298,7 @@ fn route(
         ["entities"] => match *method {
             Method::GET | Method::HEAD => service.query_entities(request),
             Method::POST => service.create_entity(request),
-            Method::DELETE => Err(NgsiError::bad_request(
-                "deleting entities by query (purge) needs a filter; citykg does not support it yet",
-            )),
+            Method::DELETE => service.purge(request),
             _ => Err(NgsiError::bad_request(
                 "PUT and PATCH need an entity id: /entities/{id}",
             )),
@@ -349,6 +365,7 @@ fn route(
             Method::DELETE => service.delete_context(request, id),
             _ => Err(not_allowed()),
         },
+        ["info", "sourceIdentity"] if *method == Method::GET => service.source_identity(request),
         ["types"] if *method == Method::GET => service.types(request),
         ["types", name] if *method == Method::GET => service.type_info(request, name),
         ["attributes"] if *method == Method::GET => service.attributes(request, None),

@@ -304,7 +304,9 @@ def run_robot(args, copy, out, paths, drop, dry_run, only=None, output="output.x
         cmd += ["--pythonpath", str(HERE), "--prerunmodifier", f"{Path(__file__).stem}.DropTests:{names}"]
     cmd.append(TP)
     env = {**os.environ, "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"}
-    return subprocess.run(cmd, cwd=copy, env=env).returncode  # the suite uses ${EXECDIR}
+    # The suite prints every request and response (megabytes): kept in a file beside the log.
+    with open(out / f"{Path(output).stem}-console.txt", "w") as console:
+        return subprocess.run(cmd, cwd=copy, env=env, stdout=console).returncode  # ${EXECDIR}
 
 
 def read_results(output_xml, tp):
