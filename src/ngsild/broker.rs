@@ -39,9 +39,9 @@ pub struct Broker {
     mirror: RwLock<Mirror>,
     /// NGSI-LD writes, one at a time: read, change, commit, mirror.
     writing: Mutex<()>,
-    stale: Mutex<Stale>,
-    /// Wakes the follower thread when `stale` gets something.
-    woken: std::sync::Condvar,
+    /// What other writers changed, shared with the follower thread (which holds no broker
+    /// while it waits, so that dropping the service releases the store at once).
+    stale: Arc<(Mutex<Stale>, std::sync::Condvar)>,
     refreshing: Mutex<()>,
 }
 
@@ -60,8 +60,7 @@ impl Broker {
             base,
             mirror: RwLock::new(HashMap::new()),
             writing: Mutex::new(()),
-            stale: Mutex::new(Stale::default()),
-            woken: std::sync::Condvar::new(),
+            stale: Arc::new((Mutex::new(Stale::default()), std::sync::Condvar::new())),
             refreshing: Mutex::new(()),
         });
         broker.reload_all().map_err(|e| e.to_string())?;
@@ -156,7 +155,7 @@ impl Broker {
             .refreshing
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        let stale = std::mem::take(&mut *self.stale.lock().unwrap_or_else(PoisonError::into_inner));
+        let stale = std::mem::take(&mut *self.stale.0.lock().unwrap_or_else(PoisonError::into_inner));
         if stale.all {
             self.reload_all()?;
             return Ok(());
@@ -220,30 +219,26 @@ impl Broker {
     /// subscriptions hear of it), on a thread of its own.
     fn follow(broker: &Arc<Self>) -> std::io::Result<()> {
         let weak = Arc::downgrade(broker);
+        let stale = broker.stale.clone();
         std::thread::Builder::new()
             .name("ngsi-ld-follow".into())
             .spawn(move || {
                 loop {
+                    let (lock, woken) = &*stale;
+                    let mut guard = lock.lock().unwrap_or_else(PoisonError::into_inner);
+                    if !guard.all && guard.graphs.is_empty() {
+                        guard = woken
+                            .wait_timeout(guard, std::time::Duration::from_secs(1))
+                            .unwrap_or_else(PoisonError::into_inner)
+                            .0;
+                    }
+                    let pending = guard.all || !guard.graphs.is_empty();
+                    drop(guard);
                     let Some(broker) = weak.upgrade() else {
                         return;
                     };
-                    let stale = broker.stale.lock().unwrap_or_else(PoisonError::into_inner);
-                    let stale = if stale.all || !stale.graphs.is_empty() {
-                        stale
-                    } else {
-                        broker
-                            .woken
-                            .wait_timeout(stale, std::time::Duration::from_secs(1))
-                            .unwrap_or_else(PoisonError::into_inner)
-                            .0
-                    };
-                    let pending = stale.all || !stale.graphs.is_empty();
-                    drop(stale);
                     if pending {
-                        let _writing = broker
-                            .writing
-                            .lock()
-                            .unwrap_or_else(PoisonError::into_inner);
+                        let _writing = broker.writing.lock().unwrap_or_else(PoisonError::into_inner);
                         if let Err(error) = broker.refresh() {
                             tracing::warn!(%error, "NGSI-LD entities could not be refreshed");
                         }
@@ -395,7 +390,7 @@ impl Consumer for Broker {
         if change.cause.origin == Origin::NgsiLd {
             return;
         }
-        let mut stale = self.stale.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut stale = self.stale.0.lock().unwrap_or_else(PoisonError::into_inner);
         match &change.graphs {
             ChangedGraphs::Unknown => stale.all = true,
             // Entity graphs are named by the entity (outside the base IRI) or under the
@@ -416,7 +411,7 @@ impl Consumer for Broker {
             }
         }
         drop(stale);
-        self.woken.notify_one();
+        self.stale.1.notify_one();
     }
 }
 
