@@ -285,6 +285,21 @@ impl NgsiLd {
         })
     }
 
+    /// `?type=` on an operation on one entity: the entity must have that type (404 else).
+    fn check_type(&self, request: &Request, id: &str) -> Result<(), NgsiError> {
+        let Some(selector) = request.param("type") else {
+            return Ok(());
+        };
+        let context = self.read_context(request)?;
+        let selector = query::parse_types(selector, &context)?;
+        match self.broker.get(request.tenant(), id)? {
+            Some(entity) if query::has_types(&selector, &entity) => Ok(()),
+            _ => Err(NgsiError::not_found(format!(
+                "there is no entity {id} of the type asked"
+            ))),
+        }
+    }
+
     fn check_tenant(&self, request: &Request) -> Result<(), NgsiError> {
         if self.broker.has_tenant(request.tenant()) {
             Ok(())
@@ -370,7 +385,7 @@ impl NgsiLd {
     /// `POST /entities`.
     pub fn create_entity(&self, request: &Request) -> Result<Reply, NgsiError> {
         request.allow_params(&["local"])?;
-        let entity = self.parse_entity(request, Shape::Entity, &crate::core::clock::now())?;
+        let entity = self.parse_entity(request, Shape::Entity, &super::now())?;
         let id = entity.id.clone();
         ops::create(&self.broker, request.tenant(), request.cause(), entity)?;
         Ok(Reply::new(201, None).header(
@@ -779,6 +794,11 @@ impl NgsiLd {
                 "a purge needs at least one of type, id, idPattern, q (or local=true)",
             ));
         }
+        if request.param("q").is_some_and(|q| q.contains('{')) {
+            return Err(NgsiError::bad_request(
+                "a purge cannot query linked entities ({...} in q)",
+            ));
+        }
         let names = |param: &str| -> Option<HashSet<String>> {
             request.param(param).map(|_| {
                 request
@@ -826,7 +846,7 @@ impl NgsiLd {
             ops::batch_delete(&self.broker, request.tenant(), request.cause(), ids)?;
             return Ok(Reply::new(204, None));
         }
-        let now = crate::core::clock::now();
+        let now = super::now();
         let trimmed: Vec<Result<Entity, Failed>> = selected
             .iter()
             .map(|e| {
@@ -882,7 +902,7 @@ impl NgsiLd {
     pub fn replace_entity(&self, request: &Request, id: &str) -> Result<Reply, NgsiError> {
         request.allow_params(&["type", "local"])?;
         entity::check_uri(id, "the entity id")?;
-        let entity = self.parse_entity(request, Shape::Fragment, &crate::core::clock::now())?;
+        let entity = self.parse_entity(request, Shape::Fragment, &super::now())?;
         self.check_tenant(request)?;
         ops::replace(&self.broker, request.tenant(), request.cause(), id, entity)?;
         Ok(Reply::new(204, None))
@@ -903,7 +923,7 @@ impl NgsiLd {
             Mode::Append { .. } => Mode::Append { no_overwrite },
             other => other,
         };
-        let fragment = self.parse_entity(request, Shape::Fragment, &crate::core::clock::now())?;
+        let fragment = self.parse_entity(request, Shape::Fragment, &super::now())?;
         if fragment.attributes.is_empty()
             && fragment.types.is_empty()
             && fragment.scopes.is_empty()
@@ -912,6 +932,7 @@ impl NgsiLd {
             return Err(NgsiError::bad_request("the fragment holds no attribute"));
         }
         self.check_tenant(request)?;
+        self.check_type(request, id)?;
         let outcome = ops::change_attributes(
             &self.broker,
             request.tenant(),
@@ -957,9 +978,10 @@ impl NgsiLd {
         let context = self.contexts.resolve(context.as_ref())?;
         let mut fragment = object.clone();
         fragment.remove("@context");
-        let now = crate::core::clock::now();
+        let now = super::now();
         let expanded = context.expand(name);
         self.check_tenant(request)?;
+        self.check_type(request, id)?;
         let instances = if replace {
             entity::parse_instances(
                 name,
@@ -1051,6 +1073,7 @@ impl NgsiLd {
             }
         };
         self.check_tenant(request)?;
+        self.check_type(request, id)?;
         ops::delete_attribute(
             &self.broker,
             request.tenant(),
@@ -1079,7 +1102,7 @@ impl NgsiLd {
             other => other,
         };
         let items = self.batch_items(request)?;
-        let now = crate::core::clock::now();
+        let now = super::now();
         let link = write_context(request)?;
         let shape = match op {
             Batch::Create | Batch::Upsert { .. } => Shape::Entity,
@@ -1190,7 +1213,7 @@ impl NgsiLd {
             }
             Some(_) => return Err(NgsiError::bad_request("jsonldContext must be a URI")),
         };
-        let now = crate::core::clock::now();
+        let now = super::now();
         let sub = Subscription::parse(body, request.tenant(), &context, context_value, &now)?;
         let id = sub.id.clone();
         self.subscriptions.create(sub, &request.agent)?;
@@ -1234,7 +1257,7 @@ impl NgsiLd {
             .get(request.tenant(), id)
             .ok_or_else(|| NgsiError::not_found(format!("there is no subscription {id}")))?;
         let context = self.read_context(request)?;
-        let body = self.render_subscription(&sub, &crate::core::clock::now(), &context);
+        let body = self.render_subscription(&sub, &super::now(), &context);
         Ok(self.answer(request, 200, body, false))
     }
 
@@ -1257,7 +1280,7 @@ impl NgsiLd {
         };
         self.check_tenant(request)?;
         let context = self.read_context(request)?;
-        let now = crate::core::clock::now();
+        let now = super::now();
         let all = self.subscriptions.list(request.tenant());
         let page: Vec<Value> = all
             .iter()
@@ -1293,7 +1316,7 @@ impl NgsiLd {
             .subscriptions
             .get(request.tenant(), id)
             .ok_or_else(|| NgsiError::not_found(format!("there is no subscription {id}")))?;
-        let patched = sub.patched(patch, &crate::core::clock::now())?;
+        let patched = sub.patched(patch, &super::now())?;
         self.subscriptions.replace(patched, &request.agent)?;
         Ok(Reply::new(204, None))
     }
@@ -1384,7 +1407,7 @@ impl NgsiLd {
             "type": "ContextSourceIdentity",
             "contextSourceAlias": alias,
             "contextSourceUptime": format!("PT{seconds}S"),
-            "contextSourceTimeAt": crate::core::clock::now(),
+            "contextSourceTimeAt": super::now(),
         });
         Ok(self.answer(request, 200, body, false))
     }

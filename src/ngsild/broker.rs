@@ -155,7 +155,8 @@ impl Broker {
             .refreshing
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        let stale = std::mem::take(&mut *self.stale.0.lock().unwrap_or_else(PoisonError::into_inner));
+        let stale =
+            std::mem::take(&mut *self.stale.0.lock().unwrap_or_else(PoisonError::into_inner));
         if stale.all {
             self.reload_all()?;
             return Ok(());
@@ -238,7 +239,10 @@ impl Broker {
                         return;
                     };
                     if pending {
-                        let _writing = broker.writing.lock().unwrap_or_else(PoisonError::into_inner);
+                        let _writing = broker
+                            .writing
+                            .lock()
+                            .unwrap_or_else(PoisonError::into_inner);
                         if let Err(error) = broker.refresh() {
                             tracing::warn!(%error, "NGSI-LD entities could not be refreshed");
                         }

@@ -167,7 +167,7 @@ impl Contexts {
     }
 
     fn fetch(&self, url: &str) -> Result<Arc<Value>, NgsiError> {
-        let now = crate::core::clock::now();
+        let now = super::now();
         if let Some(held) = self
             .documents
             .lock()
@@ -240,7 +240,7 @@ impl Contexts {
         ActiveContext::build(&definitions)?;
         let id = local_id();
         let url = format!("{}{id}", self.hosted_prefix);
-        let now = crate::core::clock::now();
+        let now = super::now();
         self.documents
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -296,7 +296,7 @@ impl Contexts {
             .values_mut()
             .find(|h| h.local_id == id || h.url == id)?;
         held.hits += 1;
-        held.last_usage = Some(crate::core::clock::now());
+        held.last_usage = Some(super::now());
         Some(held.clone())
     }
 

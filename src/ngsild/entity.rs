@@ -205,6 +205,11 @@ pub fn parse(
         return Err(NgsiError::bad_request("an entity must be a JSON object"));
     };
     let id = match object.get("id").or_else(|| object.get("@id")) {
+        Some(Value::String(id)) if id == NULL_URI => {
+            return Err(NgsiError::bad_request(
+                "urn:ngsi-ld:null cannot be an entity id",
+            ));
+        }
         Some(Value::String(id)) => {
             check_uri(id, "the entity id")?;
             id.clone()
@@ -399,6 +404,11 @@ fn parse_instance(
             }
         },
         Kind::GeoProperty => {
+            // A geometry may come as a string holding its GeoJSON.
+            let parsed = raw
+                .as_str()
+                .and_then(|text| serde_json::from_str::<Value>(text).ok());
+            let raw = parsed.as_ref().unwrap_or(raw);
             if !is_geometry(raw) {
                 return Err(NgsiError::bad_request(format!(
                     "the value of {name} must be a GeoJSON geometry (type and coordinates)"
@@ -430,6 +440,13 @@ fn parse_instance(
         },
         Kind::ListRelationship => match raw {
             Value::Array(items) => {
+                let normalized: Vec<Value> = items
+                    .iter()
+                    .map(|item| match item {
+                        Value::String(o) => serde_json::json!({"object": o}),
+                        other => other.clone(),
+                    })
+                    .collect();
                 for item in items {
                     let object = match item {
                         Value::String(o) => Some(o.as_str()),
@@ -445,7 +462,7 @@ fn parse_instance(
                         }
                     }
                 }
-                raw.clone()
+                Value::Array(normalized)
             }
             _ => {
                 return Err(NgsiError::bad_request(format!(
@@ -468,11 +485,19 @@ fn parse_instance(
                 )));
             }
         },
-        Kind::JsonProperty => raw.clone(),
+        Kind::JsonProperty => match raw {
+            Value::Object(_) | Value::Array(_) => raw.clone(),
+            _ => {
+                return Err(NgsiError::bad_request(format!(
+                    "the json of {name} must be a JSON object or array"
+                )));
+            }
+        },
     };
     let mut attribute = Attribute::new(kind, value, now);
     attribute.dataset_id = match member.get("datasetId") {
         None => None,
+        Some(Value::String(d)) if d == "@none" => None,
         Some(Value::String(d)) => {
             check_uri(d, &format!("the datasetId of {name}"))?;
             Some(d.clone())
@@ -536,6 +561,7 @@ fn is_null_value(value: &Value) -> bool {
 fn holds_null(value: &Value) -> bool {
     match value {
         Value::Null => true,
+        Value::String(s) => s == NULL_URI,
         Value::Array(items) => items.iter().any(holds_null),
         Value::Object(map) => map.values().any(holds_null),
         _ => false,

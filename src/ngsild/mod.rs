@@ -26,5 +26,20 @@ pub mod sensors;
 pub mod subscriptions;
 
 pub use api::{Accept, NgsiLd, Reply, Request};
+
+/// Now, as NGSI-LD writes times (clause 4.6.3): UTC, milliseconds.
+pub fn now() -> String {
+    let now = crate::core::clock::now();
+    let Some((seconds, fraction)) = now.split_once('.') else {
+        return now.replace('Z', ".000Z");
+    };
+    let digits: String = fraction
+        .trim_end_matches('Z')
+        .chars()
+        .chain(std::iter::repeat('0'))
+        .take(3)
+        .collect();
+    format!("{seconds}.{digits}Z")
+}
 pub use broker::Broker;
 pub use error::{ErrorType, NgsiError};

@@ -101,7 +101,7 @@ impl Notifier {
         if subs.is_empty() {
             return;
         }
-        let now = crate::core::clock::now();
+        let now = super::now();
         for sub in subs {
             let mut data = Vec::new();
             let mut reason: Option<Trigger> = None;
@@ -183,7 +183,7 @@ impl Notifier {
     }
 
     fn record(&self, key: &(String, String), sent: bool, final_failure: bool) {
-        let now = crate::core::clock::now();
+        let now = super::now();
         let mut status = self.status.lock().unwrap_or_else(PoisonError::into_inner);
         let entry = status.entry(key.clone()).or_default();
         entry.last_notification = Some(now.clone());

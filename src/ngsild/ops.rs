@@ -11,6 +11,10 @@ use super::error::{ErrorType, NgsiError};
 use crate::storage::Cause;
 
 use super::entity::NULL_URI;
+use super::now;
+
+/// The expanded name `scope` has as an attribute name (the core context maps it).
+pub const SCOPE: &str = "https://uri.etsi.org/ngsi-ld/scope";
 
 /// What an attribute operation did, for 204 (all updated) or 207.
 #[derive(Debug, Default)]
@@ -18,10 +22,6 @@ pub struct Outcome {
     /// Compact names are not known here: expanded attribute names.
     pub updated: Vec<String>,
     pub not_updated: Vec<(String, String)>,
-}
-
-fn now() -> String {
-    crate::core::clock::now()
 }
 
 fn missing(id: &str) -> NgsiError {
@@ -117,8 +117,24 @@ pub fn apply(entity: &mut Entity, fragment: &Entity, mode: Mode, now: &str) -> O
             entity.types.push(t.clone());
         }
     }
-    if !fragment.scopes.is_empty() && mode != Mode::Update {
-        entity.scopes = fragment.scopes.clone();
+    if !fragment.scopes.is_empty() {
+        match mode {
+            Mode::Append { no_overwrite: true } => {
+                for scope in &fragment.scopes {
+                    if !entity.scopes.contains(scope) {
+                        entity.scopes.push(scope.clone());
+                    }
+                }
+                outcome.updated.push("scope".into());
+            }
+            Mode::Update if entity.scopes.is_empty() => outcome
+                .not_updated
+                .push(("scope".into(), "the entity has no scope".into())),
+            _ => {
+                entity.scopes = fragment.scopes.clone();
+                outcome.updated.push("scope".into());
+            }
+        }
     }
     for (name, instances) in &fragment.attributes {
         let existing = entity.attributes.get_mut(name);
@@ -326,6 +342,22 @@ pub fn delete_attribute(
     broker.write(tenant, cause, |lookup| {
         let old = lookup(id).ok_or_else(|| missing(id))?;
         let mut entity = (*old).clone();
+        if name == SCOPE && !entity.attributes.contains_key(name) {
+            if entity.scopes.is_empty() {
+                return Err(NgsiError::not_found(format!(
+                    "the entity {id} has no scope"
+                )));
+            }
+            entity.scopes.clear();
+            entity.modified_at = now();
+            return Ok((
+                vec![Put {
+                    id: id.to_owned(),
+                    entity: Some(entity),
+                }],
+                (),
+            ));
+        }
         let Some(instances) = entity.attributes.get_mut(name) else {
             return Err(NgsiError::not_found(format!(
                 "the entity {id} has no attribute {name}"

@@ -668,7 +668,7 @@ impl Subscriptions {
             by_tenant: RwLock::new(HashMap::new()),
         };
         let predicate = NamedNode::new_unchecked(DOCUMENT);
-        let now = crate::core::clock::now();
+        let now = super::now();
         let mut loaded: HashMap<String, HashMap<String, Arc<Subscription>>> = HashMap::new();
         for quad in subscriptions.storage.quads(
             None,

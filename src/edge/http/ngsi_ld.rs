@@ -68,6 +68,10 @@ impl From<super::problem::Problem> for Refusal {
 }
 
 fn problem(error: &NgsiError) -> HttpResponse {
+    if error.kind == crate::ngsild::ErrorType::LengthRequired {
+        // 411 carries no body (clause 6.3.7).
+        return HttpResponse::LengthRequired().finish();
+    }
     let status = StatusCode::from_u16(error.kind.status()).unwrap_or(StatusCode::BAD_REQUEST);
     HttpResponse::build(status)
         .content_type("application/json")
@@ -100,7 +104,7 @@ fn media_type(value: &str) -> String {
 
 /// The best of JSON, JSON-LD and GeoJSON that `Accept` allows (q-values first, then that order);
 /// `None` when it allows none.
-fn negotiate(request: &HttpRequest) -> Option<Accept> {
+fn negotiate(request: &HttpRequest, geo: bool) -> Option<Accept> {
     let Some(accept) = request
         .headers()
         .get(header::ACCEPT)
@@ -114,6 +118,7 @@ fn negotiate(request: &HttpRequest) -> Option<Accept> {
         ("application/geo+json", Accept::GeoJson),
     ];
     let mut best: Option<(f32, usize, Accept)> = None;
+    let offered = if geo { &offered[..] } else { &offered[..2] };
     for (rank, (name, kind)) in offered.iter().enumerate() {
         // The most specific range that matches decides the weight.
         let mut weight: Option<(u8, f32)> = None;
@@ -197,13 +202,13 @@ async fn serve(
             }
         }
     }
-    let accept = negotiate(request);
     let entity_read = method == Method::GET
         && request
             .path()
             .strip_prefix(PREFIX)
             .is_some_and(|p| p.starts_with("entities"));
-    if accept.is_none() || (accept == Some(Accept::GeoJson) && !entity_read) {
+    let accept = negotiate(request, entity_read);
+    if accept.is_none() {
         return Err(super::problem::Problem::not_acceptable(&[
             "application/json",
             "application/ld+json",
