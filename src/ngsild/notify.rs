@@ -54,16 +54,22 @@ struct Queue {
     stopping: bool,
 }
 
-pub struct Notifier {
+/// What the sender threads share with the notifier: they hold this, never the notifier, so
+/// that dropping the notifier (the service stopping) stops them.
+struct Shared {
     queue: Mutex<Queue>,
     ready: Condvar,
     status: Mutex<HashMap<(String, String), Status>>,
     client: oxhttp::Client,
 }
 
+pub struct Notifier {
+    shared: Arc<Shared>,
+}
+
 impl Notifier {
     pub fn start() -> std::io::Result<Arc<Self>> {
-        let notifier = Arc::new(Self {
+        let shared = Arc::new(Shared {
             queue: Mutex::new(Queue::default()),
             ready: Condvar::new(),
             status: Mutex::new(HashMap::new()),
@@ -72,16 +78,17 @@ impl Notifier {
                 .with_redirection_limit(0),
         });
         for n in 0..SENDERS {
-            let weak = Arc::downgrade(&notifier);
+            let shared = shared.clone();
             std::thread::Builder::new()
                 .name(format!("ngsi-ld-notify-{n}"))
-                .spawn(move || sender(&weak))?;
+                .spawn(move || sender(&shared))?;
         }
-        Ok(notifier)
+        Ok(Arc::new(Self { shared }))
     }
 
     pub fn status(&self, tenant: &str, id: &str) -> Option<Status> {
-        self.status
+        self.shared
+            .status
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .get(&(tenant.to_owned(), id.to_owned()))
@@ -89,7 +96,8 @@ impl Notifier {
     }
 
     pub fn forget(&self, tenant: &str, id: &str) {
-        self.status
+        self.shared
+            .status
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .remove(&(tenant.to_owned(), id.to_owned()));
@@ -124,7 +132,11 @@ impl Notifier {
     fn queue_notification(&self, sub: &Subscription, data: Vec<Value>, reason: Trigger, now: &str) {
         let key = (sub.tenant.clone(), sub.id.clone());
         {
-            let mut status = self.status.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut status = self
+                .shared
+                .status
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
             let entry = status.entry(key.clone()).or_default();
             if sub.throttling > 0.0
                 && entry
@@ -172,16 +184,22 @@ impl Notifier {
             attempt: 0,
             not_before: Instant::now(),
         };
-        let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut queue = self
+            .shared
+            .queue
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         if queue.jobs.len() >= MAX_QUEUED
             && let Some(dropped) = queue.jobs.pop_front()
         {
             tracing::warn!(subscription = %dropped.key.1, "notification queue full: the oldest notification was dropped");
         }
         queue.jobs.push_back(job);
-        self.ready.notify_one();
+        self.shared.ready.notify_one();
     }
+}
 
+impl Shared {
     fn record(&self, key: &(String, String), sent: bool, final_failure: bool) {
         let now = super::now();
         let mut status = self.status.lock().unwrap_or_else(PoisonError::into_inner);
@@ -247,7 +265,7 @@ impl Notifier {
 }
 
 /// The next job whose time has come and whose subscription has none in flight.
-fn next_job(notifier: &Notifier) -> Option<Job> {
+fn next_job(notifier: &Shared) -> Option<Job> {
     let mut queue = notifier
         .queue
         .lock()
@@ -282,18 +300,12 @@ fn next_job(notifier: &Notifier) -> Option<Job> {
     }
 }
 
-fn sender(notifier: &std::sync::Weak<Notifier>) {
-    loop {
-        let Some(strong) = notifier.upgrade() else {
-            return;
-        };
-        let Some(mut job) = next_job(&strong) else {
-            return;
-        };
-        let sent = strong.send(&job);
+fn sender(shared: &Shared) {
+    while let Some(mut job) = next_job(shared) {
+        let sent = shared.send(&job);
         let retry = !sent && job.attempt + 1 < ATTEMPTS;
-        strong.record(&job.key, sent, !sent && !retry);
-        let mut queue = strong.queue.lock().unwrap_or_else(PoisonError::into_inner);
+        shared.record(&job.key, sent, !sent && !retry);
+        let mut queue = shared.queue.lock().unwrap_or_else(PoisonError::into_inner);
         queue.in_flight.remove(&job.key);
         if retry {
             job.attempt += 1;
@@ -304,7 +316,8 @@ fn sender(notifier: &std::sync::Weak<Notifier>) {
             job.not_before = Instant::now() + base + jitter;
             queue.jobs.push_back(job);
         }
-        strong.ready.notify_all();
+        drop(queue);
+        shared.ready.notify_all();
     }
 }
 
@@ -316,11 +329,12 @@ fn jitter_byte() -> u8 {
 
 impl Drop for Notifier {
     fn drop(&mut self) {
-        self.queue
+        self.shared
+            .queue
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .stopping = true;
-        self.ready.notify_all();
+        self.shared.ready.notify_all();
     }
 }
 
