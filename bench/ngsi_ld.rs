@@ -66,13 +66,15 @@ fn start(settings: Settings) -> String {
     receiver.recv().unwrap()
 }
 
+/// One request: method, URL, JSON body, the status expected.
+type Call = (awc::http::Method, String, Option<Value>, u16);
+
+/// Makes the n-th request, or none when the phase is over.
+type MakeCall = Arc<dyn Fn(u64) -> Option<Call> + Send + Sync>;
+
 /// Runs `clients` threads, each sending requests made by `make(n)` for `seconds` (or until
 /// `make` gives none); returns requests done, elapsed time and sorted latencies.
-fn load(
-    clients: usize,
-    seconds: u64,
-    make: Arc<dyn Fn(u64) -> Option<(awc::http::Method, String, Option<Value>, u16)> + Send + Sync>,
-) -> (u64, Duration, Vec<Duration>) {
+fn load(clients: usize, seconds: u64, make: MakeCall) -> (u64, Duration, Vec<Duration>) {
     let counter = Arc::new(AtomicU64::new(0));
     let latencies = Arc::new(Mutex::new(Vec::new()));
     let started = Instant::now();
