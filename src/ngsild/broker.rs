@@ -355,8 +355,17 @@ impl Broker {
                 };
                 match &put.entity {
                     Some(entity) => {
-                        tx.clear_graph(graph.as_ref())?;
-                        for quad in super::rdf::to_quads(entity, graph, &core) {
+                        // Only the quads that differ: instance nodes are stable across writes.
+                        let old: HashSet<Quad> = tx
+                            .quads(None, None, None, Some(graph.as_ref()))
+                            .collect::<Result<_, _>>()?;
+                        let new: HashSet<Quad> = super::rdf::to_quads(entity, graph, &core)
+                            .into_iter()
+                            .collect();
+                        for quad in old.difference(&new) {
+                            tx.remove(quad.as_ref())?;
+                        }
+                        for quad in new.difference(&old) {
                             tx.insert(quad.as_ref())?;
                         }
                     }

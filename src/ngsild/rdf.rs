@@ -148,7 +148,7 @@ fn attributes_to_quads(
             continue;
         };
         for instance in instances {
-            let node = BlankNode::default();
+            let node = instance_node(graph, subject, name, instance.dataset_id.as_deref());
             quads.push(Quad::new(
                 subject.clone(),
                 predicate.clone(),
@@ -158,6 +158,32 @@ fn attributes_to_quads(
             instance_to_quads(quads, &node.into(), instance, graph, context);
         }
     }
+}
+
+/// The blank node of an attribute instance, the same every time the entity is written (from the
+/// graph, its subject, the attribute and the datasetId), so that a write changes only the quads
+/// of what changed.
+fn instance_node(
+    graph: &GraphName,
+    subject: &NamedOrBlankNode,
+    attribute: &str,
+    dataset_id: Option<&str>,
+) -> BlankNode {
+    use sha2::Digest as _;
+    let mut hasher = sha2::Sha256::new();
+    for part in [
+        graph.to_string().as_str(),
+        subject.to_string().as_str(),
+        attribute,
+        dataset_id.unwrap_or(""),
+    ] {
+        hasher.update(part.as_bytes());
+        hasher.update([0]);
+    }
+    let digest = hasher.finalize();
+    let mut id = [0u8; 16];
+    id.copy_from_slice(&digest[..16]);
+    BlankNode::new_from_unique_id(u128::from_be_bytes(id))
 }
 
 fn instance_to_quads(
