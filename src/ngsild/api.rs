@@ -521,6 +521,7 @@ impl NgsiLd {
             && request.param("attrs").is_none()
             && request.param("q").is_none()
             && request.param("georel").is_none()
+            && request.param("scopeQ").is_none()
             && !local
         {
             return Err(NgsiError::bad_request(
@@ -556,6 +557,10 @@ impl NgsiLd {
             None => None,
             Some(q) => Some(query::parse_q(q, &context)?),
         };
+        let scopes = match request.param("scopeQ") {
+            None => None,
+            Some(s) => Some(query::parse_scopes(s)?),
+        };
         let geo = match request.param("georel") {
             None => None,
             Some(georel) => Some(super::geo::GeoQuery::parse(
@@ -573,6 +578,7 @@ impl NgsiLd {
                 && pattern.as_ref().is_none_or(|p| p.is_match(&e.id))
                 && q.as_ref().is_none_or(|q| query::matches(q, e))
                 && geo.as_ref().is_none_or(|g| g.matches(e))
+                && scopes.as_ref().is_none_or(|s| query::has_scopes(s, e))
                 && attrs
                     .as_ref()
                     .is_none_or(|a| a.iter().any(|name| e.attributes.contains_key(name)))
@@ -601,6 +607,7 @@ impl NgsiLd {
                     && pattern.as_ref().is_none_or(|p| p.is_match(&e.id))
                     && q.as_ref().is_none_or(|q| query::matches(q, &e))
                     && geo.as_ref().is_none_or(|g| g.matches(&e))
+                    && scopes.as_ref().is_none_or(|s| query::has_scopes(s, &e))
                     && attrs
                         .as_ref()
                         .is_none_or(|a| a.iter().any(|name| e.attributes.contains_key(name)))

@@ -471,6 +471,51 @@ fn compare(value: &Value, expected: &Value) -> Option<std::cmp::Ordering> {
     }
 }
 
+/// `scopeQ` (clause 4.19): scope paths combined with `,`/`|` (OR), `;` (AND) and parentheses;
+/// `+` stands for one level, a final `#` for any levels below (and the scope itself).
+pub fn parse_scopes(text: &str) -> Result<Expr<String>, NgsiError> {
+    if text.len() > MAX_QUERY_LEN {
+        return Err(NgsiError::bad_request("scopeQ is too long"));
+    }
+    parse_tree(
+        text,
+        true,
+        &|scope: &str| {
+            if !scope.starts_with('/')
+                || scope.contains("//")
+                || scope.len() > 1 && scope.ends_with('/')
+            {
+                return Err(NgsiError::bad_request(format!(
+                    "{scope:?} in scopeQ is not a scope path like /Madrid/Gardens"
+                )));
+            }
+            Ok(scope.to_owned())
+        },
+        0,
+    )
+}
+
+fn scope_matches(pattern: &str, scope: &str) -> bool {
+    if pattern == "/#" {
+        return true;
+    }
+    if let Some(prefix) = pattern.strip_suffix("/#") {
+        return scope_matches(prefix, scope)
+            || scope
+                .match_indices('/')
+                .skip(1)
+                .any(|(i, _)| scope_matches(prefix, &scope[..i]));
+    }
+    let (wanted, have): (Vec<&str>, Vec<&str>) =
+        (pattern.split('/').collect(), scope.split('/').collect());
+    wanted.len() == have.len() && wanted.iter().zip(&have).all(|(w, h)| *w == "+" || w == h)
+}
+
+/// Whether one of the entity's scopes satisfies the scope query.
+pub fn has_scopes(selector: &Expr<String>, entity: &Entity) -> bool {
+    selector.eval(&|pattern: &String| entity.scopes.iter().any(|s| scope_matches(pattern, s)))
+}
+
 /// Whether `entity` satisfies `q`.
 pub fn matches(query: &Query, entity: &Entity) -> bool {
     query.eval(&|term: &Term| term.matches(entity))
@@ -529,6 +574,32 @@ mod tests {
         for bad in ["height==", "(height==1", "a b==1", ""] {
             assert!(parse_q(bad, &core).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn scope_queries() {
+        let core = ActiveContext::core();
+        let body = json!({"id": "urn:x:9", "type": "T", "scope": ["/Madrid/Gardens/ParqueNorte", "/CompanyA/OrganizationB/UnitC"]});
+        let e = parse(&body, &core, Shape::Entity, "2026-12-07T00:00:00Z")
+            .unwrap_or_else(|e| panic!("{e}"));
+        for (q, expected) in [
+            ("/Madrid/Gardens/ParqueNorte", true),
+            ("/Madrid", false),
+            ("/Madrid/#", true),
+            ("/Madrid/+/ParqueNorte", true),
+            ("/Madrid/+", false),
+            ("/#", true),
+            (
+                "(/Madrid/Gardens/ParqueNorte;/CompanyA/OrganizationB/UnitC)",
+                true,
+            ),
+            ("(/Madrid/Gardens/ParqueNorte;/Nowhere/AtAll)", false),
+            ("/Nowhere|/CompanyA/OrganizationB/UnitC", true),
+        ] {
+            let parsed = parse_scopes(q).unwrap_or_else(|e| panic!("{q}: {e}"));
+            assert_eq!(has_scopes(&parsed, &e), expected, "{q}");
+        }
+        assert!(parse_scopes("Madrid").is_err());
     }
 
     #[test]
