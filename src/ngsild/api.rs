@@ -528,65 +528,15 @@ impl NgsiLd {
                 "a query needs at least one of type, attrs, q, georel (or local=true)",
             ));
         }
-        let types = match request.param("type") {
-            Some("*") | None => None,
-            Some(t) => Some(query::parse_types(t, &context)?),
-        };
-        let ids: Option<HashSet<String>> = match request.param("id") {
-            None => None,
-            Some(_) => {
-                let ids = request.list("id");
-                for id in &ids {
-                    entity::check_uri(id, "an id of the id parameter")?;
-                }
-                Some(ids.into_iter().collect())
-            }
-        };
-        let pattern = match request.param("idPattern") {
-            None => None,
-            Some(p) => Some(
-                regex::RegexBuilder::new(p)
-                    .size_limit(1 << 20)
-                    .build()
-                    .map_err(|e| {
-                        NgsiError::bad_request(format!("idPattern is not a valid pattern: {e}"))
-                    })?,
-            ),
-        };
-        let q = match request.param("q") {
-            None => None,
-            Some(q) => Some(query::parse_q(q, &context)?),
-        };
-        let scopes = match request.param("scopeQ") {
-            None => None,
-            Some(s) => Some(query::parse_scopes(s)?),
-        };
-        let geo = match request.param("georel") {
-            None => None,
-            Some(georel) => Some(super::geo::GeoQuery::parse(
-                georel,
-                request.param("geometry"),
-                request.param("coordinates"),
-                context.expand(request.param("geoproperty").unwrap_or("location")),
-            )?),
-        };
+        let selection = Selection::parse(request, &context, options.attrs.clone())?;
         self.check_tenant(request)?;
-        let attrs = options.attrs.clone();
-        let selected = self.broker.select(request.tenant(), |e| {
-            types.as_ref().is_none_or(|t| query::has_types(t, e))
-                && ids.as_ref().is_none_or(|ids| ids.contains(&e.id))
-                && pattern.as_ref().is_none_or(|p| p.is_match(&e.id))
-                && q.as_ref().is_none_or(|q| query::matches(q, e))
-                && geo.as_ref().is_none_or(|g| g.matches(e))
-                && scopes.as_ref().is_none_or(|s| query::has_scopes(s, e))
-                && attrs
-                    .as_ref()
-                    .is_none_or(|a| a.iter().any(|name| e.attributes.contains_key(name)))
-        })?;
+        let selected = self
+            .broker
+            .select(request.tenant(), |e| selection.matches(e))?;
         let mut selected = selected;
         if let Some(sensors) = &self.sensors
             && request.tenant() == DEFAULT_TENANT
-            && types.as_ref().is_none_or(|t| {
+            && selection.types.as_ref().is_none_or(|t| {
                 let probe = |iri: &str| Entity {
                     id: String::new(),
                     types: vec![iri.to_owned()],
@@ -601,17 +551,7 @@ impl NgsiLd {
         {
             let own: HashSet<String> = selected.iter().map(|e| e.id.clone()).collect();
             for e in sensors.entities(None)? {
-                if !own.contains(&e.id)
-                    && types.as_ref().is_none_or(|t| query::has_types(t, &e))
-                    && ids.as_ref().is_none_or(|ids| ids.contains(&e.id))
-                    && pattern.as_ref().is_none_or(|p| p.is_match(&e.id))
-                    && q.as_ref().is_none_or(|q| query::matches(q, &e))
-                    && geo.as_ref().is_none_or(|g| g.matches(&e))
-                    && scopes.as_ref().is_none_or(|s| query::has_scopes(s, &e))
-                    && attrs
-                        .as_ref()
-                        .is_none_or(|a| a.iter().any(|name| e.attributes.contains_key(name)))
-                {
+                if !own.contains(&e.id) && selection.matches(&e) {
                     selected.push(Arc::new(e));
                 }
             }
@@ -819,35 +759,11 @@ impl NgsiLd {
         if drop.is_some() && keep.is_some() {
             return Err(NgsiError::bad_request("drop and keep cannot be combined"));
         }
-        let types = match request.param("type") {
-            Some("*") | None => None,
-            Some(t) => Some(query::parse_types(t, &context)?),
-        };
-        let ids: Option<HashSet<String>> = request
-            .param("id")
-            .map(|_| request.list("id").into_iter().collect());
-        let pattern = match request.param("idPattern") {
-            None => None,
-            Some(p) => Some(
-                regex::RegexBuilder::new(p)
-                    .size_limit(1 << 20)
-                    .build()
-                    .map_err(|e| {
-                        NgsiError::bad_request(format!("idPattern is not a valid pattern: {e}"))
-                    })?,
-            ),
-        };
-        let q = match request.param("q") {
-            None => None,
-            Some(q) => Some(query::parse_q(q, &context)?),
-        };
+        let selection = Selection::parse(request, &context, None)?;
         self.check_tenant(request)?;
-        let selected = self.broker.select(request.tenant(), |e| {
-            types.as_ref().is_none_or(|t| query::has_types(t, e))
-                && ids.as_ref().is_none_or(|ids| ids.contains(&e.id))
-                && pattern.as_ref().is_none_or(|p| p.is_match(&e.id))
-                && q.as_ref().is_none_or(|q| query::matches(q, e))
-        })?;
+        let selected = self
+            .broker
+            .select(request.tenant(), |e| selection.matches(e))?;
         if drop.is_none() && keep.is_none() {
             let ids = selected.iter().map(|e| e.id.clone()).collect();
             ops::batch_delete(&self.broker, request.tenant(), request.cause(), ids)?;
@@ -1595,6 +1511,91 @@ fn with_page_links(
         reply = reply.header("Link", link(offset + limit, "next"));
     }
     reply
+}
+
+/// What a query or a purge selects (clauses 4.17-4.19): type, ids, id pattern, `q`, scopes, a
+/// geo-query and the attributes an entity must have, parsed once and tested per entity.
+struct Selection {
+    types: Option<query::Expr<String>>,
+    ids: Option<HashSet<String>>,
+    pattern: Option<regex::Regex>,
+    q: Option<query::Query>,
+    scopes: Option<query::Expr<String>>,
+    geo: Option<super::geo::GeoQuery>,
+    attrs: Option<HashSet<String>>,
+}
+
+impl Selection {
+    fn parse(
+        request: &Request,
+        context: &ActiveContext,
+        attrs: Option<HashSet<String>>,
+    ) -> Result<Self, NgsiError> {
+        let types = match request.param("type") {
+            Some("*") | None => None,
+            Some(t) => Some(query::parse_types(t, context)?),
+        };
+        let ids = match request.param("id") {
+            None => None,
+            Some(_) => {
+                let ids = request.list("id");
+                for id in &ids {
+                    entity::check_uri(id, "an id of the id parameter")?;
+                }
+                Some(ids.into_iter().collect())
+            }
+        };
+        let pattern = match request.param("idPattern") {
+            None => None,
+            Some(p) => Some(
+                regex::RegexBuilder::new(p)
+                    .size_limit(1 << 20)
+                    .build()
+                    .map_err(|e| {
+                        NgsiError::bad_request(format!("idPattern is not a valid pattern: {e}"))
+                    })?,
+            ),
+        };
+        let q = match request.param("q") {
+            None => None,
+            Some(q) => Some(query::parse_q(q, context)?),
+        };
+        let scopes = match request.param("scopeQ") {
+            None => None,
+            Some(s) => Some(query::parse_scopes(s)?),
+        };
+        let geo = match request.param("georel") {
+            None => None,
+            Some(georel) => Some(super::geo::GeoQuery::parse(
+                georel,
+                request.param("geometry"),
+                request.param("coordinates"),
+                context.expand(request.param("geoproperty").unwrap_or("location")),
+            )?),
+        };
+        Ok(Self {
+            types,
+            ids,
+            pattern,
+            q,
+            scopes,
+            geo,
+            attrs,
+        })
+    }
+
+    fn matches(&self, e: &Entity) -> bool {
+        self.types.as_ref().is_none_or(|t| query::has_types(t, e))
+            && self.ids.as_ref().is_none_or(|ids| ids.contains(&e.id))
+            && self.pattern.as_ref().is_none_or(|p| p.is_match(&e.id))
+            && self.q.as_ref().is_none_or(|q| query::matches(q, e))
+            && self.geo.as_ref().is_none_or(|g| g.matches(e))
+            && self.scopes.as_ref().is_none_or(|s| query::has_scopes(s, e))
+            && self
+                .attrs
+                .as_ref()
+                .is_none_or(|a| a.iter().any(|name| e.attributes.contains_key(name)))
+    }
 }
 
 /// The GeoProperty a GeoJSON answer shows (`geometryProperty`, default `location`), expanded.

@@ -769,43 +769,39 @@ impl Subscriptions {
     }
 
     pub fn create(&self, sub: Subscription, agent: &str) -> Result<(), NgsiError> {
-        let mut all = self
-            .by_tenant
-            .write()
-            .unwrap_or_else(PoisonError::into_inner);
-        let tenant = all.entry(sub.tenant.clone()).or_default();
-        if tenant.contains_key(&sub.id) {
-            return Err(NgsiError::already_exists(format!(
-                "the subscription {} already exists",
-                sub.id
-            )));
-        }
-        if tenant.len() >= MAX_SUBSCRIPTIONS {
-            return Err(NgsiError::bad_request(format!(
-                "a tenant holds at most {MAX_SUBSCRIPTIONS} subscriptions"
-            )));
-        }
-        self.persist(
-            Cause::new(agent, Origin::NgsiLd),
-            Some(&sub),
-            &sub.tenant,
-            &sub.id,
-        )?;
-        tenant.insert(sub.id.clone(), Arc::new(sub));
-        Ok(())
+        self.put(sub, agent, false)
     }
 
     pub fn replace(&self, sub: Subscription, agent: &str) -> Result<(), NgsiError> {
+        self.put(sub, agent, true)
+    }
+
+    /// Stores a subscription that must (`replace`) or must not exist yet.
+    fn put(&self, sub: Subscription, agent: &str, replace: bool) -> Result<(), NgsiError> {
         let mut all = self
             .by_tenant
             .write()
             .unwrap_or_else(PoisonError::into_inner);
         let tenant = all.entry(sub.tenant.clone()).or_default();
-        if !tenant.contains_key(&sub.id) {
-            return Err(NgsiError::not_found(format!(
-                "there is no subscription {}",
-                sub.id
-            )));
+        match (tenant.contains_key(&sub.id), replace) {
+            (true, false) => {
+                return Err(NgsiError::already_exists(format!(
+                    "the subscription {} already exists",
+                    sub.id
+                )));
+            }
+            (false, true) => {
+                return Err(NgsiError::not_found(format!(
+                    "there is no subscription {}",
+                    sub.id
+                )));
+            }
+            (false, false) if tenant.len() >= MAX_SUBSCRIPTIONS => {
+                return Err(NgsiError::bad_request(format!(
+                    "a tenant holds at most {MAX_SUBSCRIPTIONS} subscriptions"
+                )));
+            }
+            _ => {}
         }
         self.persist(
             Cause::new(agent, Origin::NgsiLd),
